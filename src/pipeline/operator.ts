@@ -1,0 +1,142 @@
+import type { Static, TSchema } from '@sinclair/typebox';
+import type { Observable } from 'rxjs';
+import type { Clock } from '../core/clock.js';
+import type { Bar, DeadLetter, Tick } from '../core/events.js';
+import type { DataType } from './data-types.js';
+
+/** Passes one output message downstream. */
+export type Emit<O> = (message: O) => void;
+
+/**
+ * A transform's per-message logic. The runtime calls `next` for every input message and catches
+ * anything it throws (the message goes to the dead-letter stream; the step keeps running).
+ */
+export interface Step<I = unknown, O = unknown> {
+  /** Handles one message; `input` is the index of the `from` step it came from. */
+  next(message: I, emit: Emit<O>, input: number): void;
+  /** Called once when every input has ended: emit what is still held (an open bar, say). */
+  complete?(emit: Emit<O>): void;
+}
+
+/** A terminal step that writes messages somewhere (console, file, bus, database). */
+export interface Sink<I = unknown> {
+  write(message: I): void;
+  /** Flushes and releases resources; the pipeline is finished when every sink has closed. */
+  close(): Promise<void>;
+}
+
+/** What a step knows about one of its inputs, at compile time. */
+export interface InputInfo {
+  readonly stepId: string;
+  readonly type: DataType;
+  /** Numeric fields an expression may name; undefined when unknown. */
+  readonly numericFields: readonly string[] | undefined;
+  readonly textFields: readonly string[];
+}
+
+/** What an operator sees when its params are checked and its outputs described. */
+export interface CompileContext {
+  readonly pipelineId: string;
+  readonly stepId: string;
+  /** The pipeline file's folder, to resolve relative paths in params. */
+  readonly baseDir: string;
+  readonly inputs: readonly InputInfo[];
+}
+
+/** What an operator gets when it is instantiated for a run. */
+export interface RunContext extends CompileContext {
+  readonly clock: Clock;
+  /** `live` paces sources by the clock; `replay` runs as fast as it can. */
+  readonly mode: 'live' | 'replay';
+  /** Folder where sinks write files (`--data-dir`, default `./data`). */
+  readonly dataDir: string;
+  /** Keeps a message that could not be processed, with its reason. */
+  readonly deadLetter: (letter: Omit<DeadLetter, 'ts' | 'origin'>) => void;
+}
+
+interface OperatorBase<S extends TSchema> {
+  /** Registry key: the camelCase name used as `op:` in pipelines. */
+  readonly name: string;
+  /** One line for the catalogue. */
+  readonly summary: string;
+  /** JSON Schema (TypeBox) of the params; checked once at compile time, with defaults applied. */
+  readonly params: S;
+  /** Extra checks beyond the schema (expressions, paths); each string is one problem. */
+  readonly check?: (params: Static<S>, context: CompileContext) => readonly string[];
+}
+
+export interface SourceOperator<S extends TSchema = TSchema> extends OperatorBase<S> {
+  readonly kind: 'source';
+  readonly output: DataType;
+  create(params: Static<S>, context: RunContext): Observable<unknown>;
+}
+
+export interface TransformOperator<S extends TSchema = TSchema> extends OperatorBase<S> {
+  readonly kind: 'transform';
+  /** Message kinds accepted; `any` accepts all. */
+  readonly inputs: readonly DataType[] | 'any';
+  /** How many `from` steps it can read (default 1). */
+  readonly maxInputs?: number;
+  /** Output kind; a function when it depends on params or on the input kinds. */
+  readonly output: DataType | ((params: Static<S>, inputTypes: readonly DataType[]) => DataType);
+  /** Numeric fields of the output when it is `features`, for expression checks downstream. */
+  readonly fields?: (params: Static<S>, context: CompileContext) => readonly string[];
+  /** One state per instrument: the runtime creates a Step for each symbol it sees. */
+  readonly keyedBySymbol?: boolean;
+  create(params: Static<S>, context: RunContext): Step;
+}
+
+export interface SinkOperator<S extends TSchema = TSchema> extends OperatorBase<S> {
+  readonly kind: 'sink';
+  readonly inputs: readonly DataType[] | 'any';
+  readonly maxInputs?: number;
+  create(params: Static<S>, context: RunContext): Sink;
+}
+
+/** What a feature step asks the feature engine to compute. */
+export interface FeatureSpec {
+  /** Kernel name, e.g. `ema`, `rsi`, `bollinger`. */
+  readonly kind: string;
+  readonly input: 'bar' | 'tick';
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** Output keys in the order the kernel writes them, e.g. `['bb.upper', 'bb.middle', 'bb.lower']`. */
+  readonly outputs: readonly string[];
+}
+
+/**
+ * A feature (indicator) step. It has no per-message code of its own: the compiler groups every
+ * feature step that reads the same input into one fused kernel call per message and instrument.
+ */
+export interface FeatureOperator<S extends TSchema = TSchema> extends OperatorBase<S> {
+  readonly kind: 'feature';
+  readonly input: 'bar' | 'tick';
+  spec(params: Static<S>, stepId: string): FeatureSpec;
+}
+
+/** A compiled group of feature kernels with state for many instruments. */
+export interface FusedFeatureKernel {
+  /** Values written per update: the sum of every spec's outputs, in spec order. */
+  readonly width: number;
+  /** Allocates state for one more instrument and returns its slot. */
+  addInstrument(): number;
+  /** Updates every feature of the instrument in `slot`; true once all of them are warm. */
+  updateBar(slot: number, bar: Bar, out: Float64Array): boolean;
+  updateTick(slot: number, tick: Tick, out: Float64Array): boolean;
+}
+
+/** Computes features: the WebAssembly engine, or the TypeScript reference (`--no-wasm`). */
+export interface FeatureEngine {
+  readonly name: string;
+  fuse(specs: readonly FeatureSpec[]): FusedFeatureKernel;
+}
+
+export type OperatorDefinition = SourceOperator | TransformOperator | SinkOperator | FeatureOperator;
+
+/** Declares an operator with its params type inferred from the schema. */
+export function defineOperator<S extends TSchema>(definition: SourceOperator<S>): SourceOperator<S>;
+export function defineOperator<S extends TSchema>(definition: TransformOperator<S>): TransformOperator<S>;
+export function defineOperator<S extends TSchema>(definition: SinkOperator<S>): SinkOperator<S>;
+export function defineOperator<S extends TSchema>(definition: FeatureOperator<S>): FeatureOperator<S>;
+export function defineOperator(definition: OperatorDefinition): OperatorDefinition {
+  return definition;
+}
