@@ -3,15 +3,29 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'build/', 'data/', 'bench/results/', 'assembly/', 'ninjatrader-addon/', 'coverage/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'dist/',
+      'build/',
+      'data/',
+      'bench/results/',
+      'assembly/',
+      'ninjatrader-addon/',
+      'coverage/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      'no-console': ['error', { allow: [] }],
+      'no-console': 'error',
     },
   },
-  { files: ['src/cli/**', 'bench/**', 'test/**', 'src/operators/console.ts'], rules: { 'no-console': 'off' } },
+  {
+    files: ['src/cli/**', 'bench/**', 'test/**', 'src/operators/console.ts'],
+    rules: { 'no-console': 'off' },
+  },
   { files: ['bin/**', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
 );

@@ -12,6 +12,8 @@ import type {
   Signal,
   Tick,
 } from '../core/events.js';
+import type { ExecutionCommand } from '../execution/execution-commands.js';
+import type { OrderDenied, OrderProposal, RiskLimits } from '../risk/risk-events.js';
 
 /**
  * A message as it arrived at an edge (gateway session, file), with its provenance: the store
@@ -31,6 +33,54 @@ export interface StoredWatermark {
   readonly source: string;
   readonly seq: number;
 }
+
+/** Market data a NinjaTrader command can ask the AddOn to stream. */
+export type NinjaTraderStream = 'tick' | 'quote' | 'bar';
+
+/**
+ * A command for the NinjaTrader AddOn. The gateway sends it, as the protocol message of the same
+ * name, to the session that trades `account` (subscriptions without an account go to every
+ * session). Orders carry the intent; its `id` is the idempotent `client_order_id`.
+ */
+export type NinjaTraderCommand =
+  | { readonly kind: 'order'; readonly intent: OrderIntent }
+  | {
+      readonly kind: 'cancel';
+      readonly commandId: string;
+      readonly account: string;
+      readonly clientOrderId: string;
+      readonly reason?: string;
+    }
+  | {
+      readonly kind: 'replace';
+      readonly commandId: string;
+      readonly account: string;
+      readonly clientOrderId: string;
+      readonly quantity?: number;
+      readonly limitPrice?: number;
+      readonly stopPrice?: number;
+    }
+  | {
+      readonly kind: 'flatten';
+      readonly commandId: string;
+      readonly account: string;
+      readonly symbol?: string;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'proposal';
+      readonly proposalId: string;
+      readonly intent: OrderIntent;
+      readonly expiresTs: number;
+      readonly reason: string;
+    }
+  | {
+      readonly kind: 'subscribe' | 'unsubscribe';
+      readonly account?: string;
+      readonly symbols: readonly string[];
+      readonly streams: readonly NinjaTraderStream[];
+      readonly barPeriodSeconds?: number;
+    };
 
 /** A named channel on the bus; the type parameter is the message type it carries. */
 export interface Topic<T> {
@@ -62,6 +112,20 @@ export const TOPICS = {
   deadLetters: topic<DeadLetter>('dead-letters'),
   received: topic<Received>('edge.received'),
   stored: topic<StoredWatermark>('store.watermarks'),
+  /** Intents the risk gate passed, for the execution engine (risk engine → order manager). */
+  approvedIntents: topic<OrderIntent>('orders.approved'),
+  /** Intents the risk gate refused, with the reason and the numbers. */
+  orderDenials: topic<OrderDenied>('orders.denied'),
+  /** Risk-checked orders waiting for a person to confirm (automation mode `confirm`). */
+  orderProposals: topic<OrderProposal>('orders.proposals'),
+  /** Flatten, cancel-all and other commands for the execution engine. */
+  executionCommands: topic<ExecutionCommand>('execution.commands'),
+  /** Each account's room under its rules (drawdown, daily loss, contracts), for sizing. */
+  riskLimits: topic<RiskLimits>('risk.limits'),
+  /** Asks the risk engine to publish an account's limits now (a sizing step that just started). */
+  riskLimitsRequests: topic<{ readonly account: string }>('risk.limits.requests'),
+  /** Commands for the NinjaTrader AddOn; the gateway delivers them (docs/protocol.md §4.3). */
+  ninjatraderCommands: topic<NinjaTraderCommand>('ninjatrader.commands'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -7,20 +7,25 @@ export const ERROR_CODES = {
   // Pipeline definitions (reported by `enigma validate` and at start-up, all at once).
   PIPELINE_FILE_UNREADABLE: 'The pipeline file cannot be read.',
   PIPELINE_YAML_SYNTAX: 'The pipeline file is not valid YAML.',
-  PIPELINE_INVALID_DEFINITION: 'The pipeline does not have the shape { id, steps: [{ id, op, from, params }] }.',
-  PIPELINE_INVALID_STEP_ID: 'A step id is empty, has a dot or characters other than letters, digits, - and _.',
+  PIPELINE_INVALID_DEFINITION:
+    'The pipeline does not have the shape { id, steps: [{ id, op, from, params }] }.',
+  PIPELINE_INVALID_STEP_ID:
+    'A step id is empty, has a dot or characters other than letters, digits, - and _.',
   PIPELINE_DUPLICATE_STEP: 'Two steps have the same id.',
   PIPELINE_UNKNOWN_OPERATOR: 'A step names an operator that is not in the registry.',
   PIPELINE_UNKNOWN_STEP: "A step's `from` names a step that does not exist.",
-  PIPELINE_BAD_INPUTS: 'A step has the wrong number of inputs for its operator (a source with `from`, a transform without).',
+  PIPELINE_BAD_INPUTS:
+    'A step has the wrong number of inputs for its operator (a source with `from`, a transform without).',
   PIPELINE_CYCLE: 'Steps feed each other in a loop.',
   PIPELINE_BAD_PARAMS: "A step's params have a wrong type, a value out of range, or an unknown name.",
   PIPELINE_BAD_EXPRESSION: 'An expression does not parse or names a field its input does not have.',
   PIPELINE_TYPE_MISMATCH: 'A step reads a kind of message its operator does not accept.',
   PIPELINE_NO_SOURCE: 'The pipeline has no source step, so nothing would flow.',
-  PIPELINE_MODULE_FAILED: 'A user operator module named in the pipeline cannot be loaded or exports no operators.',
+  PIPELINE_MODULE_FAILED:
+    'A user operator module named in the pipeline cannot be loaded or exports no operators.',
   PIPELINE_DUPLICATE_OPERATOR: 'An operator is registered twice under the same name.',
-  PIPELINE_NO_FEATURE_ENGINE: 'The pipeline has feature steps but no feature engine was given to the runtime.',
+  PIPELINE_NO_FEATURE_ENGINE:
+    'The pipeline has feature steps but no feature engine was given to the runtime.',
 
   // Running steps (each lands in the dead-letter stream with the message; the pipeline keeps running).
   STEP_FAILED: 'A step threw while processing a message.',
@@ -34,6 +39,75 @@ export const ERROR_CODES = {
   INPUT_TIME_BACKWARDS: 'A message is older than the previous one for the same instrument.',
   INPUT_UNKNOWN_SYMBOL: 'A message names an instrument whose contract is not known.',
   INPUT_BAD_HEADER: 'An input file does not start with the expected header.',
+
+  // Risk: rule profiles, halts and commands (order denials are events with their own codes, not errors).
+  RISK_PROFILE_UNREADABLE: 'A rule profile file cannot be read.',
+  RISK_PROFILE_INVALID:
+    'A rule profile is not valid YAML or breaks the profile schema (each problem is listed).',
+  RISK_UNKNOWN_PROFILE: 'An account names a rule profile that is not bundled and is not a readable file.',
+  RISK_UNKNOWN_ACCOUNT: 'A command names an account the risk engine does not manage.',
+  RISK_UNKNOWN_PROPOSAL: 'A confirm or reject names a proposal that does not exist or has expired.',
+  RISK_HALT_FILE_INVALID:
+    'The persisted halt file cannot be parsed; every account is treated as halted until a person resumes.',
+
+  // Execution: order manager and brokers.
+  EXECUTION_UNKNOWN_ORDER: 'A cancel or replace names a client order id the order manager does not know.',
+  EXECUTION_ORDER_NOT_WORKING:
+    'A cancel or replace names an order that is already filled, cancelled, rejected or expired.',
+  EXECUTION_UNKNOWN_INSTRUMENT: 'An order names an instrument whose contract is not known to the broker.',
+
+  // Kernels (feature engines and their WebAssembly module).
+  KERNEL_BAD_SPEC:
+    'A feature spec names an unknown kernel, mixes bar and tick inputs, or has a param out of range.',
+  KERNEL_NOT_FINITE:
+    'A value given to a kernel is NaN or infinite; it is rejected before it can enter any state.',
+  KERNEL_WASM_UNAVAILABLE:
+    'The WebAssembly kernels cannot be loaded (missing build/enigma.wasm or no WebAssembly); run `npm run build:wasm` or use --no-wasm.',
+  KERNEL_BAD_SLOT: 'An update names an instrument slot the kernel never allocated.',
+
+  // Gateway (the NinjaTrader link, docs/protocol.md): sent in `error` frames, close reasons and dead letters.
+  GATEWAY_AUTH_FAILED: 'The WebSocket upgrade had no valid bearer token (HTTP 401, no frame sent).',
+  GATEWAY_ORIGIN_REFUSED: "A browser's Origin is not in the gateway's allow-list (HTTP 403).",
+  GATEWAY_NOT_FOUND: 'The upgrade asked for a path other than /v1/stream (HTTP 404).',
+  GATEWAY_UNAVAILABLE: 'The gateway is shutting down or at its connection limit (HTTP 503).',
+  GATEWAY_NO_TOKEN: 'The gateway cannot start: ENIGMA_TOKEN is not set.',
+  GATEWAY_NOT_JSON: 'A frame is not valid JSON, or not an object or array of objects.',
+  GATEWAY_NOT_FINITE: 'A number in a message is NaN or infinite.',
+  GATEWAY_UNKNOWN_TYPE: 'A message has no type, or one protocol v1 does not define for that direction.',
+  GATEWAY_SCHEMA_VIOLATION: 'A message field is missing, of the wrong type, out of range or unknown.',
+  GATEWAY_NEGATIVE_SIZE: 'A size, quantity or volume is negative (or an order quantity is zero).',
+  GATEWAY_UNKNOWN_SYMBOL: 'A message names an instrument whose contract is not known.',
+  GATEWAY_TIME_BACKWARDS: 'A tick or bar is older than the previous one of the same instrument.',
+  GATEWAY_SEQ_BACKWARDS: "A message's seq is not greater than the previous seq on the connection.",
+  GATEWAY_SEQ_GAP:
+    'A message skipped ahead in seq; the missing ones are declared lost and a snapshot is requested.',
+  GATEWAY_EMPTY_BATCH: 'A batch frame is an empty array.',
+  GATEWAY_HELLO_REQUIRED:
+    'A client sent something other than hello first, a second hello, or no hello in time (close 4000).',
+  GATEWAY_UNSUPPORTED_PROTOCOL:
+    'A client asked for a protocol version the gateway does not speak (close 4001).',
+  GATEWAY_SESSION_REPLACED: 'Another connection resumed this session (close 4002).',
+  GATEWAY_FLOOD: 'A client sent too many refused messages in one second (close 4003).',
+  GATEWAY_SLOW_CONSUMER: 'A client left too much engine data unread (close 4004).',
+  GATEWAY_BINARY_FRAME: 'A client sent a binary frame; protocol v1 is text only (close 1003).',
+  GATEWAY_SHUTTING_DOWN: 'The engine is stopping; clients reconnect and resume (close 1001).',
+  GATEWAY_NO_SESSION: 'A command names an account that no NinjaTrader session trades.',
+  GATEWAY_DUPLICATE_ORDER: 'An order intent reuses a client order id already sent; it is not sent again.',
+  GATEWAY_CLIENT_CLOSED:
+    'The Node gateway client was closed or refused for good (auth, protocol, replaced session).',
+
+  // Storage (DuckDB store, analytics, reports, replay from history).
+  STORE_OPEN_FAILED:
+    'The database file cannot be opened or created (path, permissions, another process holds it).',
+  STORE_MIGRATION_FAILED: 'A schema migration failed; the database is left at its previous version.',
+  STORE_COMMIT_FAILED: 'A batch could not be committed after retries; its rows are not stored.',
+  STORE_INVALID_ROW:
+    'A message has a value the store cannot keep (not an integer time, a non-finite number); it goes to `rejects`.',
+  STORE_BACKPRESSURE:
+    'Rows waiting for a commit passed the high-water mark; producers should pause until it drains.',
+  STORE_CLOSED: 'A write or query reached the store after it was closed.',
+  STORE_NOT_CONFIGURED: 'A `store` sink or `duckdbReplay` source ran without a store in the run context.',
+  STORE_QUERY_FAILED: 'An analytics, report, export or replay query failed.',
 
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',

@@ -55,3 +55,33 @@ export class OperatorError extends EngineError {
 export function describeError(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/** A feature engine or WebAssembly kernel problem: a bad spec, a non-finite input, a missing module. */
+export class KernelError extends EngineError {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'KernelError';
+  }
+}
+
+/**
+ * A failure on the NinjaTrader link, with the WebSocket close code the gateway sends for it
+ * (docs/protocol.md §5); `closeCode` is undefined when the connection stays open.
+ */
+export class GatewayError extends EngineError {
+  readonly closeCode: number | undefined;
+
+  constructor(code: ErrorCode, message: string, closeCode?: number, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'GatewayError';
+    this.closeCode = closeCode;
+  }
+}
+
+/** A failure of the DuckDB store: opening, migrating, committing or querying. */
+export class StorageError extends EngineError {
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'StorageError';
+  }
+}

@@ -36,7 +36,12 @@ export interface Instrument extends ContractSpec {
 }
 
 /** CME Globex: Sunday–Friday 17:00 to 16:00 Central, with the daily 16:00–17:00 maintenance break. */
-const GLOBEX: TradingSession = { timeZone: 'America/Chicago', open: '17:00', close: '16:00', openDays: [0, 1, 2, 3, 4] };
+const GLOBEX: TradingSession = {
+  timeZone: 'America/Chicago',
+  open: '17:00',
+  close: '16:00',
+  openDays: [0, 1, 2, 3, 4],
+};
 
 function spec(
   root: string,
@@ -46,7 +51,16 @@ function spec(
   pointValue: number,
   microOf?: ContractSpec['microOf'],
 ): ContractSpec {
-  return { root, name, exchange, tickSize, pointValue, currency: 'USD', session: GLOBEX, ...(microOf && { microOf }) };
+  return {
+    root,
+    name,
+    exchange,
+    tickSize,
+    pointValue,
+    currency: 'USD',
+    session: GLOBEX,
+    ...(microOf && { microOf }),
+  };
 }
 
 /** Contract specifications of the common CME Group futures (exchange rulebooks, 2026). */
@@ -81,7 +95,10 @@ export function parseSymbol(symbol: string): { root: string; month: number; year
 }
 
 /** The instrument for a NinjaTrader symbol, or undefined when its root is not in the table. */
-export function findInstrument(symbol: string, specs: ReadonlyMap<string, ContractSpec> = CONTRACT_SPECS): Instrument | undefined {
+export function findInstrument(
+  symbol: string,
+  specs: ReadonlyMap<string, ContractSpec> = CONTRACT_SPECS,
+): Instrument | undefined {
   const parsed = parseSymbol(symbol);
   const contract = parsed && specs.get(parsed.root);
   if (!contract) return undefined;

@@ -32,7 +32,9 @@ export interface DataTypes {
 export type DataType = keyof DataTypes;
 
 /** The fields an expression can name, per message kind. Features list their own keys. */
-export const MESSAGE_FIELDS: Partial<Record<DataType, { numeric: readonly string[]; text: readonly string[] }>> = {
+export const MESSAGE_FIELDS: Partial<
+  Record<DataType, { numeric: readonly string[]; text: readonly string[] }>
+> = {
   tick: { numeric: ['ts', 'price', 'size', 'bid', 'ask'], text: ['symbol', 'side'] },
   bar: {
     numeric: ['ts', 'end', 'open', 'high', 'low', 'close', 'volume', 'buyVolume', 'sellVolume', 'trades'],

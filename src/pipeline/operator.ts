@@ -1,7 +1,10 @@
 import type { Static, TSchema } from '@sinclair/typebox';
 import type { Observable } from 'rxjs';
+import type { MessageBus } from '../bus/bus.js';
 import type { Clock } from '../core/clock.js';
+import type { ErrorCode } from '../core/error-codes.js';
 import type { Bar, DeadLetter, Tick } from '../core/events.js';
+import type { Store } from '../store/store.js';
 import type { DataType } from './data-types.js';
 
 /** Passes one output message downstream. */
@@ -41,15 +44,29 @@ export interface CompileContext {
   /** The pipeline file's folder, to resolve relative paths in params. */
   readonly baseDir: string;
   readonly inputs: readonly InputInfo[];
+  /** Functions exported by the pipeline's user modules, for `map`/`filter` by function. */
+  readonly functions: ReadonlyMap<string, (message: unknown) => unknown>;
+}
+
+/** One problem an operator's own check found in its params. */
+export interface CheckProblem {
+  readonly code: ErrorCode;
+  readonly message: string;
 }
 
 /** What an operator gets when it is instantiated for a run. */
 export interface RunContext extends CompileContext {
   readonly clock: Clock;
+  /** The engine's message bus, for sources and sinks that connect a pipeline to engines. */
+  readonly bus: MessageBus;
   /** `live` paces sources by the clock; `replay` runs as fast as it can. */
   readonly mode: 'live' | 'replay';
   /** Folder where sinks write files (`--data-dir`, default `./data`). */
   readonly dataDir: string;
+  /** Sources that know their length (files) report how far they are, for progress bars. */
+  readonly progress?: (done: number, total: number) => void;
+  /** The shared DuckDB store, for the `store` sink and the `duckdbReplay` source (absent when the run has none). */
+  readonly store?: Store;
   /** Keeps a message that could not be processed, with its reason. */
   readonly deadLetter: (letter: Omit<DeadLetter, 'ts' | 'origin'>) => void;
 }
@@ -61,13 +78,14 @@ interface OperatorBase<S extends TSchema> {
   readonly summary: string;
   /** JSON Schema (TypeBox) of the params; checked once at compile time, with defaults applied. */
   readonly params: S;
-  /** Extra checks beyond the schema (expressions, paths); each string is one problem. */
-  readonly check?: (params: Static<S>, context: CompileContext) => readonly string[];
+  /** Checks beyond the schema (expressions against the input's fields, paths). */
+  readonly check?: (params: Static<S>, context: CompileContext) => readonly CheckProblem[];
 }
 
 export interface SourceOperator<S extends TSchema = TSchema> extends OperatorBase<S> {
   readonly kind: 'source';
-  readonly output: DataType;
+  /** Output kind; a function when it depends on params (e.g. which stream to read). */
+  readonly output: DataType | ((params: Static<S>) => DataType);
   create(params: Static<S>, context: RunContext): Observable<unknown>;
 }
 
@@ -130,7 +148,17 @@ export interface FeatureEngine {
   fuse(specs: readonly FeatureSpec[]): FusedFeatureKernel;
 }
 
-export type OperatorDefinition = SourceOperator | TransformOperator | SinkOperator | FeatureOperator;
+/**
+ * Any operator, with its params type erased: the registry holds operators of many param types,
+ * and each one's params are validated against its own schema before `create` sees them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type ErasedSchema = any;
+export type OperatorDefinition =
+  | SourceOperator<ErasedSchema>
+  | TransformOperator<ErasedSchema>
+  | SinkOperator<ErasedSchema>
+  | FeatureOperator<ErasedSchema>;
 
 /** Declares an operator with its params type inferred from the schema. */
 export function defineOperator<S extends TSchema>(definition: SourceOperator<S>): SourceOperator<S>;

@@ -1,0 +1,141 @@
+import { MessageBus } from './bus/bus.js';
+import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
+import { PipelineDefinitionError } from './core/errors.js';
+import { loadWasmFeatureEngine } from './kernels/wasm/feature-engine.js';
+import { referenceFeatureEngine } from './kernels/reference/feature-engine.js';
+import { createRegistry } from './operators/index.js';
+import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
+import type { StepDefinition } from './pipeline/definition.js';
+import { loadPipelineFile, loadUserModules, type PipelineSource } from './pipeline/load.js';
+import type { FeatureEngine } from './pipeline/operator.js';
+import type { OperatorRegistry } from './pipeline/registry.js';
+import { instantiatePipeline, type PipelineMetricsSnapshot, type PipelineRun } from './pipeline/runtime.js';
+
+/**
+ * The composition root: one bus, one clock and the pipelines that run on them. Engines (store,
+ * gateway, risk, execution) attach to the same bus; nothing here calls them directly.
+ */
+
+export interface PreparedPipeline {
+  readonly compiled: CompiledPipeline;
+  readonly registry: OperatorRegistry;
+}
+
+/**
+ * Loads a pipeline file with its user modules and compiles it. Throws a PipelineDefinitionError
+ * listing every problem. `replaceTickSource` swaps the pipeline's tick source (for replays).
+ */
+export async function preparePipeline(
+  path: string,
+  options: { replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>; registry?: OperatorRegistry } = {},
+): Promise<PreparedPipeline> {
+  let source = await loadPipelineFile(path);
+  const registry = options.registry?.clone() ?? createRegistry();
+  const { modules, issues } = await loadUserModules(source);
+  const functions = new Map<string, (message: unknown) => unknown>();
+  for (const module of modules) {
+    for (const operator of module.operators) registry.register(operator);
+    for (const [name, fn] of Object.entries(module.functions)) functions.set(name, fn);
+  }
+  if (options.replaceTickSource) source = replaceTickSources(source, registry, options.replaceTickSource);
+  const checked = checkPipeline(source, { registry, functions });
+  const all = [...issues, ...checked.issues];
+  if (all.length > 0 || !checked.compiled) throw new PipelineDefinitionError(all);
+  return { compiled: checked.compiled, registry };
+}
+
+/** Swaps every source step that emits ticks for another source, keeping ids and wiring. */
+export function replaceTickSources(
+  source: PipelineSource,
+  registry: OperatorRegistry,
+  replacement: Pick<StepDefinition, 'op' | 'params'>,
+): PipelineSource {
+  let replaced = 0;
+  const steps = (source.definition.steps ?? []).map((step) => {
+    const operator = registry.get(step.op);
+    if (operator?.kind !== 'source') return step;
+    const output = typeof operator.output === 'function' ? undefined : operator.output;
+    if (output !== 'tick') return step;
+    replaced++;
+    return { id: step.id, op: replacement.op, params: replacement.params ?? {} };
+  });
+  if (replaced === 0) {
+    throw new PipelineDefinitionError([
+      {
+        code: 'PIPELINE_NO_SOURCE',
+        file: source.file,
+        message: 'the pipeline has no tick source (simulatedMarket, csvReplay) to replay into',
+      },
+    ]);
+  }
+  return { ...source, definition: { ...source.definition, steps } };
+}
+
+/** The feature engine: WebAssembly unless `--no-wasm` asks for the TypeScript reference. */
+export async function createFeatureEngine(wasm: boolean): Promise<FeatureEngine> {
+  return wasm ? loadWasmFeatureEngine() : referenceFeatureEngine;
+}
+
+export interface EngineOptions {
+  readonly mode: 'live' | 'replay';
+  readonly dataDir: string;
+  readonly wasm: boolean;
+  readonly progress?: (done: number, total: number) => void;
+}
+
+/** A running engine: the bus, the clock and its pipelines. */
+export class Engine {
+  readonly bus = new MessageBus();
+  readonly clock: Clock;
+  private readonly runs: PipelineRun[] = [];
+
+  private constructor(
+    readonly options: EngineOptions,
+    private readonly featureEngine: FeatureEngine,
+  ) {
+    this.clock = options.mode === 'live' ? new LiveClock() : new ReplayClock();
+  }
+
+  static async create(options: EngineOptions): Promise<Engine> {
+    return new Engine(options, await createFeatureEngine(options.wasm));
+  }
+
+  /** Wires a compiled pipeline onto the engine's bus; it starts with `start()`. */
+  add(pipeline: CompiledPipeline): PipelineRun {
+    const run = instantiatePipeline(pipeline, {
+      clock: this.clock,
+      bus: this.bus,
+      mode: this.options.mode,
+      dataDir: this.options.dataDir,
+      featureEngine: this.featureEngine,
+      ...(this.options.progress && { progress: this.options.progress }),
+    });
+    this.runs.push(run);
+    return run;
+  }
+
+  get pipelines(): readonly PipelineRun[] {
+    return this.runs;
+  }
+
+  start(): void {
+    for (const run of this.runs) run.start();
+  }
+
+  /** Ends the sources; data in flight drains and sinks flush. Resolves with the final metrics. */
+  async stop(): Promise<PipelineMetricsSnapshot[]> {
+    for (const run of this.runs) run.stop();
+    return this.finished();
+  }
+
+  /** Resolves when every pipeline has ended by itself (finite sources) or been stopped. */
+  async finished(): Promise<PipelineMetricsSnapshot[]> {
+    const results = await Promise.all(this.runs.map((run) => run.done));
+    this.bus.close();
+    return results;
+  }
+
+  metrics(): PipelineMetricsSnapshot[] {
+    return this.runs.map((run) => run.metrics());
+  }
+}

@@ -1,0 +1,178 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { microsFromIso } from '../../src/core/time.js';
+import { TICK_CSV_HEADER } from '../../src/sources/csv-ticks.js';
+import { SimulatedMarket } from '../../src/sources/simulated-market.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the built `enigma` command as a child process, as a user would. */
+function enigma(
+  args: string[],
+  options: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
+): Promise<Result> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/enigma.js'), ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      options.onStderr?.(stderr, child);
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function tempDir(): Promise<string> {
+  return mkdtemp(join(tmpdir(), 'enigma-cli-'));
+}
+
+/** Two hours of simulated ticks for two instruments as CSV, plus one bad row. */
+async function writeTicksCsv(dir: string): Promise<string> {
+  const start = microsFromIso('2026-03-02T14:30:00Z');
+  const market = new SimulatedMarket({
+    seed: 5,
+    symbols: ['ES 12-26', 'NQ 12-26'],
+    start,
+    ticksPerSecond: 10,
+  });
+  const lines = [TICK_CSV_HEADER];
+  for (let tick = market.next(); tick.ts < start + 2 * 3600e6; tick = market.next()) {
+    lines.push([tick.ts, tick.symbol, tick.price, tick.size, tick.bid, tick.ask, tick.side].join(','));
+    if (lines.length === 1000) lines.push(`${tick.ts},ES 12-26,NaN,1,1,1,buy`);
+  }
+  const file = join(dir, 'ticks.csv');
+  await writeFile(file, `${lines.join('\n')}\n`);
+  return file;
+}
+
+describe('enigma CLI', () => {
+  it('prints help listing every command', async () => {
+    const result = await enigma(['--help']);
+    expect(result.code).toBe(0);
+    for (const command of ['run', 'replay', 'validate', 'graph', 'operators'])
+      expect(result.stdout).toContain(`  ${command}`);
+  });
+
+  it('exits 2 on an unknown command', async () => {
+    const result = await enigma(['fly']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("unknown command 'fly'");
+  });
+
+  it('validate reports three different mistakes with their step ids and exits non-zero', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'broken.yaml');
+    await writeFile(
+      file,
+      `id: broken
+steps:
+  - { id: market, op: simulatedMarket }
+  - { id: bars, op: bars, from: markt, params: { every: 1m } }
+  - { id: fast, op: ema, from: bars, params: { period: -3 } }
+  - { id: out, op: consol, from: fast }
+`,
+    );
+    const result = await enigma(['validate', file, 'pipelines/default.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(
+      `${file}:4 step 'bars': reads from 'markt', which is not a step (did you mean 'market'?) [PIPELINE_UNKNOWN_STEP]`,
+    );
+    expect(result.stderr).toMatch(new RegExp(`${file}:5 step 'fast': period: .* \\[PIPELINE_BAD_PARAMS\\]`));
+    expect(result.stderr).toContain(
+      `${file}:6 step 'out': unknown operator 'consol' (did you mean 'console'?) [PIPELINE_UNKNOWN_OPERATOR]`,
+    );
+    expect(result.stderr).toContain('3 problem(s) found');
+    expect(result.stdout).toContain("pipelines/default.yaml: ok (pipeline 'default'");
+  });
+
+  it('graph prints the default pipeline as Mermaid with the fused feature group', async () => {
+    const result = await enigma(['graph', 'pipelines/default.yaml']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^flowchart LR\n/);
+    expect(result.stdout).toContain('fused: ema9, ema21, rsi14, atr14, bb');
+    expect(result.stdout).toContain('market -- tick --> bars');
+  });
+
+  it('run --duration prints a live status line and a summary, then exits 0', async () => {
+    const dir = await tempDir();
+    const result = await enigma(['run', 'pipelines/default.yaml', '--duration', '3', '--data-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/enigma 00:0\d \| [\d,]+ msg\/s \| p99 .* \| errors 0 \| dead letters 0/);
+    expect(result.stderr).toMatch(/pipeline default: [\d,]+ messages in/);
+    expect(result.stdout).toMatch(/(LONG|SHORT) .* confluence \d/);
+    const recorded = (await readFile(join(dir, 'signals.jsonl'), 'utf8')).trim().split('\n');
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(JSON.parse(recorded[0] ?? '{}')).toHaveProperty('direction');
+  });
+
+  it('Ctrl-C drains, flushes and exits 0', async () => {
+    const dir = await tempDir();
+    const result = await enigma(['run', 'pipelines/default.yaml', '--data-dir', dir], {
+      onStderr: (text, child) => {
+        if (text.includes('msg/s') && !child.killed) child.kill('SIGINT');
+      },
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('stopping: draining and flushing');
+    expect(result.stderr).toMatch(/pipeline default: [\d,]+ messages/);
+    expect((await readFile(join(dir, 'signals.jsonl'), 'utf8')).length).toBeGreaterThan(0);
+  });
+
+  it('replay of the same CSV twice gives byte-identical output and counts the bad row', async () => {
+    const dir = await tempDir();
+    const csv = await writeTicksCsv(dir);
+    const first = await enigma([
+      'replay',
+      'pipelines/default.yaml',
+      '--from',
+      csv,
+      '--data-dir',
+      join(dir, 'first'),
+    ]);
+    const second = await enigma([
+      'replay',
+      'pipelines/default.yaml',
+      '--from',
+      csv,
+      '--data-dir',
+      join(dir, 'second'),
+    ]);
+    expect(first.code).toBe(0);
+    expect(second.code).toBe(0);
+    expect(first.stderr).toMatch(/replay .* 100%/);
+    expect(first.stderr).toMatch(/dead letters 1/);
+    const a = await readFile(join(dir, 'first', 'signals.jsonl'));
+    const b = await readFile(join(dir, 'second', 'signals.jsonl'));
+    expect(a.length).toBeGreaterThan(0);
+    expect(a.equals(b)).toBe(true);
+    expect(first.stdout).toBe(second.stdout);
+  });
+
+  it('replay fails clearly when the CSV file does not exist', async () => {
+    const result = await enigma([
+      'replay',
+      'pipelines/default.yaml',
+      '--from',
+      '/no/such/file.csv',
+      '--data-dir',
+      await tempDir(),
+    ]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('SOURCE_FAILED');
+  });
+});
