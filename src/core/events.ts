@@ -38,6 +38,15 @@ export interface Bar {
 }
 
 /**
+ * When a message's information became known: a bar's end (its close), any other message's `ts`.
+ * Everything derived from a message (features, windows, signals) carries this time, so nothing
+ * computed from a bar is stamped before the bar closed.
+ */
+export function availableAt(message: { readonly ts: Micros; readonly end?: Micros }): Micros {
+  return message.end ?? message.ts;
+}
+
+/**
  * Named numeric values for one instrument at one time: indicator outputs, joined features.
  * Keys are `stepId` or `stepId.output` (e.g. `ema21`, `bb.upper`), so they never collide.
  */

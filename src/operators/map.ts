@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Features } from '../core/events.js';
+import { availableAt, type Features } from '../core/events.js';
 import type { DataType } from '../pipeline/data-types.js';
 import { defineOperator, type CheckProblem, type Step } from '../pipeline/operator.js';
 import { checkExpressions, runExpression } from './expression-scope.js';
@@ -21,7 +21,8 @@ const DATA_TYPES = [
 /**
  * Computes new values from each message, by expressions or by a function from a user module.
  *
- * 1. With `values`, emits features keyed `<step>.<name>` with the message's symbol and time.
+ * 1. With `values`, emits features keyed `<step>.<name>` with the message's symbol and time
+ *    (a bar's end).
  * 2. With `fn`, emits what the function returns (nothing for undefined); `output` declares its kind.
  * 3. A value that is not a finite number is sent to the dead-letter stream instead of downstream.
  *
@@ -102,7 +103,8 @@ export const map = defineOperator({
     }));
     return {
       next: (message, emit) => {
-        const { symbol, ts } = message as { symbol: string; ts: number };
+        const { symbol } = message as { symbol: string };
+        const ts = availableAt(message as { ts: number; end?: number });
         const values: Record<string, number> = {};
         for (const { key, evaluate } of entries) {
           const value = evaluate(message);

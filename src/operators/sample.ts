@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { availableAt } from '../core/events.js';
 import { DURATION_PATTERN, parseDuration } from '../core/time.js';
 import type { DataType } from '../pipeline/data-types.js';
 import { defineOperator, type Step } from '../pipeline/operator.js';
@@ -27,12 +28,13 @@ export const sample = defineOperator({
     { interval: Type.String({ pattern: DURATION_PATTERN, description: 'e.g. 1s, 1m' }) },
     { additionalProperties: false },
   ),
-  create: (params): Step<{ ts: number }> => {
+  create: (params): Step<{ ts: number; end?: number }> => {
     const interval = parseDuration(params.interval);
-    let held: { ts: number } | undefined;
+    let held: { ts: number; end?: number } | undefined;
     return {
       next: (message, emit) => {
-        if (held && Math.floor(message.ts / interval) > Math.floor(held.ts / interval)) emit(held);
+        if (held && Math.floor(availableAt(message) / interval) > Math.floor(availableAt(held) / interval))
+          emit(held);
         held = message;
       },
       complete: (emit) => {

@@ -1,4 +1,5 @@
 import { Type } from '@sinclair/typebox';
+import { availableAt } from '../core/events.js';
 import { DURATION_PATTERN, parseDuration } from '../core/time.js';
 import type { DataType } from '../pipeline/data-types.js';
 import { defineOperator, type Step } from '../pipeline/operator.js';
@@ -7,7 +8,8 @@ import { defineOperator, type Step } from '../pipeline/operator.js';
  * Lets at most one message per instrument through per interval of market time.
  *
  * 1. The first message of an instrument passes; later ones pass once `interval` has elapsed since
- *    the last one that passed (by the messages' own `ts`, so replays behave like live runs).
+ *    the last one that passed (by the messages' own time, a bar's end, so replays behave like
+ *    live runs).
  *
  * @example
  * - id: calm
@@ -26,13 +28,14 @@ export const throttle = defineOperator({
     { interval: Type.String({ pattern: DURATION_PATTERN, description: 'e.g. 500ms, 30s, 1m' }) },
     { additionalProperties: false },
   ),
-  create: (params): Step<{ ts: number }> => {
+  create: (params): Step<{ ts: number; end?: number }> => {
     const interval = parseDuration(params.interval);
     let last = -Infinity;
     return {
       next: (message, emit) => {
-        if (message.ts - last < interval) return;
-        last = message.ts;
+        const ts = availableAt(message);
+        if (ts - last < interval) return;
+        last = ts;
         emit(message);
       },
     };

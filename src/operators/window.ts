@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { Features } from '../core/events.js';
+import { availableAt, type Features } from '../core/events.js';
 import { defineOperator, type Step } from '../pipeline/operator.js';
 import { checkExpressions, runExpression } from './expression-scope.js';
 import { RollingWindow } from './rolling-window.js';
@@ -44,7 +44,7 @@ export const window = defineOperator({
   ),
   check: (params, context) =>
     checkExpressions([{ where: 'value', text: params.value, type: 'number' }], context.inputs),
-  create: (params, context): Step<{ symbol: string; ts: number }, Features> => {
+  create: (params, context): Step<{ symbol: string; ts: number; end?: number }, Features> => {
     const valueOf = runExpression<number>(params.value, context.inputs, 'number');
     const keys = params.aggregates.map((aggregate) => `${context.stepId}.${aggregate}`);
     const window = new RollingWindow(params.size);
@@ -57,7 +57,7 @@ export const window = defineOperator({
         params.aggregates.forEach(
           (aggregate, index) => (values[keys[index] as string] = aggregateOf(window, aggregate)),
         );
-        emit({ symbol: message.symbol, ts: message.ts, values });
+        emit({ symbol: message.symbol, ts: availableAt(message), values });
       },
     };
   },

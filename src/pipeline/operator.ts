@@ -17,6 +17,13 @@ export type Emit<O> = (message: O) => void;
 export interface Step<I = unknown, O = unknown> {
   /** Handles one message; `input` is the index of the `from` step it came from. */
   next(message: I, emit: Emit<O>, input: number): void;
+  /**
+   * Called once the message a source emitted has been through the whole graph, if this step saw
+   * any part of it. Steps that merge several inputs (join) emit here, once, instead of once per
+   * input: a bar that updates three joined features gives one joined message, never a glitch
+   * mixing the new bar with old features.
+   */
+  endOfTurn?(emit: Emit<O>): void;
   /** Called once when every input has ended: emit what is still held (an open bar, say). */
   complete?(emit: Emit<O>): void;
 }

@@ -43,6 +43,14 @@ interface GraphNode {
   output$: Observable<unknown>;
   /** Sources only: the hot subject the source is piped into when the run starts. */
   subject?: Subject<unknown>;
+  /** Position in topological order: end-of-turn work runs upstream first. */
+  readonly order: number;
+}
+
+/** A step with end-of-turn work waiting for the current source message to finish. */
+interface TurnWork {
+  readonly order: number;
+  readonly flush: () => void;
 }
 
 /**
@@ -73,6 +81,7 @@ export class PipelineRun {
   private failure: EngineError | undefined;
   private started = false;
   private resolveSourcesEnded: () => void = () => undefined;
+  private readonly turnWork: TurnWork[] = [];
 
   constructor(
     private readonly pipeline: CompiledPipeline,
@@ -298,11 +307,40 @@ export class PipelineRun {
         }
         return step;
       };
+      // Steps with end-of-turn work are flushed once the current source message has been through.
+      const touched = new Set<Step>();
+      const work: TurnWork = {
+        order: node.order,
+        flush: () => {
+          for (const step of touched) {
+            try {
+              step.endOfTurn?.(emit);
+            } catch (error) {
+              metrics.errors++;
+              this.deadLetter(
+                node,
+                'STEP_FAILED',
+                `at the end of a turn: ${describeError(error)}`,
+                undefined,
+              );
+            }
+          }
+          touched.clear();
+        },
+      };
+      const run = (message: unknown, index: number): void => {
+        const step = single ?? stepFor(message);
+        step.next(message, emit, index);
+        if (step.endOfTurn !== undefined) {
+          if (touched.size === 0) this.turnWork.push(work);
+          touched.add(step);
+        }
+      };
       const handle = (message: unknown, index = 0): void => {
         const count = ++metrics.in;
         if ((count & SAMPLE_MASK) !== 0) {
           try {
-            (single ?? stepFor(message)).next(message, emit, index);
+            run(message, index);
           } catch (error) {
             metrics.errors++;
             this.deadLetter(node, 'STEP_FAILED', describeError(error), message);
@@ -313,7 +351,7 @@ export class PipelineRun {
         downstreamMillis = 0;
         const start = performance.now();
         try {
-          (single ?? stepFor(message)).next(message, emit, index);
+          run(message, index);
         } catch (error) {
           metrics.errors++;
           this.deadLetter(node, 'STEP_FAILED', describeError(error), message);
@@ -322,6 +360,7 @@ export class PipelineRun {
         timing = false;
       };
       const complete = (): void => {
+        work.flush();
         for (const step of single ? [single] : perSymbol.values()) {
           try {
             step.complete?.(emit);
@@ -381,10 +420,12 @@ export class PipelineRun {
         if (clock) clock.advanceTo((message as { ts: number }).ts);
         if ((count & SAMPLE_MASK) !== 0) {
           subject.next(message);
+          if (this.turnWork.length !== 0) this.endTurn();
           return;
         }
         const start = performance.now();
         subject.next(message);
+        if (this.turnWork.length !== 0) this.endTurn();
         this.latency.record((performance.now() - start) * 1e6);
       },
       error: (error: unknown) => {
@@ -404,7 +445,20 @@ export class PipelineRun {
     const subject = node.subject;
     if (!subject || subject.closed || subject.isStopped) return;
     subject.complete();
+    this.endTurn();
     if (--this.openSources === 0) this.resolveSourcesEnded();
+  }
+
+  /** Runs pending end-of-turn work, upstream steps first; their output may add more downstream. */
+  private endTurn(): void {
+    const pending = this.turnWork;
+    while (pending.length > 0) {
+      let first = 0;
+      for (let i = 1; i < pending.length; i++)
+        if ((pending[i]?.order ?? 0) < (pending[first]?.order ?? 0)) first = i;
+      const [work] = pending.splice(first, 1);
+      work?.flush();
+    }
   }
 
   private fail(error: EngineError): void {

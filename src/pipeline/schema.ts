@@ -44,11 +44,30 @@ export function pipelineJsonSchema(registry: OperatorRegistry): Record<string, u
             },
             allOf: operators.map((operator) => ({
               if: { properties: { op: { const: operator.name } }, required: ['op'] },
-              then: { properties: { params: { ...operator.params, description: operator.summary } } },
+              then: {
+                properties: {
+                  params: { ...optionalDefaults(operator.params), description: operator.summary },
+                },
+              },
             })),
           },
         },
       },
     }),
   ) as Record<string, unknown>;
+}
+
+/** A schema where properties with a default are not required: the compiler fills them in. */
+function optionalDefaults(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(optionalDefaults);
+  if (schema === null || typeof schema !== 'object') return schema;
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) copy[key] = optionalDefaults(value);
+  const properties = copy['properties'] as Record<string, { default?: unknown }> | undefined;
+  if (Array.isArray(copy['required']) && properties) {
+    copy['required'] = (copy['required'] as string[]).filter(
+      (name) => properties[name]?.default === undefined,
+    );
+  }
+  return copy;
 }

@@ -8,7 +8,8 @@ import { validateParams } from './params.js';
 /**
  * A transform operator as a plain RxJS operator, for use outside a pipeline (and for marble
  * tests). Params are validated once, with defaults applied; state is per symbol when the operator
- * says so. Unlike inside a pipeline, a throwing step errors the stream, as RxJS operators do.
+ * says so; each message is its own turn. Unlike inside a pipeline, a throwing step errors the
+ * stream, as RxJS operators do.
  *
  * @example
  * ticks$.pipe(toOperator(bars, { every: '1m' })).subscribe(console.log);
@@ -55,7 +56,9 @@ export function toOperator<I, O>(
       return source.subscribe({
         next: (message) => {
           try {
-            stepFor(message).next(message, emit, 0);
+            const step = stepFor(message);
+            step.next(message, emit, 0);
+            step.endOfTurn?.(emit);
           } catch (error) {
             subscriber.error(error);
           }

@@ -232,3 +232,53 @@ steps:
     expect(out.length).toBeGreaterThanOrEqual(Math.floor(metrics.sourceMessages / 10));
   });
 });
+
+describe('join', () => {
+  it('waits for every input per instrument, then merges the latest values with bars prefixed by their step', async () => {
+    const ticks = [
+      tick('ES 12-26', 1, 100),
+      tick('ES 12-26', 2, 102),
+      tick('ES 12-26', 3, 104),
+      tick('NQ 12-26', 4, 200),
+    ];
+    const out: Features[] = [];
+    const registry = createRegistry();
+    registry.register(countingSource(ticks, { subscriptions: 0 }));
+    registry.register(collectingSink(out as unknown[]));
+    const pipeline = compileWith(
+      registry,
+      `id: joined
+steps:
+  - { id: src, op: fixedTicks }
+  - { id: bars, op: bars, from: src, params: { ticks: 1 } }
+  - { id: avg, op: window, from: bars, params: { value: close, size: 2, aggregates: [mean] } }
+  - { id: both, op: join, from: [avg, bars] }
+  - { id: out, op: collect, from: both }
+`,
+    );
+    const running = run(pipeline);
+    running.start();
+    await running.done;
+    // ES: bar 1 has no average yet; bars 2 and 3 each give one message holding the bar and the
+    // average computed from it, never the new bar with the old average. NQ never has an average.
+    expect(
+      out.map((features) => [features.ts, features.values['avg.mean'], features.values['bars.close']]),
+    ).toEqual([
+      [2, 101, 102],
+      [3, 103, 104],
+    ]);
+    expect(Object.keys(out[0]?.values ?? {}).sort()).toEqual(
+      [
+        'avg.mean',
+        'bars.buyVolume',
+        'bars.close',
+        'bars.high',
+        'bars.low',
+        'bars.open',
+        'bars.sellVolume',
+        'bars.trades',
+        'bars.volume',
+      ].sort(),
+    );
+  });
+});
