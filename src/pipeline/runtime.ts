@@ -200,6 +200,7 @@ export class PipelineRun {
       consumers,
       metrics: new StepMetrics(`${this.id}.${id}`),
       output$: EMPTY,
+      order: this.nodes.length,
     };
     this.nodes.push(node);
     this.nodeOfStep.set(id, node);

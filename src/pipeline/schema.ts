@@ -46,7 +46,7 @@ export function pipelineJsonSchema(registry: OperatorRegistry): Record<string, u
               if: { properties: { op: { const: operator.name } }, required: ['op'] },
               then: {
                 properties: {
-                  params: { ...optionalDefaults(operator.params), description: operator.summary },
+                  params: { ...(optionalDefaults(operator.params) as object), description: operator.summary },
                 },
               },
             })),
