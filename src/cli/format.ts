@@ -40,8 +40,8 @@ export function formatSummary(pipelines: readonly PipelineMetricsSnapshot[], wal
       formatCount(step.out),
       String(step.errors),
       String(step.deadLettered),
-      formatNanos(step.p50Nanos),
-      formatNanos(step.p99Nanos),
+      step.timed > 0 ? formatNanos(step.p50Nanos) : '-',
+      step.timed > 0 ? formatNanos(step.p99Nanos) : '-',
     ]);
     return `${head}\n${formatTable(['step', 'in', 'out', 'errors', 'dead', 'p50', 'p99'], rows)}`;
   });

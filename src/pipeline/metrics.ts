@@ -48,7 +48,15 @@ export class LatencyHistogram {
  * second per step; the other messages cost a counter.
  */
 export const SAMPLE_EVERY = 256;
-export const SAMPLE_MASK = SAMPLE_EVERY - 1;
+const SAMPLE_MASK = SAMPLE_EVERY - 1;
+
+/**
+ * Whether the n-th message (from 1) of a step is timed: the first SAMPLE_EVERY messages all are,
+ * so slow, rare steps (bars, signals) have figures too; after that one in SAMPLE_EVERY.
+ */
+export function isTimed(n: number): boolean {
+  return (n & SAMPLE_MASK) === 0 || n <= SAMPLE_EVERY;
+}
 
 export interface StepMetricsSnapshot {
   readonly step: string;
@@ -56,6 +64,8 @@ export interface StepMetricsSnapshot {
   readonly out: number;
   readonly errors: number;
   readonly deadLettered: number;
+  /** Messages timed for the percentiles. */
+  readonly timed: number;
   /** Processing time of the step itself (downstream work excluded), from the timed sample. */
   readonly p50Nanos: number;
   readonly p99Nanos: number;
@@ -79,6 +89,7 @@ export class StepMetrics {
       out: this.out,
       errors: this.errors,
       deadLettered: this.deadLettered,
+      timed: this.latency.count,
       p50Nanos: this.latency.percentile(50),
       p99Nanos: this.latency.percentile(99),
       maxNanos: this.latency.max,

@@ -7,7 +7,7 @@ import { describeError, EngineError, OperatorError } from '../core/errors.js';
 import type { Bar, DeadLetter, Features, Tick } from '../core/events.js';
 import type { CompiledPipeline, CompiledStep } from './compile.js';
 import { groupFeatureSteps, type FeatureGroup } from './fuse.js';
-import { LatencyHistogram, SAMPLE_MASK, StepMetrics, type StepMetricsSnapshot } from './metrics.js';
+import { isTimed, LatencyHistogram, StepMetrics, type StepMetricsSnapshot } from './metrics.js';
 import type { Emit, FeatureEngine, InputInfo, RunContext, Sink, Step } from './operator.js';
 
 export interface RunOptions {
@@ -339,7 +339,7 @@ export class PipelineRun {
       };
       const handle = (message: unknown, index = 0): void => {
         const count = ++metrics.in;
-        if ((count & SAMPLE_MASK) !== 0) {
+        if (!isTimed(count)) {
           try {
             run(message, index);
           } catch (error) {
@@ -381,7 +381,7 @@ export class PipelineRun {
     const { metrics } = node;
     const handle = (message: unknown): void => {
       const count = ++metrics.in;
-      const start = (count & SAMPLE_MASK) === 0 ? performance.now() : -1;
+      const start = isTimed(count) ? performance.now() : -1;
       try {
         sink.write(message);
         metrics.out++;
@@ -419,7 +419,7 @@ export class PipelineRun {
         this.sourceMessages++;
         metrics.out++;
         if (clock) clock.advanceTo((message as { ts: number }).ts);
-        if ((count & SAMPLE_MASK) !== 0) {
+        if (!isTimed(count)) {
           subject.next(message);
           if (this.turnWork.length !== 0) this.endTurn();
           return;
