@@ -282,3 +282,36 @@ steps:
     );
   });
 });
+
+describe('turns', () => {
+  it('flushes joins upstream first, so a join of joins emits once per turn with fresh values', async () => {
+    const ticks = [tick('ES 12-26', 1, 100), tick('ES 12-26', 2, 102), tick('ES 12-26', 3, 104)];
+    const out: Features[] = [];
+    const registry = createRegistry();
+    registry.register(countingSource(ticks, { subscriptions: 0 }));
+    registry.register(collectingSink(out as unknown[]));
+    const pipeline = compileWith(
+      registry,
+      `id: nested
+steps:
+  - { id: src, op: fixedTicks }
+  - { id: bars, op: bars, from: src, params: { ticks: 1 } }
+  - { id: double, op: map, from: bars, params: { values: { close: "close * 2" } } }
+  - { id: triple, op: map, from: bars, params: { values: { close: "close * 3" } } }
+  - { id: inner, op: join, from: [double, bars] }
+  - { id: outer, op: join, from: [inner, triple] }
+  - { id: out, op: collect, from: outer }
+`,
+    );
+    const running = run(pipeline);
+    running.start();
+    await running.done;
+    expect(
+      out.map((f) => [f.values['bars.close'], f.values['double.close'], f.values['triple.close']]),
+    ).toEqual([
+      [100, 200, 300],
+      [102, 204, 306],
+      [104, 208, 312],
+    ]);
+  });
+});
