@@ -1,12 +1,14 @@
 /**
  * `npm run bench` runs every suite in bench/suites/ and prints its table; `npm run bench:quick`
  * is the short smoke run for CI. `-- --only <name>` runs the suites whose file name contains it.
- * Results go to bench/results/<time>.json (git-ignored) with the machine, Node version and commit.
+ * Results go to bench/results/<time>.json (git-ignored) with the machine, Node version and commit;
+ * the figures are checked against bench/slo.json and a miss makes the run exit 1.
  */
 import { execSync } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
+import { checkSlos } from './slo.js';
 import type { Suite, SuiteResult } from './suite.js';
 
 const { values } = parseArgs({
@@ -41,6 +43,11 @@ for (const name of names) {
   process.stdout.write('\n');
 }
 
+const figures = Object.assign({}, ...results.map((result) => result.figures ?? {})) as Record<string, number>;
+const slo = checkSlos(figures, values.quick);
+process.stdout.write(
+  `\n## Service-level objectives${values.quick ? ' (quick run: only 3× misses fail)' : ''}\n\n${table({ name: 'slo', rows: slo.rows.map((row) => ({ ...row })) })}\n`,
+);
 let commit = 'unknown';
 try {
   commit = execSync('git rev-parse --short HEAD', { stdio: ['ignore', 'pipe', 'ignore'] })
@@ -60,9 +67,14 @@ const report = {
   },
   quick: values.quick,
   results,
+  slo: slo.rows,
 };
 const resultsDir = new URL('./results/', import.meta.url);
 mkdirSync(resultsDir, { recursive: true });
 const file = new URL(`${report.date.replace(/[:.]/g, '-')}.json`, resultsDir);
 writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
 process.stderr.write(`\nresults written to ${file.pathname}\n`);
+if (slo.missed > 0) {
+  process.stderr.write(`${slo.missed} objective(s) missed\n`);
+  process.exitCode = 1;
+}

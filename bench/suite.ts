@@ -10,6 +10,8 @@ export interface SuiteResult {
   readonly rows: readonly Readonly<Record<string, string | number>>[];
   /** Facts a reader needs beside the table (baseline used, conventions). */
   readonly notes?: readonly string[];
+  /** Named figures that `bench/slo.json` sets targets for (e.g. `pipeline.replayTicksPerSecond`). */
+  readonly figures?: Readonly<Record<string, number>>;
 }
 
 export type Suite = (options: SuiteOptions) => Promise<SuiteResult>;

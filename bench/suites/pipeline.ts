@@ -148,6 +148,7 @@ const suite: Suite = async ({ quick }) => {
   const dataDir = mkdtempSync(join(tmpdir(), 'enigma-bench-'));
   const rows: Record<string, string | number>[] = [];
   const notes: string[] = [];
+  const figures: Record<string, number> = {};
   try {
     // 1. The default pipeline replayed from memory, with metrics on, WASM and TypeScript features.
     const loaded = await loadPipelineFile(new URL('../../pipelines/default.yaml', import.meta.url).pathname);
@@ -164,7 +165,7 @@ const suite: Suite = async ({ quick }) => {
       ['wasm', await loadWasmFeatureEngine()],
       ['typescript', referenceFeatureEngine],
     ] as const;
-    await runOnce(pipeline, dataDir, referenceFeatureEngine);
+    for (const [, engine] of engines) await runOnce(pipeline, dataDir, engine);
     const runs = new Map<string, { seconds: number; metrics: PipelineMetricsSnapshot }[]>(
       engines.map(([label]) => [label, []]),
     );
@@ -180,6 +181,7 @@ const suite: Suite = async ({ quick }) => {
         unit: 'ticks/s',
         note: `${count.toLocaleString('en-US')} ticks, median of ${rounds} runs`,
       });
+      if (label === 'wasm') figures['pipeline.replayTicksPerSecond'] = count / (medianRun?.seconds ?? NaN);
       if (label === 'wasm' && medianRun) {
         for (const step of medianRun.metrics.steps) {
           rows.push({
@@ -251,6 +253,7 @@ const suite: Suite = async ({ quick }) => {
       rounds,
     );
     const graph = median(graphCosts);
+    figures['pipeline.graphOverheadNanosPerStep'] = graph;
     rows.push({
       measure: 'graph overhead per message per step (Enigma step, metrics on)',
       median: Number(graph.toFixed(1)),
@@ -275,7 +278,7 @@ const suite: Suite = async ({ quick }) => {
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
-  return { name: 'pipeline (spine)', rows, notes };
+  return { name: 'pipeline (spine)', rows, notes, figures };
 };
 
 export default suite;
