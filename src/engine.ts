@@ -1,8 +1,7 @@
 import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import { PipelineDefinitionError } from './core/errors.js';
-import { loadWasmFeatureEngine } from './kernels/wasm/feature-engine.js';
-import { referenceFeatureEngine } from './kernels/reference/feature-engine.js';
+import { loadFeatureEngine } from './kernels/engine.js';
 import { createRegistry } from './operators/index.js';
 import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
 import type { StepDefinition } from './pipeline/definition.js';
@@ -71,9 +70,12 @@ export function replaceTickSources(
   return { ...source, definition: { ...source.definition, steps } };
 }
 
-/** The feature engine: WebAssembly unless `--no-wasm` asks for the TypeScript reference. */
+/**
+ * The feature engine: fused WebAssembly kernels for groups big enough to gain from them (the
+ * TypeScript kernels below that), or the TypeScript reference alone with `--no-wasm`.
+ */
 export async function createFeatureEngine(wasm: boolean): Promise<FeatureEngine> {
-  return wasm ? loadWasmFeatureEngine() : referenceFeatureEngine;
+  return loadFeatureEngine({ wasm });
 }
 
 export interface EngineOptions {

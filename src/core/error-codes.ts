@@ -49,12 +49,29 @@ export const ERROR_CODES = {
   RISK_UNKNOWN_PROPOSAL: 'A confirm or reject names a proposal that does not exist or has expired.',
   RISK_HALT_FILE_INVALID:
     'The persisted halt file cannot be parsed; every account is treated as halted until a person resumes.',
+  // Risk alerts (published on the alerts topic with the account).
+  RISK_BREACH:
+    'A rule failed the account (trailing threshold touched): it is flattened and HALTED until a person resumes.',
+  RISK_KILL_SWITCH: 'The kill switch halted an account: every order cancelled, every position closed.',
+  RISK_RESUMED: 'A person lifted a halt; a breached account restarts its rules from the current balance.',
+  RISK_PROPOSAL_REJECTED: 'A person rejected an order proposal (automation mode confirm).',
+  RISK_AUTOMATION_NOT_ALLOWED:
+    'An account runs in auto mode although its profile says the firm forbids fully automated trading.',
+  RISK_RECONCILIATION_RESOLVED:
+    'A person cleared a broker reconciliation mismatch; the account leaves REDUCING.',
 
   // Execution: order manager and brokers.
   EXECUTION_UNKNOWN_ORDER: 'A cancel or replace names a client order id the order manager does not know.',
   EXECUTION_ORDER_NOT_WORKING:
     'A cancel or replace names an order that is already filled, cancelled, rejected or expired.',
   EXECUTION_UNKNOWN_INSTRUMENT: 'An order names an instrument whose contract is not known to the broker.',
+  EXECUTION_REQUEST_REFUSED:
+    'A broker refused a cancel or replace (the order had already filled, say); the order is unchanged.',
+  EXECUTION_INVALID_TRANSITION:
+    'A broker reported an order status the order state machine does not allow from the current one; ignored.',
+  EXECUTION_RECONCILIATION_MISMATCH:
+    "On (re)connect the broker's positions or working orders differ from the engine's: the broker's are adopted and the account is REDUCING until resolved.",
+  EXECUTION_RECONCILED: "On (re)connect the broker's positions and working orders match the engine's.",
 
   // Kernels (feature engines and their WebAssembly module).
   KERNEL_BAD_SPEC:
