@@ -27,5 +27,8 @@ export default tseslint.config(
     files: ['src/cli/**', 'bench/**', 'test/**', 'src/operators/console.ts'],
     rules: { 'no-console': 'off' },
   },
-  { files: ['bin/**', '*.js'], languageOptions: { globals: { process: 'readonly', console: 'readonly' } } },
+  {
+    files: ['bin/**', 'scripts/**', '*.js'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
+  },
 );
