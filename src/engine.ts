@@ -1,6 +1,7 @@
 import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import { PipelineDefinitionError } from './core/errors.js';
+import { startTrading, type TradingHandle, type TradingOptions } from './execution/start-trading.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { createRegistry } from './operators/index.js';
 import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
@@ -83,12 +84,16 @@ export interface EngineOptions {
   readonly dataDir: string;
   readonly wasm: boolean;
   readonly progress?: (done: number, total: number) => void;
+  /** Start the risk engine, order manager and brokers (paper by default) on the bus. */
+  readonly trading?: Omit<TradingOptions, 'dataDir'>;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
 export class Engine {
   readonly bus = new MessageBus();
   readonly clock: Clock;
+  /** Risk, orders and brokers, when the engine trades. */
+  readonly trading: TradingHandle | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -96,6 +101,9 @@ export class Engine {
     private readonly featureEngine: FeatureEngine,
   ) {
     this.clock = options.mode === 'live' ? new LiveClock() : new ReplayClock();
+    this.trading = options.trading
+      ? startTrading(this.bus, this.clock, { ...options.trading, dataDir: options.dataDir })
+      : undefined;
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
@@ -132,9 +140,12 @@ export class Engine {
 
   /** Resolves when every pipeline has ended by itself (finite sources) or been stopped. */
   async finished(): Promise<PipelineMetricsSnapshot[]> {
-    const results = await Promise.all(this.runs.map((run) => run.done));
-    this.bus.close();
-    return results;
+    try {
+      return await Promise.all(this.runs.map((run) => run.done));
+    } finally {
+      await this.trading?.close();
+      this.bus.close();
+    }
   }
 
   metrics(): PipelineMetricsSnapshot[] {

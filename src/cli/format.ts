@@ -5,6 +5,15 @@ export function formatCount(value: number): string {
   return Math.round(value).toLocaleString('en-US');
 }
 
+/** Dollars with cents and the sign in front: $50,210.00, -$12.50. */
+export function formatMoney(value: number): string {
+  const text = Math.abs(value).toLocaleString('en-US', {
+    minimumFractionDigits: 2,
+    maximumFractionDigits: 2,
+  });
+  return `${value < 0 ? '-' : ''}$${text}`;
+}
+
 /** Nanoseconds in the unit that reads best: 850 ns, 12.3 µs, 4.56 ms. */
 export function formatNanos(nanos: number): string {
   if (nanos < 1_000) return `${Math.round(nanos)} ns`;

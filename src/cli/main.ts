@@ -1,7 +1,9 @@
 import { describeError, EngineError } from '../core/errors.js';
 import type { Command } from './command.js';
+import { confirmCommand, proposalsCommand, rejectCommand } from './commands/confirm.js';
 import { docsCommand } from './commands/docs.js';
 import { graphCommand } from './commands/graph.js';
+import { killCommand, resumeCommand } from './commands/kill.js';
 import { operatorsCommand } from './commands/operators.js';
 import { replayCommand } from './commands/replay.js';
 import { runCommand } from './commands/run.js';
@@ -13,6 +15,11 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   graphCommand,
   operatorsCommand,
+  killCommand,
+  resumeCommand,
+  proposalsCommand,
+  confirmCommand,
+  rejectCommand,
   docsCommand,
 ];
 

@@ -6,6 +6,7 @@ import type { StepDefinition } from '../pipeline/definition.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
+import { TradingTally } from './trading-tally.js';
 
 export interface PipelineCommandOptions {
   readonly pipeline: string;
@@ -15,6 +16,8 @@ export interface PipelineCommandOptions {
   /** Stop after this long (wall-clock milliseconds). */
   readonly durationMs?: number;
   readonly quiet: boolean;
+  /** Run the risk engine, order manager and paper broker (default account SIM-50K). */
+  readonly trading: boolean;
   readonly replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>;
   readonly progressLabel?: string;
 }
@@ -61,10 +64,12 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     mode: options.mode,
     dataDir: resolve(options.dataDir),
     wasm: options.wasm,
+    ...(options.trading && { trading: {} }),
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   engine.add(prepared.compiled);
-  const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine) : undefined;
+  const tally = options.trading ? new TradingTally(engine.bus) : undefined;
+  const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -86,6 +91,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     const metrics = await engine.finished();
     status?.stop();
     process.stderr.write(formatSummary(metrics, (performance.now() - started) / 1000));
+    if (tally) process.stderr.write(tally.summary());
     return 0;
   } catch (error) {
     status?.stop();

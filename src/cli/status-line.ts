@@ -1,9 +1,11 @@
 import type { Engine } from '../engine.js';
 import { formatCount, formatNanos } from './format.js';
+import type { TradingTally } from './trading-tally.js';
 
 /**
  * The one-line live status of a running engine on standard error, once a second: messages per
- * second, graph latency p99, errors and dead letters. On a terminal the line is rewritten in place.
+ * second, graph latency p99, errors and dead letters, and what it traded. On a terminal the line
+ * is rewritten in place.
  */
 export class StatusLine {
   private timer: NodeJS.Timeout | undefined;
@@ -13,6 +15,7 @@ export class StatusLine {
 
   constructor(
     private readonly engine: Engine,
+    private readonly tally: TradingTally | undefined,
     private readonly stream: NodeJS.WriteStream = process.stderr,
   ) {}
 
@@ -37,7 +40,8 @@ export class StatusLine {
     const dead = metrics.reduce((sum, pipeline) => sum + pipeline.deadLetters, 0);
     const seconds = Math.floor((now - this.startTime) / 1000);
     const uptime = `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
-    const line = `enigma ${uptime} | ${formatCount(rate)} msg/s | p99 ${formatNanos(p99)} | errors ${errors} | dead letters ${dead} | total ${formatCount(count)}`;
+    const trading = this.tally?.line() ?? '';
+    const line = `enigma ${uptime} | ${formatCount(rate)} msg/s | p99 ${formatNanos(p99)} | errors ${errors} | dead letters ${dead} | total ${formatCount(count)}${trading ? ` | ${trading}` : ''}`;
     this.stream.write(this.stream.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
   }
 }

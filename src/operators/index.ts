@@ -17,6 +17,7 @@ import {
   zscore,
 } from '../kernels/operators/index.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
+import { kelly } from '../risk/operators/index.js';
 import { OperatorRegistry } from '../pipeline/registry.js';
 import { bars } from './bars.js';
 import { console } from './console.js';
@@ -25,6 +26,7 @@ import { filter } from './filter.js';
 import { join } from './join.js';
 import { jsonl } from './jsonl.js';
 import { map } from './map.js';
+import { merge } from './merge.js';
 import { publish } from './publish.js';
 import { sample } from './sample.js';
 import { signalRules } from './signal-rules.js';
@@ -34,7 +36,11 @@ import { subscribe } from './subscribe.js';
 import { throttle } from './throttle.js';
 import { window } from './window.js';
 
-/** The spine's operators and the feature kernels, by registry key. */
+/**
+ * Every operator the engine ships, by registry key: the spine's, the feature kernels, sizing,
+ * storage and the NinjaTrader gateway. This file is the registry: the one place that gathers
+ * operators from every area (operator implementations themselves never import engines).
+ */
 export const BUILT_IN_OPERATORS = {
   simulatedMarket,
   simulatedSignals,
@@ -47,6 +53,7 @@ export const BUILT_IN_OPERATORS = {
   sample,
   window,
   join,
+  merge,
   signalRules,
   console,
   jsonl,
@@ -67,11 +74,12 @@ export const BUILT_IN_OPERATORS = {
   donchian,
   orderFlowImbalance,
   cumulativeDelta,
+  kelly,
 } as const;
 
 export type BuiltInOperators = typeof BUILT_IN_OPERATORS;
 
-/** Every operator the engine ships: the spine's and those of the kernels, gateway, store and risk. */
+/** Every shipped operator as a list. */
 export const ALL_OPERATORS: readonly OperatorDefinition[] = [...Object.values(BUILT_IN_OPERATORS)];
 
 /** A registry with every shipped operator; user modules add theirs to a clone of it. */

@@ -12,6 +12,7 @@ export const replayCommand: Command = {
                       they replace the pipeline's tick source
   --data-dir <dir>    where sinks write files (default ./data)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
+  --no-trading        no risk engine, orders or paper broker (signals only)
 
 The same file through the same pipeline always writes the same output, byte for byte.`,
   run: async (args) => {
@@ -22,6 +23,7 @@ The same file through the same pipeline always writes the same output, byte for 
         from: { type: 'string' },
         'data-dir': { type: 'string', default: 'data' },
         'no-wasm': { type: 'boolean', default: false },
+        'no-trading': { type: 'boolean', default: false },
       },
     });
     const [pipeline, ...extra] = positionals;
@@ -34,6 +36,7 @@ The same file through the same pipeline always writes the same output, byte for 
       mode: 'replay',
       dataDir: values['data-dir'],
       wasm: !values['no-wasm'],
+      trading: !values['no-trading'],
       quiet: true,
       replaceTickSource: { op: 'csvReplay', params: { file: resolve(values.from) } },
       progressLabel: `replay ${values.from}`,

@@ -10,6 +10,7 @@ export const runCommand: Command = {
   --duration <time>   stop after this long: seconds (10) or 90s, 5m
   --data-dir <dir>    where sinks write files (default ./data)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
+  --no-trading        no risk engine, orders or paper broker (signals only)
   --quiet             no live status line`,
   run: async (args) => {
     const { values, positionals } = parseArgs({
@@ -19,6 +20,7 @@ export const runCommand: Command = {
         duration: { type: 'string' },
         'data-dir': { type: 'string', default: 'data' },
         'no-wasm': { type: 'boolean', default: false },
+        'no-trading': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
       },
     });
@@ -32,6 +34,7 @@ export const runCommand: Command = {
       mode: 'live',
       dataDir: values['data-dir'],
       wasm: !values['no-wasm'],
+      trading: !values['no-trading'],
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
     });

@@ -1,0 +1,122 @@
+import { parseArgs } from 'node:util';
+import { ALL_ACCOUNTS, HaltStore, haltFilePath, type HaltRecord } from '../../risk/halt-store.js';
+import type { Command } from '../command.js';
+
+const OPTIONS = {
+  account: { type: 'string' },
+  reason: { type: 'string' },
+  by: { type: 'string' },
+  'data-dir': { type: 'string' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean' },
+} as const;
+
+function parse(
+  args: readonly string[],
+  usage: string,
+): ReturnType<typeof parseArgs<{ options: typeof OPTIONS }>> | undefined {
+  try {
+    return parseArgs({ args: [...args], options: OPTIONS, allowPositionals: false });
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nusage: ${usage}\n`);
+    return undefined;
+  }
+}
+
+function printHalts(halts: ReadonlyMap<string, HaltRecord>): void {
+  if (halts.size === 0) {
+    process.stdout.write('no account is halted\n');
+    return;
+  }
+  for (const [account, record] of halts) {
+    const who = account === ALL_ACCOUNTS ? 'every account' : account;
+    process.stdout.write(`${who}: HALTED (${record.kind}) by ${record.by}: ${record.reason}\n`);
+  }
+}
+
+function load(store: HaltStore): Map<string, HaltRecord> | undefined {
+  const loaded = store.load();
+  if (loaded.ok) return loaded.halts;
+  process.stderr.write(`${loaded.error} [RISK_HALT_FILE_INVALID]\n`);
+  return undefined;
+}
+
+/**
+ * `enigma kill`: the emergency stop. Writes the halt to the halt file in the data directory; a
+ * running engine watching that directory flattens, cancels and halts at once, and an engine that
+ * starts later starts HALTED. The halt stays until `enigma resume`.
+ */
+export const killCommand: Command = {
+  name: 'kill',
+  summary: 'Emergency stop: flatten, cancel and halt every account (or one) until `enigma resume`.',
+  usage: 'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--data-dir DIR] [--list]',
+  run: async (args) => {
+    const parsed = parse(args, killCommand.usage);
+    if (!parsed) return 2;
+    const { values } = parsed;
+    if (values.help) {
+      process.stdout.write(`${killCommand.usage}\n`);
+      return 0;
+    }
+    const store = new HaltStore(haltFilePath(values['data-dir'] ?? './data'));
+    const halts = load(store) ?? new Map<string, HaltRecord>();
+    if (values.list) {
+      printHalts(halts);
+      return 0;
+    }
+    const account = values.account ?? ALL_ACCOUNTS;
+    halts.set(account, {
+      kind: 'manual',
+      reason: values.reason ?? 'kill switch',
+      by: values.by ?? process.env['USER'] ?? 'cli',
+      ts: Date.now() * 1000,
+    });
+    store.save(halts);
+    const who = account === ALL_ACCOUNTS ? 'every account' : account;
+    process.stdout.write(
+      `${who} HALTED: a running engine flattens and cancels now; halt kept in ${store.path}\n`,
+    );
+    return 0;
+  },
+};
+
+/** `enigma resume`: lifts a halt written by `enigma kill` or by a rule breach. */
+export const resumeCommand: Command = {
+  name: 'resume',
+  summary: 'Lift the halt of every account (or one) after `enigma kill` or a rule breach.',
+  usage: 'enigma resume [--account ID] [--data-dir DIR] [--list]',
+  run: async (args) => {
+    const parsed = parse(args, resumeCommand.usage);
+    if (!parsed) return 2;
+    const { values } = parsed;
+    if (values.help) {
+      process.stdout.write(`${resumeCommand.usage}\n`);
+      return 0;
+    }
+    const store = new HaltStore(haltFilePath(values['data-dir'] ?? './data'));
+    const halts = load(store);
+    if (values.list) {
+      printHalts(halts ?? new Map());
+      return 0;
+    }
+    if (values.account === undefined) {
+      store.save(new Map());
+      process.stdout.write('every account resumed\n');
+      return 0;
+    }
+    if (!halts) return 1;
+    if (halts.has(ALL_ACCOUNTS)) {
+      process.stderr.write(
+        'every account is halted (kill without --account): resume them all with `enigma resume`\n',
+      );
+      return 1;
+    }
+    if (!halts.delete(values.account)) {
+      process.stdout.write(`${values.account} was not halted\n`);
+      return 0;
+    }
+    store.save(halts);
+    process.stdout.write(`${values.account} resumed\n`);
+    return 0;
+  },
+};

@@ -1,0 +1,89 @@
+import { parseArgs } from 'node:util';
+import { periodOf, type PeriodKind } from '../../analytics/period.js';
+import { describeError } from '../../core/errors.js';
+import { openReadOnly } from '../../reports/open-database.js';
+import { writeReport } from '../../reports/write-report.js';
+import { DEFAULT_DATABASE_PATH } from '../../store/store.js';
+import type { Command } from '../command.js';
+
+const USAGE = `enigma report [--period day|week|month] [--date YYYY-MM-DD] [--db FILE] [--out DIR] [--capital DOLLARS]
+
+Writes a self-contained HTML report (tables and SVG charts: equity, drawdown, P&L by day,
+signal effectiveness; no network needed to open it) and CSVs next to it, into
+<out>/<period label>/.
+
+  --period   day (default), week (ISO, Monday to Monday) or month, in UTC
+  --date     a date inside the period (default: today, UTC)
+  --db       the store's database file (default ${DEFAULT_DATABASE_PATH}); opened read-only,
+             so stop the engine first or point at a copy
+  --out      output folder (default ./reports)
+  --capital  equity before the first trade, for returns and drawdown % (default 100000)`;
+
+const PERIODS: readonly string[] = ['day', 'week', 'month'];
+
+/** `enigma report`: the period report from the DuckDB store. */
+export const reportCommand: Command = {
+  name: 'report',
+  summary: 'Write the HTML + CSV performance report of a day, week or month from the store.',
+  usage: USAGE,
+  async run(args) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...args],
+        options: {
+          period: { type: 'string', default: 'day' },
+          date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
+          db: { type: 'string', default: DEFAULT_DATABASE_PATH },
+          out: { type: 'string', default: './reports' },
+          capital: { type: 'string', default: '100000' },
+          help: { type: 'boolean', default: false },
+        },
+        strict: true,
+      }));
+    } catch (error) {
+      console.error(`${describeError(error)} [CLI_USAGE]\n\n${USAGE}`);
+      return 2;
+    }
+    if (values.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const capital = Number(values.capital);
+    if (!PERIODS.includes(values.period) || !(capital > 0)) {
+      console.error(
+        `--period must be day, week or month and --capital a positive number [CLI_USAGE]\n\n${USAGE}`,
+      );
+      return 2;
+    }
+    let period;
+    try {
+      period = periodOf(values.period as PeriodKind, values.date);
+    } catch (error) {
+      console.error(`${describeError(error)} [CLI_USAGE]`);
+      return 2;
+    }
+    try {
+      const database = await openReadOnly(values.db);
+      try {
+        const started = performance.now();
+        const written = await writeReport(database.connection, period, values.out, {
+          initialCapital: capital,
+        });
+        console.log(
+          `report ${period.label}: ${written.data.overall.trades} trades, net P&L ${written.data.overall.netPnl.toFixed(2)}`,
+        );
+        console.log(`  ${written.html}`);
+        for (const file of written.csv) console.log(`  ${file}`);
+        console.log(`  (${(performance.now() - started).toFixed(0)} ms)`);
+      } finally {
+        database.close();
+      }
+      return 0;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      console.error(`${describeError(error)}${code ? ` [${code}]` : ''}`);
+      return 1;
+    }
+  },
+};

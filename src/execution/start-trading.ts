@@ -1,0 +1,206 @@
+import { mkdirSync, watch, type FSWatcher } from 'node:fs';
+import { basename, dirname } from 'node:path';
+import type { Subscription } from 'rxjs';
+import type { MessageBus } from '../bus/bus.js';
+import { TOPICS } from '../bus/topics.js';
+import type { Clock } from '../core/clock.js';
+import type { RiskState } from '../core/events.js';
+import { ComplianceStore, complianceFilePath } from '../risk/compliance-store.js';
+import { HaltStore, haltFilePath } from '../risk/halt-store.js';
+import { ProposalFiles } from '../risk/proposal-files.js';
+import { loadRuleProfile } from '../risk/load-rule-profile.js';
+import type { AutomationMode, RuleProfile } from '../risk/rule-profile.js';
+import { RiskEngine } from '../risk/risk-engine.js';
+import type { CommandResult, RiskCommand } from '../risk/risk-events.js';
+import type { ExecutionCommand, ExecutionResult } from './execution-commands.js';
+import { NinjaTraderBroker } from './ninjatrader-broker.js';
+import { OrderManager } from './order-manager.js';
+import { PaperBroker, type PaperBrokerOptions } from './paper-broker.js';
+
+export interface TradingAccountConfig {
+  readonly id: string;
+  /** A bundled profile id (`apex-50k-evaluation`), a path to a YAML profile, or a parsed profile. */
+  readonly profile: string | RuleProfile;
+  /** Defaults to the profile's default mode. */
+  readonly mode?: AutomationMode;
+  readonly startingBalance?: number;
+  /** `paper` (default): the embedded paper broker; `ninjatrader`: the AddOn, through the gateway. */
+  readonly broker?: 'paper' | 'ninjatrader';
+}
+
+export interface TradingOptions {
+  /** Folder for the halt file (`--data-dir`). */
+  readonly dataDir: string;
+  /** Default: one paper account `SIM-50K` on the Apex-style 50K profile, mode `auto`. */
+  readonly accounts?: readonly TradingAccountConfig[];
+  /** Latency, slippage, partial fills and commissions of the paper broker. */
+  readonly paper?: Omit<PaperBrokerOptions, 'accounts'>;
+  /**
+   * Watch the halt file and the proposal decisions in the data directory, so `enigma kill`,
+   * `enigma resume`, `enigma confirm` and `enigma reject` reach this running engine (default true).
+   */
+  readonly watchHaltFile?: boolean;
+  readonly proposalTtlMicros?: number;
+  /**
+   * Keep each account's rule state (trailing threshold, peak, day results) in
+   * `<dataDir>/risk-accounts.json` across restarts. Off by default: the paper broker starts every
+   * run from the starting balance, so its rules must too; turn it on for accounts whose broker
+   * keeps the balance (NinjaTrader).
+   */
+  readonly persistRuleState?: boolean;
+}
+
+export const DEFAULT_TRADING_ACCOUNTS: readonly TradingAccountConfig[] = [
+  { id: 'SIM-50K', profile: 'apex-50k-evaluation', mode: 'auto' },
+];
+
+/** A risk or an execution command, as the API and CLI send them. */
+export type TradingCommand = RiskCommand | ExecutionCommand;
+
+export interface TradingHandle {
+  readonly risk: RiskEngine;
+  readonly orders: OrderManager;
+  readonly paper: PaperBroker;
+  /** Present when an account trades through NinjaTrader: call `connected(ts)` when its session (re)connects. */
+  readonly ninjaTrader: NinjaTraderBroker | undefined;
+  /** Risk commands (kill, resume, confirm, reject, set-mode) and execution commands (cancel, replace…). */
+  execute(command: TradingCommand): CommandResult | ExecutionResult;
+  riskState(account: string): RiskState | undefined;
+  accounts(): readonly string[];
+  close(): Promise<void>;
+}
+
+const RISK_COMMANDS: ReadonlySet<string> = new Set([
+  'kill',
+  'resume',
+  'confirm',
+  'reject',
+  'set-mode',
+  'resolve',
+]);
+
+/**
+ * Starts trading on a bus: the risk engine, the order manager and the paper broker for the
+ * configured accounts, wired only through the bus.
+ *
+ *   orders.intents → risk engine → orders.approved → order manager → paper broker
+ *   market.ticks / market.bars → paper broker (fills), order manager (stops), risk engine (time)
+ *   execution.commands (flatten, cancel) → order manager
+ *   orders.updates, orders.fills, accounts.positions, accounts.state ← order manager
+ *   risk.states, orders.denied, orders.proposals, alerts ← risk engine
+ */
+export function startTrading(bus: MessageBus, clock: Clock, options: TradingOptions): TradingHandle {
+  const configs = options.accounts ?? DEFAULT_TRADING_ACCOUNTS;
+  const accounts = configs.map((config) => {
+    const profile = typeof config.profile === 'string' ? loadRuleProfile(config.profile) : config.profile;
+    return {
+      id: config.id,
+      profile,
+      ...(config.mode !== undefined && { mode: config.mode }),
+      startingBalance: config.startingBalance ?? profile.account.startingBalance,
+      broker: config.broker ?? 'paper',
+    };
+  });
+  const paper = new PaperBroker({
+    ...options.paper,
+    accounts: accounts
+      .filter((account) => account.broker === 'paper')
+      .map((account) => ({ id: account.id, startingBalance: account.startingBalance })),
+  });
+  const orders = new OrderManager(bus, clock);
+  orders.addBroker(paper);
+  const ninjaTraderAccounts = accounts
+    .filter((account) => account.broker === 'ninjatrader')
+    .map((account) => account.id);
+  const ninjaTrader =
+    ninjaTraderAccounts.length > 0 ? new NinjaTraderBroker(bus, ninjaTraderAccounts) : undefined;
+  if (ninjaTrader) orders.addBroker(ninjaTrader);
+  const haltStore = new HaltStore(haltFilePath(options.dataDir));
+  const risk = new RiskEngine(bus, clock, {
+    accounts,
+    haltStore,
+    ...(options.persistRuleState === true && {
+      complianceStore: new ComplianceStore(complianceFilePath(options.dataDir)),
+    }),
+    ...(options.proposalTtlMicros !== undefined && { proposalTtlMicros: options.proposalTtlMicros }),
+  });
+  const subscriptions: Subscription[] = [
+    bus.observe(TOPICS.ticks).subscribe((tick) => {
+      paper.onTick(tick);
+      orders.process(tick);
+    }),
+    bus.observe(TOPICS.bars).subscribe((bar) => {
+      paper.onBar(bar);
+      orders.process(bar);
+    }),
+    bus.observe(TOPICS.approvedIntents).subscribe((intent) => orders.execute({ type: 'submit', intent })),
+    bus.observe(TOPICS.executionCommands).subscribe((command) => orders.execute(command)),
+  ];
+  risk.start();
+  const publishAccount = bus.publisher(TOPICS.accounts);
+  for (const account of accounts) {
+    if (account.broker === 'paper') publishAccount(paper.accountState(account.id, clock.now()));
+  }
+
+  const watchers: FSWatcher[] = [];
+  const watchFiles = options.watchHaltFile ?? true;
+  if (watchFiles) {
+    try {
+      mkdirSync(dirname(haltStore.path), { recursive: true });
+      const watcher = watch(dirname(haltStore.path), (_event, file) => {
+        if (file === null || file === basename(haltStore.path)) risk.syncHaltsFromFile();
+      });
+      watcher.unref();
+      watchers.push(watcher);
+    } catch {
+      // No file watching on this system: the halt file is still read at start.
+    }
+  }
+
+  // Proposals and decisions as files, for `enigma proposals / confirm / reject` without a server.
+  const proposalFiles = watchFiles ? new ProposalFiles(options.dataDir) : undefined;
+  const applyDecisions = (): void => {
+    if (!proposalFiles) return;
+    const decisions = proposalFiles.takeDecisions();
+    for (const decision of decisions) {
+      risk.execute({ type: decision.decision, proposalId: decision.proposalId, by: decision.by });
+    }
+    if (decisions.length > 0) proposalFiles.writeProposals(risk.pendingProposals());
+  };
+  if (proposalFiles) {
+    proposalFiles.writeProposals(risk.pendingProposals());
+    subscriptions.push(
+      bus
+        .observe(TOPICS.orderProposals)
+        .subscribe(() => proposalFiles.writeProposals(risk.pendingProposals())),
+    );
+    try {
+      const watcher = watch(proposalFiles.decisionsDir, () => applyDecisions());
+      watcher.unref();
+      watchers.push(watcher);
+    } catch {
+      // No file watching: decisions are applied only through `execute`.
+    }
+  }
+
+  return {
+    risk,
+    orders,
+    paper,
+    ninjaTrader,
+    execute(command: TradingCommand): CommandResult | ExecutionResult {
+      if (RISK_COMMANDS.has(command.type)) return risk.execute(command as RiskCommand);
+      return orders.execute(command as ExecutionCommand);
+    },
+    riskState: (account) => risk.riskState(account),
+    accounts: () => accounts.map((account) => account.id),
+    async close(): Promise<void> {
+      for (const watcher of watchers) watcher.close();
+      for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
+      risk.close();
+      orders.close();
+      await paper.close();
+      await ninjaTrader?.close();
+    },
+  };
+}

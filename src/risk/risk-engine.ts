@@ -1,0 +1,774 @@
+import type { Subscription } from 'rxjs';
+import type { MessageBus } from '../bus/bus.js';
+import { TOPICS } from '../bus/topics.js';
+import type { Clock } from '../core/clock.js';
+import type {
+  AccountState,
+  Alert,
+  Bar,
+  Order,
+  OrderIntent,
+  Position,
+  RiskState,
+  Tick,
+  TradingState,
+} from '../core/events.js';
+import { MICROS_PER_MINUTE, type Micros } from '../core/time.js';
+import type { ExecutionCommand } from '../execution/execution-commands.js';
+import { AccountCompliance, type ComplianceStatus } from './account-compliance.js';
+import { AccountExposure } from './account-exposure.js';
+import type { ComplianceStore } from './compliance-store.js';
+import { ALL_ACCOUNTS, type HaltRecord, type HaltStore } from './halt-store.js';
+import type { AutomationMode, RuleProfile } from './rule-profile.js';
+import type { CommandResult, OrderDenied, OrderProposal, RiskCommand, RiskLimits } from './risk-events.js';
+
+export interface RiskAccountConfig {
+  readonly id: string;
+  readonly profile: RuleProfile;
+  /** Defaults to the profile's `automation.defaultMode`. */
+  readonly mode?: AutomationMode;
+  /** Defaults to the profile's starting balance. */
+  readonly startingBalance?: number;
+}
+
+export interface RiskEngineOptions {
+  readonly accounts: readonly RiskAccountConfig[];
+  readonly haltStore: HaltStore;
+  /**
+   * Where each account's rule state (threshold, peak, day results) is kept across restarts; without
+   * it the rules start afresh at every start. Saved on a new trading day, a lock, a breach, and at
+   * most once per `complianceSaveIntervalMicros` of event time while the threshold moves.
+   */
+  readonly complianceStore?: ComplianceStore;
+  readonly complianceSaveIntervalMicros?: Micros;
+  /** How long a proposal (mode `confirm`) can be confirmed; default 2 minutes. */
+  readonly proposalTtlMicros?: Micros;
+  /**
+   * An intent older than this (clock time minus its `ts`) is denied as stale: signals replayed
+   * from history at start-up, or a backlog after a reconnect, must not trade now. Default 5 s.
+   */
+  readonly maxIntentAgeMicros?: Micros;
+}
+
+/** Events the risk engine reacts to; the bus subscriptions feed the same handlers. */
+export type RiskEngineEvent =
+  | { readonly kind: 'intent'; readonly intent: OrderIntent }
+  | { readonly kind: 'account'; readonly state: AccountState }
+  | { readonly kind: 'position'; readonly position: Position }
+  | { readonly kind: 'order'; readonly order: Order }
+  | { readonly kind: 'market'; readonly symbol: string; readonly ts: Micros; readonly price: number };
+
+interface ManagedAccount {
+  readonly id: string;
+  readonly compliance: AccountCompliance;
+  readonly exposure: AccountExposure;
+  mode: AutomationMode;
+  halt: HaltRecord | undefined;
+  /** The last published state, to publish only changes. */
+  published: RiskState | undefined;
+  /** A flatten was sent for the current flatten-required episode. */
+  flattenSent: boolean;
+  /** What was last persisted: threshold, trading day, lock, breach. */
+  savedKey: string;
+  savedTs: Micros;
+}
+
+/** What happened to one intent. */
+export type IntentDecision =
+  | { readonly outcome: 'approved' }
+  | { readonly outcome: 'proposed'; readonly proposal: OrderProposal }
+  | { readonly outcome: 'denied'; readonly denial: OrderDenied };
+
+const APPROVED: IntentDecision = { outcome: 'approved' };
+
+/** Alert codes of the execution engine's reconciliation (see OrderManager.reconcile). */
+const RECONCILIATION_MISMATCH = 'EXECUTION_RECONCILIATION_MISMATCH';
+const RECONCILED = 'EXECUTION_RECONCILED';
+
+/**
+ * The risk engine: the gate every order intent passes, and the watch on every account.
+ *
+ * 1. Each intent is checked against the account's halt, automation mode and rule profile. A
+ *    refusal is an `OrderDenied` event with the reason and the numbers, never an exception.
+ *    Passed intents go to the execution engine (`auto`), wait for a person (`confirm`), or are
+ *    refused (`signals-only`).
+ * 2. Each account update re-evaluates the rules. Trading state: HALTED (only cancels) on a manual
+ *    kill or a breach; REDUCING (only orders that shrink a position) near a limit, after a soft
+ *    daily loss, outside trading hours; else ACTIVE. A change is a RiskState event.
+ * 3. A breach, a hard daily loss or the forced-flat time sends a flatten (cancel all, close all)
+ *    to the execution engine; a breach also halts the account, like the kill switch.
+ * 4. Halts are written to the halt file before anything else happens, and read at start: a halt
+ *    survives a restart until a person resumes.
+ */
+export class RiskEngine {
+  private readonly accounts = new Map<string, ManagedAccount>();
+  private readonly lastPrices = new Map<string, number>();
+  private readonly proposals = new Map<string, OrderProposal>();
+  /** A halt of every account (kill without an account), kept as `*` in the file for accounts added later. */
+  private allHalt: HaltRecord | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private readonly haltStore: HaltStore;
+  private readonly complianceStore: ComplianceStore | undefined;
+  private readonly complianceSaveInterval: Micros;
+  private readonly proposalTtl: Micros;
+  private readonly maxIntentAge: Micros;
+  private readonly publishApproved: (intent: OrderIntent) => void;
+  private readonly publishDenial: (denial: OrderDenied) => void;
+  private readonly publishProposal: (proposal: OrderProposal) => void;
+  private readonly publishCommand: (command: ExecutionCommand) => void;
+  private readonly publishRiskState: (state: RiskState) => void;
+  private readonly publishAlert: (alert: Alert) => void;
+  private readonly publishLimits: (limits: RiskLimits) => void;
+
+  constructor(
+    private readonly bus: MessageBus,
+    private readonly clock: Clock,
+    options: RiskEngineOptions,
+  ) {
+    this.haltStore = options.haltStore;
+    this.proposalTtl = options.proposalTtlMicros ?? 2 * MICROS_PER_MINUTE;
+    this.maxIntentAge = options.maxIntentAgeMicros ?? 5_000_000;
+    this.publishApproved = bus.publisher(TOPICS.approvedIntents);
+    this.publishDenial = bus.publisher(TOPICS.orderDenials);
+    this.publishProposal = bus.publisher(TOPICS.orderProposals);
+    this.publishCommand = bus.publisher(TOPICS.executionCommands);
+    this.publishRiskState = bus.publisher(TOPICS.riskStates);
+    this.publishAlert = bus.publisher(TOPICS.alerts);
+    this.publishLimits = bus.publisher(TOPICS.riskLimits);
+    for (const config of options.accounts) {
+      this.accounts.set(config.id, {
+        id: config.id,
+        compliance: new AccountCompliance(config.id, config.profile, config.startingBalance),
+        exposure: new AccountExposure(),
+        mode: config.mode ?? config.profile.automation.defaultMode,
+        halt: undefined,
+        published: undefined,
+        flattenSent: false,
+        savedKey: '',
+        savedTs: Number.NEGATIVE_INFINITY,
+      });
+    }
+    this.complianceStore = options.complianceStore;
+    this.complianceSaveInterval = options.complianceSaveIntervalMicros ?? 1_000_000;
+    if (this.complianceStore) {
+      const snapshots = this.complianceStore.load();
+      for (const account of this.accounts.values()) {
+        const snapshot = snapshots.get(account.id);
+        if (snapshot && account.compliance.restore(snapshot))
+          account.savedKey = saveKeyOf(account.compliance.status);
+      }
+    }
+    this.loadHalts();
+  }
+
+  /** Subscribes to intents, accounts, positions, orders and market data on the bus. */
+  start(): this {
+    const { bus } = this;
+    this.subscriptions.push(
+      bus.observe(TOPICS.orderIntents).subscribe((intent) => this.handleIntent(intent)),
+      bus.observe(TOPICS.accounts).subscribe((state) => this.handleAccount(state)),
+      bus.observe(TOPICS.positions).subscribe((position) => this.handlePosition(position)),
+      bus.observe(TOPICS.orders).subscribe((order) => this.handleOrder(order)),
+      bus
+        .observe(TOPICS.ticks)
+        .subscribe((tick: Tick) => this.handleMarket(tick.symbol, tick.ts, tick.price)),
+      bus.observe(TOPICS.bars).subscribe((bar: Bar) => this.handleMarket(bar.symbol, bar.end, bar.close)),
+      bus.observe(TOPICS.alerts).subscribe((alert) => this.handleAlert(alert)),
+      bus.observe(TOPICS.riskLimitsRequests).subscribe(({ account }) => {
+        const managed = this.accounts.get(account);
+        if (managed) this.publishLimits(this.limitsOf(managed, this.clock.now()));
+      }),
+    );
+    for (const account of this.accounts.values()) {
+      const { profile } = account.compliance;
+      if (account.mode === 'auto' && !profile.automation.fullyAutomatedAllowed) {
+        this.alert(
+          'warning',
+          'RISK_AUTOMATION_NOT_ALLOWED',
+          `${account.id}: profile ${profile.id} forbids fully automated trading, but the account is configured for auto`,
+          account.id,
+        );
+      }
+      this.publishState(account, this.clock.now(), true);
+      this.publishLimits(this.limitsOf(account, this.clock.now()));
+    }
+    return this;
+  }
+
+  close(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+  }
+
+  /** Feeds one event directly (what the bus subscriptions do). */
+  process(event: RiskEngineEvent): IntentDecision | undefined {
+    switch (event.kind) {
+      case 'intent':
+        return this.handleIntent(event.intent);
+      case 'account':
+        return this.handleAccount(event.state);
+      case 'position':
+        return this.handlePosition(event.position);
+      case 'order':
+        return this.handleOrder(event.order);
+      case 'market':
+        return this.handleMarket(event.symbol, event.ts, event.price);
+    }
+  }
+
+  execute(command: RiskCommand): CommandResult {
+    switch (command.type) {
+      case 'kill':
+        return this.handleKill(command.account, command.reason, command.by, 'manual');
+      case 'resume':
+        return this.handleResume(command.account, command.by);
+      case 'confirm':
+        return this.handleConfirm(command.proposalId);
+      case 'reject':
+        return this.handleReject(command.proposalId, command.by);
+      case 'set-mode':
+        return this.handleSetMode(command.account, command.mode, command.by);
+      case 'resolve':
+        return this.handleResolve(command.account, command.by);
+    }
+  }
+
+  /** The current risk state of an account. */
+  riskState(account: string): RiskState | undefined {
+    const managed = this.accounts.get(account);
+    return managed ? this.stateOf(managed, this.clock.now()) : undefined;
+  }
+
+  /** Rule details of an account (threshold, daily P&L, contract limit…), for the API and dashboard. */
+  compliance(account: string): ComplianceStatus | undefined {
+    return this.accounts.get(account)?.compliance.status;
+  }
+
+  /** The account's rule evaluator, for consistency reports. */
+  evaluator(account: string): AccountCompliance | undefined {
+    return this.accounts.get(account)?.compliance;
+  }
+
+  mode(account: string): AutomationMode | undefined {
+    return this.accounts.get(account)?.mode;
+  }
+
+  accountIds(): string[] {
+    return [...this.accounts.keys()];
+  }
+
+  /**
+   * Net position per symbol summed over every account (and so over every broker): one view of
+   * total exposure.
+   */
+  totalExposure(): Map<string, number> {
+    const total = new Map<string, number>();
+    for (const account of this.accounts.values()) {
+      for (const symbol of account.exposure.symbols()) {
+        total.set(symbol, (total.get(symbol) ?? 0) + account.exposure.position(symbol));
+      }
+    }
+    return total;
+  }
+
+  pendingProposals(): OrderProposal[] {
+    return [...this.proposals.values()];
+  }
+
+  /**
+   * Re-reads the halt file (the CLI writes it to halt or resume a running engine) and applies
+   * what changed: a new halt flattens and halts, a removed one resumes.
+   */
+  syncHaltsFromFile(): void {
+    const loaded = this.haltStore.load();
+    if (!loaded.ok) {
+      this.alert(
+        'critical',
+        'RISK_HALT_FILE_INVALID',
+        `${loaded.error}: every account is HALTED until a person resumes`,
+      );
+      for (const account of this.accounts.values()) {
+        if (!account.halt)
+          this.haltAccount(account, {
+            kind: 'manual',
+            reason: 'halt file unreadable',
+            by: 'engine',
+            ts: this.clock.now(),
+          });
+      }
+      return;
+    }
+    const all = loaded.halts.get(ALL_ACCOUNTS);
+    this.allHalt = all;
+    for (const account of this.accounts.values()) {
+      const record = loaded.halts.get(account.id) ?? all;
+      if (record && !account.halt) this.haltAccount(account, record);
+      else if (!record && account.halt) this.resumeAccount(account, 'halt file');
+    }
+  }
+
+  private loadHalts(): void {
+    const loaded = this.haltStore.load();
+    const now = this.clock.now();
+    if (!loaded.ok) {
+      for (const account of this.accounts.values()) {
+        account.halt = {
+          kind: 'manual',
+          reason: `halt file unreadable (${loaded.error})`,
+          by: 'engine',
+          ts: now,
+        };
+      }
+      return;
+    }
+    const all = loaded.halts.get(ALL_ACCOUNTS);
+    this.allHalt = all;
+    for (const account of this.accounts.values()) account.halt = loaded.halts.get(account.id) ?? all;
+  }
+
+  private saveHalts(): void {
+    const halts = new Map<string, HaltRecord>();
+    const existing = this.haltStore.load();
+    if (existing.ok)
+      for (const [id, record] of existing.halts)
+        if (!this.accounts.has(id) && id !== ALL_ACCOUNTS) halts.set(id, record);
+    for (const account of this.accounts.values()) if (account.halt) halts.set(account.id, account.halt);
+    if (this.allHalt) halts.set(ALL_ACCOUNTS, this.allHalt);
+    this.haltStore.save(halts);
+  }
+
+  private handleIntent(intent: OrderIntent): IntentDecision {
+    const account = this.accounts.get(intent.account);
+    if (!account) {
+      return this.deny(
+        intent,
+        'UNKNOWN_ACCOUNT',
+        `account '${intent.account}' is not managed by the risk engine`,
+      );
+    }
+    if (account.halt) {
+      account.compliance.recordReject(intent.ts);
+      return this.deny(
+        intent,
+        'HALTED',
+        `account is HALTED (${account.halt.kind}: ${account.halt.reason}); only cancels pass`,
+      );
+    }
+    if (account.mode === 'signals-only') {
+      return this.deny(intent, 'SIGNALS_ONLY', 'account is in signals-only mode: no orders are sent');
+    }
+    const age = this.clock.now() - intent.ts;
+    if (age > this.maxIntentAge) {
+      return this.deny(
+        intent,
+        'STALE_INTENT',
+        `the intent is ${(age / 1e6).toFixed(1)} s old; intents older than ${this.maxIntentAge / 1e6} s are not traded`,
+        { ageMicros: age, maxAgeMicros: this.maxIntentAge },
+      );
+    }
+    const denial = account.compliance.checkIntent(
+      intent,
+      account.exposure,
+      this.lastPrices.get(intent.symbol),
+    );
+    if (denial) {
+      this.publishDenial(denial);
+      this.publishStateIfChanged(account, intent.ts);
+      return { outcome: 'denied', denial };
+    }
+    if (account.mode === 'confirm') {
+      const proposal: OrderProposal = {
+        ts: intent.ts,
+        id: intent.id,
+        intent,
+        expiresAt: intent.ts + this.proposalTtl,
+      };
+      if (this.proposals.size >= 256) this.dropExpiredProposals(intent.ts);
+      this.proposals.set(intent.id, proposal);
+      this.publishProposal(proposal);
+      return { outcome: 'proposed', proposal };
+    }
+    this.publishApproved(intent);
+    return APPROVED;
+  }
+
+  private deny(
+    intent: OrderIntent,
+    code: OrderDenied['code'],
+    reason: string,
+    numbers: Record<string, number> = {},
+  ): IntentDecision {
+    const denial: OrderDenied = {
+      ts: intent.ts,
+      intentId: intent.id,
+      account: intent.account,
+      symbol: intent.symbol,
+      code,
+      reason,
+      numbers,
+    };
+    this.publishDenial(denial);
+    return { outcome: 'denied', denial };
+  }
+
+  private handleAccount(state: AccountState): undefined {
+    const account = this.accounts.get(state.account);
+    if (!account) return undefined;
+    const status = account.compliance.updateAccount(state);
+    this.applyStatus(account, status, state.ts);
+    this.publishLimits(this.limitsOf(account, state.ts));
+    return undefined;
+  }
+
+  private handlePosition(position: Position): undefined {
+    const account = this.accounts.get(position.account);
+    if (!account) return undefined;
+    account.exposure.applyPosition(position);
+    if (position.quantity !== 0 && (account.compliance.status.flattenRequired || account.halt)) {
+      // A fill arrived after the flatten (an order that was already on its way): close it too.
+      this.publishCommand({
+        type: 'flatten',
+        account: account.id,
+        reason: 'position opened while flat was required',
+      });
+    }
+    return undefined;
+  }
+
+  private handleOrder(order: Order): undefined {
+    const account = this.accounts.get(order.account);
+    if (!account) return undefined;
+    account.exposure.applyOrder(order);
+    if (order.status === 'rejected') account.compliance.recordReject(order.ts);
+    return undefined;
+  }
+
+  private handleMarket(symbol: string, ts: Micros, price: number): undefined {
+    this.lastPrices.set(symbol, price);
+    for (const account of this.accounts.values()) {
+      const before = account.compliance.status;
+      const status = account.compliance.advanceTime(ts);
+      if (status !== before) this.applyStatus(account, status, ts);
+    }
+    return undefined;
+  }
+
+  private applyStatus(account: ManagedAccount, status: ComplianceStatus, ts: Micros): void {
+    if (status.breached && !account.halt) {
+      this.alert(
+        'critical',
+        'RISK_BREACH',
+        `${account.id}: ${status.reasons[0] ?? 'rule breached'}`,
+        account.id,
+      );
+      this.haltAccount(account, {
+        kind: 'breach',
+        reason: status.reasons[0] ?? 'rule breached',
+        by: 'rules',
+        ts,
+      });
+      return;
+    }
+    if (status.flattenRequired) {
+      if (!account.flattenSent && (!account.exposure.isFlat() || account.exposure.liveOrderCount() > 0)) {
+        account.flattenSent = true;
+        this.publishCommand({ type: 'flatten', account: account.id, reason: status.reasons.join('; ') });
+      }
+    } else {
+      account.flattenSent = false;
+    }
+    this.persistCompliance(account, status, ts);
+    this.publishStateIfChanged(account, ts);
+  }
+
+  /** Saves the account's rule state when a rule-relevant figure changed (throttled while the threshold moves). */
+  private persistCompliance(account: ManagedAccount, status: ComplianceStatus, ts: Micros): void {
+    if (!this.complianceStore) return;
+    const key = saveKeyOf(status);
+    if (key === account.savedKey) return;
+    const structural = account.savedKey.split('|').slice(1).join('|') !== key.split('|').slice(1).join('|');
+    if (!structural && ts - account.savedTs < this.complianceSaveInterval) return;
+    account.savedKey = key;
+    account.savedTs = ts;
+    const snapshots = this.complianceStore.load();
+    for (const managed of this.accounts.values()) snapshots.set(managed.id, managed.compliance.snapshot());
+    this.complianceStore.save(snapshots);
+  }
+
+  private handleKill(
+    accountId: string | undefined,
+    reason: string,
+    by: string,
+    kind: HaltRecord['kind'],
+  ): CommandResult {
+    const targets = this.targets(accountId);
+    if (!targets)
+      return { ok: false, message: `unknown account '${accountId}' [RISK_UNKNOWN_ACCOUNT]`, accounts: [] };
+    const ts = this.clock.now();
+    const record: HaltRecord = { kind, reason, by, ts };
+    if (accountId === undefined || accountId === ALL_ACCOUNTS) this.allHalt = record;
+    for (const account of targets) account.halt = record;
+    this.saveHalts();
+    for (const account of targets) {
+      this.publishCommand({ type: 'flatten', account: account.id, reason: `kill switch: ${reason}` });
+      this.alert('critical', 'RISK_KILL_SWITCH', `${account.id} halted by ${by}: ${reason}`, account.id);
+      this.publishStateIfChanged(account, ts);
+    }
+    this.dropProposals(targets);
+    return {
+      ok: true,
+      message: `halted ${targets.map((a) => a.id).join(', ')}: flatten and cancel sent`,
+      accounts: targets.map((a) => a.id),
+    };
+  }
+
+  /** Halts one account after the file or a breach said so (the halt is persisted). */
+  private haltAccount(account: ManagedAccount, record: HaltRecord): void {
+    account.halt = record;
+    this.saveHalts();
+    this.publishCommand({ type: 'flatten', account: account.id, reason: record.reason });
+    this.dropProposals([account]);
+    this.publishStateIfChanged(account, this.clock.now());
+  }
+
+  private handleResume(accountId: string | undefined, by: string): CommandResult {
+    const targets = this.targets(accountId);
+    if (!targets)
+      return { ok: false, message: `unknown account '${accountId}' [RISK_UNKNOWN_ACCOUNT]`, accounts: [] };
+    const resumed: string[] = [];
+    for (const account of targets) if (account.halt) resumed.push(account.id);
+    // Resuming any account ends the all-accounts halt; the others stay halted one by one.
+    this.allHalt = undefined;
+    for (const account of targets) this.resumeAccount(account, by, false);
+    this.saveHalts();
+    return {
+      ok: true,
+      message: resumed.length > 0 ? `resumed ${resumed.join(', ')}` : 'no account was halted',
+      accounts: resumed,
+    };
+  }
+
+  private resumeAccount(account: ManagedAccount, by: string, save = true): void {
+    if (!account.halt) return;
+    const ts = this.clock.now();
+    if (account.halt.kind === 'breach' || account.compliance.status.breached) account.compliance.restart(ts);
+    account.halt = undefined;
+    account.flattenSent = false;
+    if (save) this.saveHalts();
+    this.persistCompliance(account, account.compliance.status, ts);
+    this.alert('warning', 'RISK_RESUMED', `${account.id} resumed by ${by}`, account.id);
+    this.publishStateIfChanged(account, ts);
+  }
+
+  private handleConfirm(proposalId: string): CommandResult {
+    const proposal = this.proposals.get(proposalId);
+    if (!proposal)
+      return { ok: false, message: `no proposal '${proposalId}' [RISK_UNKNOWN_PROPOSAL]`, accounts: [] };
+    this.proposals.delete(proposalId);
+    const now = this.clock.now();
+    const intent = { ...proposal.intent, ts: now };
+    if (now > proposal.expiresAt) {
+      this.deny(intent, 'PROPOSAL_EXPIRED', 'the proposal expired before it was confirmed', {
+        expiresAt: proposal.expiresAt,
+      });
+      return {
+        ok: false,
+        message: `proposal '${proposalId}' expired [RISK_UNKNOWN_PROPOSAL]`,
+        accounts: [intent.account],
+      };
+    }
+    const account = this.accounts.get(intent.account);
+    if (!account)
+      return {
+        ok: false,
+        message: `unknown account '${intent.account}' [RISK_UNKNOWN_ACCOUNT]`,
+        accounts: [],
+      };
+    if (account.halt) {
+      this.deny(intent, 'HALTED', `account is HALTED (${account.halt.reason})`);
+      return { ok: false, message: `${account.id} is HALTED`, accounts: [account.id] };
+    }
+    // The market and the account may have moved since the proposal: check again.
+    const denial = account.compliance.checkIntent(
+      intent,
+      account.exposure,
+      this.lastPrices.get(intent.symbol),
+    );
+    if (denial) {
+      this.publishDenial(denial);
+      return { ok: false, message: `denied on confirm: ${denial.reason}`, accounts: [account.id] };
+    }
+    this.publishApproved(intent);
+    return { ok: true, message: `order ${intent.id} sent`, accounts: [account.id] };
+  }
+
+  private handleReject(proposalId: string, by: string): CommandResult {
+    const proposal = this.proposals.get(proposalId);
+    if (!proposal)
+      return { ok: false, message: `no proposal '${proposalId}' [RISK_UNKNOWN_PROPOSAL]`, accounts: [] };
+    this.proposals.delete(proposalId);
+    this.alert('info', 'RISK_PROPOSAL_REJECTED', `${proposalId} rejected by ${by}`, proposal.intent.account);
+    return { ok: true, message: `proposal ${proposalId} rejected`, accounts: [proposal.intent.account] };
+  }
+
+  /** Broker reconciliation: a mismatch holds the account in REDUCING until a clean reconcile or a person resolves it. */
+  private handleAlert(alert: Alert): void {
+    if (alert.account === undefined) return;
+    const account = this.accounts.get(alert.account);
+    if (!account) return;
+    if (alert.code === RECONCILIATION_MISMATCH) {
+      account.compliance.holdReducing(`broker reconciliation mismatch: ${alert.message}`, alert.ts);
+      this.publishStateIfChanged(account, alert.ts);
+    } else if (
+      alert.code === RECONCILED &&
+      account.compliance.status.reasons.some((r) => r.startsWith('broker reconciliation'))
+    ) {
+      account.compliance.holdReducing(undefined, alert.ts);
+      this.publishStateIfChanged(account, alert.ts);
+    }
+  }
+
+  private handleResolve(accountId: string, by: string): CommandResult {
+    const account = this.accounts.get(accountId);
+    if (!account)
+      return { ok: false, message: `unknown account '${accountId}' [RISK_UNKNOWN_ACCOUNT]`, accounts: [] };
+    const ts = this.clock.now();
+    account.compliance.holdReducing(undefined, ts);
+    this.alert(
+      'info',
+      'RISK_RECONCILIATION_RESOLVED',
+      `${accountId}: reconciliation resolved by ${by}`,
+      accountId,
+    );
+    this.publishStateIfChanged(account, ts);
+    return { ok: true, message: `${accountId}: reconciliation hold lifted`, accounts: [accountId] };
+  }
+
+  private handleSetMode(accountId: string, mode: AutomationMode, by: string): CommandResult {
+    const account = this.accounts.get(accountId);
+    if (!account)
+      return { ok: false, message: `unknown account '${accountId}' [RISK_UNKNOWN_ACCOUNT]`, accounts: [] };
+    account.mode = mode;
+    if (mode === 'auto' && !account.compliance.profile.automation.fullyAutomatedAllowed) {
+      this.alert(
+        'warning',
+        'RISK_AUTOMATION_NOT_ALLOWED',
+        `${accountId}: profile ${account.compliance.profile.id} forbids fully automated trading; set to auto by ${by}`,
+        accountId,
+      );
+    }
+    if (mode !== 'confirm') this.dropProposals([account]);
+    return { ok: true, message: `${accountId} is now in ${mode} mode`, accounts: [accountId] };
+  }
+
+  private targets(accountId: string | undefined): ManagedAccount[] | undefined {
+    if (accountId === undefined || accountId === ALL_ACCOUNTS) return [...this.accounts.values()];
+    const account = this.accounts.get(accountId);
+    return account ? [account] : undefined;
+  }
+
+  private dropExpiredProposals(now: Micros): void {
+    for (const [id, proposal] of this.proposals) if (proposal.expiresAt < now) this.proposals.delete(id);
+  }
+
+  private dropProposals(accounts: readonly ManagedAccount[]): void {
+    const ids = new Set(accounts.map((account) => account.id));
+    for (const [id, proposal] of this.proposals)
+      if (ids.has(proposal.intent.account)) this.proposals.delete(id);
+  }
+
+  /** The account's room under its rules now. */
+  limits(account: string): RiskLimits | undefined {
+    const managed = this.accounts.get(account);
+    return managed ? this.limitsOf(managed, this.clock.now()) : undefined;
+  }
+
+  private limitsOf(account: ManagedAccount, ts: Micros): RiskLimits {
+    const status = account.compliance.status;
+    const { rules } = account.compliance.profile;
+    const halted = account.halt !== undefined || status.state === 'HALTED';
+    return {
+      account: account.id,
+      ts,
+      equity: status.equity,
+      drawdownRoom: halted
+        ? 0
+        : status.threshold === undefined
+          ? Infinity
+          : Math.max(0, status.equity - status.threshold),
+      dailyLossRoom: halted
+        ? 0
+        : rules.dailyLoss
+          ? Math.max(0, rules.dailyLoss.amount + status.dailyPnl)
+          : Infinity,
+      contractLimit: halted ? 0 : (status.contractLimit ?? Infinity),
+      openMinis: account.compliance.openMinis(account.exposure),
+      microsPerMini: rules.maxContracts?.microsPerMini ?? 10,
+    };
+  }
+
+  private stateOf(account: ManagedAccount, ts: Micros): RiskState {
+    const status = account.compliance.status;
+    if (account.halt) {
+      return {
+        account: account.id,
+        ts,
+        state: 'HALTED',
+        reasons: [`${account.halt.kind}: ${account.halt.reason}`],
+        health: 0,
+      };
+    }
+    return { account: account.id, ts, state: status.state, reasons: status.reasons, health: status.health };
+  }
+
+  private publishStateIfChanged(account: ManagedAccount, ts: Micros): void {
+    this.publishState(account, ts, false);
+  }
+
+  private publishState(account: ManagedAccount, ts: Micros, force: boolean): void {
+    const previous = account.published;
+    const status = account.compliance.status;
+    const state: TradingState = account.halt ? 'HALTED' : status.state;
+    const health = account.halt ? 0 : status.health;
+    if (
+      !force &&
+      previous &&
+      previous.state === state &&
+      Math.abs(previous.health - health) < 5 &&
+      sameReasons(previous.reasons, account.halt ? undefined : status.reasons)
+    ) {
+      return;
+    }
+    const next = this.stateOf(account, ts);
+    account.published = next;
+    this.publishRiskState(next);
+    this.publishLimits(this.limitsOf(account, ts));
+  }
+
+  private alert(severity: Alert['severity'], code: string, message: string, account?: string): void {
+    this.publishAlert({
+      ts: this.clock.now(),
+      severity,
+      code,
+      message,
+      ...(account !== undefined && { account }),
+    });
+  }
+}
+
+/** The figures whose change is worth persisting: threshold first (throttled), then the structural ones. */
+function saveKeyOf(status: ComplianceStatus): string {
+  return `${status.threshold}|${status.tradingDay}|${status.dailyLock}|${status.breached}|${status.trailingStopped}`;
+}
+
+/** Reasons compared without their numbers, so a moving room figure does not republish the state. */
+function sameReasons(a: readonly string[], b: readonly string[] | undefined): boolean {
+  if (b === undefined) return true;
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++)
+    if (withoutNumbers(a[i] ?? '') !== withoutNumbers(b[i] ?? '')) return false;
+  return true;
+}
+
+function withoutNumbers(text: string): string {
+  return text.replace(/-?[0-9][0-9.,]*/g, '#');
+}

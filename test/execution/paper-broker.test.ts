@@ -1,0 +1,260 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { Fill, OrderType, Side } from '../../src/core/events.js';
+import { PaperBroker } from '../../src/execution/paper-broker.js';
+import { PositionBook } from '../../src/execution/position-book.js';
+import { esTick, T0 } from './execution-helpers.js';
+
+function broker(options: Partial<ConstructorParameters<typeof PaperBroker>[0]> = {}) {
+  const paper = new PaperBroker({
+    accounts: [{ id: 'A', startingBalance: 50_000 }],
+    slippageTicks: 0,
+    ...options,
+  });
+  const fills: Fill[] = [];
+  const statuses: string[] = [];
+  paper.subscribe((event) => {
+    if (event.kind === 'fill') fills.push(event.fill);
+    if (event.kind === 'order') statuses.push(`${event.clientOrderId}:${event.status}`);
+  });
+  const submit = (
+    id: string,
+    side: Side,
+    quantity: number,
+    type: OrderType = 'market',
+    extra: object = {},
+    ts = T0,
+  ) =>
+    paper.submit({
+      clientOrderId: id,
+      account: 'A',
+      symbol: 'ES 12-26',
+      ts,
+      side,
+      quantity,
+      type,
+      timeInForce: 'day',
+      ...extra,
+    });
+  return { paper, fills, statuses, submit };
+}
+
+describe('paper broker', () => {
+  it('fills market orders at the ask and bid, charges commission per side, and books P&L as ticks × tick value', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000, 10, 6000, 6000.25));
+    submit('buy', 'buy', 2);
+    paper.onTick(esTick(T0 + 1_000_000, 6010, 10, 6009.75, 6010));
+    submit('sell', 'sell', 2, 'market', {}, T0 + 1_000_000);
+    expect(fills.map((fill) => [fill.price, fill.quantity, fill.commission])).toEqual([
+      [6000.25, 2, 4.5],
+      [6009.75, 2, 4.5],
+    ]);
+    // (6009.75 − 6000.25) / 0.25 = 38 ticks × $12.50 × 2 = $950; commissions 4 × $2.25 = $9.
+    expect(paper.position('A', 'ES 12-26')).toMatchObject({ quantity: 0, realizedPnl: 950 });
+    expect(paper.accountState('A', T0 + 1_000_000)).toMatchObject({
+      balance: 50_941,
+      equity: 50_941,
+      realizedPnlToday: 941,
+    });
+  });
+
+  it('marks open positions to the last price', () => {
+    const { paper, submit } = broker();
+    paper.onTick(esTick(T0, 6000, 10, 6000, 6000.25));
+    submit('buy', 'buy', 1);
+    paper.onTick(esTick(T0 + 1, 6010));
+    // 39 ticks × $12.50 = $487.50 open; balance is down the $2.25 commission.
+    expect(paper.accountState('A', T0 + 1)).toMatchObject({
+      balance: 49_997.75,
+      unrealizedPnl: 487.5,
+      equity: 50_485.25,
+    });
+  });
+
+  it('closes lots first in, first out', () => {
+    const book = new PositionBook();
+    const fill = (side: Side, price: number, quantity = 1): Fill => ({
+      fillId: `${side}${price}`,
+      clientOrderId: 'x',
+      account: 'A',
+      symbol: 'NQ 12-26',
+      ts: T0,
+      side,
+      quantity,
+      price,
+      commission: 0,
+    });
+    book.applyFill(fill('sell', 21000));
+    book.applyFill(fill('sell', 21010));
+    // Buying one back at 20990 closes the 21000 lot: 10 points = 40 ticks × $5 = $200.
+    expect(book.applyFill(fill('buy', 20990))).toBe(200);
+    expect(book.position('A', 'NQ 12-26')).toMatchObject({
+      quantity: -1,
+      averagePrice: 21010,
+      realizedPnl: 200,
+    });
+  });
+
+  it('waits for the latency before an order can fill', () => {
+    const { paper, fills, submit } = broker({ latencyMicros: 50_000 });
+    paper.onTick(esTick(T0, 6000));
+    submit('m', 'buy', 1);
+    paper.onTick(esTick(T0 + 49_999, 6001));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 50_000, 6002));
+    expect(fills.map((fill) => fill.price)).toEqual([6002.25]);
+  });
+
+  it('moves market fills by the slippage ticks', () => {
+    const { paper, fills, submit } = broker({ slippageTicks: 2 });
+    paper.onTick(esTick(T0, 6000));
+    submit('m', 'sell', 1);
+    expect(fills[0]?.price).toBe(5999.25);
+  });
+
+  it('fills a resting limit partially, print by print, when price trades through it', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 3, 'limit', { limitPrice: 5999 });
+    paper.onTick(esTick(T0 + 1, 5999, 4, 5998.75, 5999.25)); // at the limit: no fill with `through`
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 5998.75, 2, 5998.5, 5999.25));
+    paper.onTick(esTick(T0 + 3, 5998.5, 5, 5998.25, 5999.25));
+    expect(fills.map((fill) => [fill.price, fill.quantity])).toEqual([
+      [5999, 2],
+      [5999, 1],
+    ]);
+    expect(statuses).toEqual(['l:accepted', 'l:working', 'l:partially-filled', 'l:filled']);
+  });
+
+  it('fills a marketable limit at once at the better price', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000, 10, 6000, 6000.25));
+    submit('l', 'buy', 2, 'limit', { limitPrice: 6001 });
+    expect(fills.map((fill) => [fill.price, fill.quantity])).toEqual([[6000.25, 2]]);
+  });
+
+  it('triggers a stop when price reaches it and fills it as a market order', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('s', 'sell', 1, 'stop', { stopPrice: 5990 });
+    paper.onTick(esTick(T0 + 1, 5990.25));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 5989.75, 1, 5989.5, 5990));
+    expect(fills.map((fill) => fill.price)).toEqual([5989.5]);
+  });
+
+  it('cancels what an IOC cannot fill and a FOK that cannot fill whole', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('ioc', 'buy', 1, 'limit', { limitPrice: 5990, timeInForce: 'ioc' });
+    submit('fok', 'buy', 1, 'limit', { limitPrice: 5990, timeInForce: 'fok' });
+    expect(fills).toHaveLength(0);
+    expect(statuses).toContain('ioc:cancelled');
+    expect(statuses).toContain('fok:cancelled');
+  });
+
+  it('expires a day order when the CME trading day ends, and keeps a GTC order', () => {
+    const { paper, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('day', 'buy', 1, 'limit', { limitPrice: 5900 });
+    submit('gtc', 'buy', 1, 'limit', { limitPrice: 5900, timeInForce: 'gtc' });
+    paper.onTick(esTick(Date.parse('2026-11-24T22:59:59Z') * 1000, 6000)); // 16:59:59 Chicago
+    expect(statuses).not.toContain('day:expired');
+    paper.onTick(esTick(Date.parse('2026-11-24T23:00:00Z') * 1000, 6000)); // 17:00 Chicago: next day
+    expect(statuses).toContain('day:expired');
+    expect(statuses).not.toContain('gtc:expired');
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['gtc']);
+  });
+
+  it('rejects what it cannot trade, as events', () => {
+    const { paper, statuses } = broker();
+    paper.submit({
+      clientOrderId: 'x',
+      account: 'A',
+      symbol: 'ZZ 12-26',
+      ts: T0,
+      side: 'buy',
+      quantity: 1,
+      type: 'market',
+      timeInForce: 'day',
+    });
+    paper.submit({
+      clientOrderId: 'y',
+      account: 'A',
+      symbol: 'ES 12-26',
+      ts: T0,
+      side: 'buy',
+      quantity: 1,
+      type: 'limit',
+      timeInForce: 'day',
+    });
+    expect(statuses).toEqual(['x:rejected', 'y:rejected']);
+  });
+
+  it('keeps every position equal to the sum of its fills (property)', () => {
+    const action = fc.oneof(
+      fc.record({
+        kind: fc.constant('order' as const),
+        side: fc.constantFrom<Side>('buy', 'sell'),
+        quantity: fc.integer({ min: 1, max: 5 }),
+        type: fc.constantFrom<OrderType>('market', 'limit', 'stop'),
+        offsetTicks: fc.integer({ min: -8, max: 8 }),
+      }),
+      fc.record({
+        kind: fc.constant('tick' as const),
+        moveTicks: fc.integer({ min: -6, max: 6 }),
+        size: fc.integer({ min: 1, max: 4 }),
+      }),
+      fc.record({ kind: fc.constant('cancel' as const), index: fc.nat() }),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(action, { maxLength: 60 }),
+        fc.integer({ min: 0, max: 3 }),
+        (actions, slippageTicks) => {
+          const { paper, fills, submit } = broker({ slippageTicks, latencyMicros: 10 });
+          let price = 6000;
+          let ts = T0;
+          let ids = 0;
+          paper.onTick(esTick(ts, price));
+          for (const step of actions) {
+            ts += 7;
+            if (step.kind === 'tick') {
+              price += step.moveTicks * 0.25;
+              paper.onTick(esTick(ts, price, step.size));
+            } else if (step.kind === 'order') {
+              const level = price + step.offsetTicks * 0.25;
+              const extra =
+                step.type === 'limit'
+                  ? { limitPrice: level }
+                  : step.type === 'stop'
+                    ? { stopPrice: level }
+                    : {};
+              submit(`o${ids++}`, step.side, step.quantity, step.type, extra, ts);
+            } else if (ids > 0) {
+              paper.cancel(`o${step.index % ids}`, ts);
+            }
+          }
+          const net = fills.reduce(
+            (sum, fill) => sum + (fill.side === 'buy' ? fill.quantity : -fill.quantity),
+            0,
+          );
+          expect(paper.position('A', 'ES 12-26').quantity).toBe(net);
+          // Cash: every fill's signed value in ticks × $12.50 − commissions, against the broker's balance once flat.
+          const commissions = fills.reduce((sum, fill) => sum + fill.commission, 0);
+          const cashTicks = fills.reduce(
+            (sum, fill) =>
+              sum + (fill.side === 'sell' ? 1 : -1) * Math.round(fill.price / 0.25) * fill.quantity,
+            0,
+          );
+          const markTicks = Math.round(price / 0.25);
+          const expectedEquity = 50_000 + (cashTicks + net * markTicks) * 12.5 - commissions;
+          expect(paper.accountState('A', ts).equity).toBeCloseTo(expectedEquity, 6);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

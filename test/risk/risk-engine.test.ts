@@ -1,0 +1,248 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { MessageBus } from '../../src/bus/bus.js';
+import { TOPICS } from '../../src/bus/topics.js';
+import { ReplayClock } from '../../src/core/clock.js';
+import type { OrderIntent, RiskState, Side } from '../../src/core/events.js';
+import { microsFromIso } from '../../src/core/time.js';
+import { ComplianceStore, complianceFilePath } from '../../src/risk/compliance-store.js';
+import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
+import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
+import { RiskEngine } from '../../src/risk/risk-engine.js';
+import type { OrderDenied, OrderProposal } from '../../src/risk/risk-events.js';
+import type { AutomationMode } from '../../src/risk/rule-profile.js';
+import { accountAt, intentAt } from './scenario-helpers.js';
+
+const apex = loadRuleProfile('apex-50k-evaluation');
+const TUESDAY = '2026-11-24T15:00:00Z';
+
+function riskRig(mode: AutomationMode = 'auto', dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'))) {
+  const bus = new MessageBus();
+  const clock = new ReplayClock(microsFromIso(TUESDAY));
+  const engine = new RiskEngine(bus, clock, {
+    accounts: [{ id: 'SIM-50K', profile: apex, mode }],
+    haltStore: new HaltStore(haltFilePath(dataDir)),
+  }).start();
+  const approved: OrderIntent[] = [];
+  const denied: OrderDenied[] = [];
+  const proposals: OrderProposal[] = [];
+  const states: RiskState[] = [];
+  bus.observe(TOPICS.approvedIntents).subscribe((intent) => approved.push(intent));
+  bus.observe(TOPICS.orderDenials).subscribe((denial) => denied.push(denial));
+  bus.observe(TOPICS.orderProposals).subscribe((proposal) => proposals.push(proposal));
+  bus.observe(TOPICS.riskStates).subscribe((state) => states.push(state));
+  engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
+  return { bus, clock, engine, approved, denied, proposals, states, dataDir };
+}
+
+const intentArbitrary = fc.record({
+  side: fc.constantFrom<Side>('buy', 'sell'),
+  quantity: fc.integer({ min: 1, max: 12 }),
+  type: fc.constantFrom('market' as const, 'limit' as const),
+  symbol: fc.constantFrom('ES 12-26', 'MES 12-26', 'NQ 12-26'),
+  bracket: fc.boolean(),
+});
+
+describe('risk engine', () => {
+  it('passes an intent in auto mode and denies one over the limit with the numbers', () => {
+    const rig = riskRig();
+    rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 2 }) });
+    rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 9 }) });
+    expect(rig.approved).toHaveLength(1);
+    expect(rig.denied[0]).toMatchObject({
+      code: 'CONTRACT_LIMIT',
+      numbers: { limitMinis: 5, projectedMinis: 9 },
+    });
+  });
+
+  it('denies a stale intent (history or a reconnect backlog) with its age, and passes a fresh one', () => {
+    const rig = riskRig();
+    rig.clock.advanceTo(microsFromIso(TUESDAY) + 6_000_000);
+    rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 1 }) });
+    rig.engine.process({
+      kind: 'intent',
+      intent: intentAt(microsFromIso(TUESDAY) + 2_000_000, { quantity: 1, id: 'fresh' }),
+    });
+    expect(rig.denied).toHaveLength(1);
+    expect(rig.denied[0]).toMatchObject({
+      code: 'STALE_INTENT',
+      numbers: { ageMicros: 6_000_000, maxAgeMicros: 5_000_000 },
+    });
+    expect(rig.approved.map((intent) => intent.id)).toEqual(['fresh']);
+  });
+
+  it('holds intents for a person in confirm mode, checks them again on confirm', () => {
+    const rig = riskRig('confirm');
+    const intent = intentAt(TUESDAY, { quantity: 2 });
+    rig.engine.process({ kind: 'intent', intent });
+    expect(rig.approved).toHaveLength(0);
+    expect(rig.proposals.map((proposal) => proposal.id)).toEqual([intent.id]);
+    expect(rig.engine.execute({ type: 'confirm', proposalId: intent.id, by: 'test' }).ok).toBe(true);
+    expect(rig.approved.map((approved) => approved.id)).toEqual([intent.id]);
+    expect(rig.engine.execute({ type: 'confirm', proposalId: intent.id, by: 'test' }).message).toContain(
+      'RISK_UNKNOWN_PROPOSAL',
+    );
+  });
+
+  it('refuses a confirm after the proposal expired', () => {
+    const rig = riskRig('confirm');
+    const intent = intentAt(TUESDAY);
+    rig.engine.process({ kind: 'intent', intent });
+    rig.clock.advanceTo(intent.ts + 3 * 60_000_000);
+    expect(rig.engine.execute({ type: 'confirm', proposalId: intent.id, by: 'test' }).ok).toBe(false);
+    expect(rig.denied.at(-1)?.code).toBe('PROPOSAL_EXPIRED');
+  });
+
+  it('sends no orders in signals-only mode', () => {
+    const rig = riskRig('signals-only');
+    rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY) });
+    expect(rig.approved).toHaveLength(0);
+    expect(rig.denied[0]?.code).toBe('SIGNALS_ONLY');
+  });
+
+  it('publishes a state change with the health score', () => {
+    const rig = riskRig();
+    rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 47_700) });
+    expect(rig.states.at(-1)).toMatchObject({ state: 'REDUCING', health: 8 });
+  });
+
+  it('in HALTED passes no order, whatever it is (property)', () => {
+    const rig = riskRig();
+    rig.engine.execute({ type: 'kill', reason: 'property', by: 'test' });
+    fc.assert(
+      fc.property(intentArbitrary, (shape) => {
+        const intent = intentAt(TUESDAY, {
+          side: shape.side,
+          quantity: shape.quantity,
+          type: shape.type,
+          symbol: shape.symbol,
+          ...(shape.type === 'limit' && { limitPrice: 6000 }),
+          ...(shape.bracket && { stopLoss: 5990, takeProfit: 6010 }),
+        });
+        const decision = rig.engine.process({ kind: 'intent', intent });
+        expect(decision).toMatchObject({ outcome: 'denied', denial: { code: 'HALTED' } });
+      }),
+    );
+    expect(rig.approved).toHaveLength(0);
+  });
+
+  it('in REDUCING passes only orders that shrink a position (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -6, max: 6 }),
+        fc.array(intentArbitrary, { maxLength: 20 }),
+        (position, shapes) => {
+          const rig = riskRig();
+          // Within $250 of the 47,500 threshold → REDUCING.
+          rig.engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000, 47_700) });
+          expect(rig.engine.riskState('SIM-50K')?.state).toBe('REDUCING');
+          rig.engine.process({
+            kind: 'position',
+            position: {
+              account: 'SIM-50K',
+              symbol: 'ES 12-26',
+              ts: 0,
+              quantity: position,
+              averagePrice: 6000,
+              unrealizedPnl: 0,
+              realizedPnl: 0,
+            },
+          });
+          for (const shape of shapes) {
+            const decision = rig.engine.process({
+              kind: 'intent',
+              intent: intentAt(TUESDAY, {
+                side: shape.side,
+                quantity: shape.quantity,
+                symbol: shape.symbol,
+                ...(shape.bracket && { stopLoss: 5990 }),
+              }),
+            });
+            if (decision?.outcome === 'approved') {
+              const held = shape.symbol === 'ES 12-26' ? position : 0;
+              const after = held + (shape.side === 'buy' ? shape.quantity : -shape.quantity);
+              expect(Math.abs(after)).toBeLessThan(Math.abs(held));
+            }
+          }
+        },
+      ),
+    );
+  });
+
+  it('halts on a breach, persists it, and sends a flatten', () => {
+    const rig = riskRig();
+    const commands: string[] = [];
+    rig.bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command.type));
+    rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 47_500) });
+    expect(rig.engine.riskState('SIM-50K')?.state).toBe('HALTED');
+    expect(commands).toEqual(['flatten']);
+    const file = JSON.parse(readFileSync(haltFilePath(rig.dataDir), 'utf8'));
+    expect(file.halts['SIM-50K']).toMatchObject({ kind: 'breach', by: 'rules' });
+    // A person resumes: the account restarts its rules from the current balance.
+    expect(rig.engine.execute({ type: 'resume', by: 'test' }).accounts).toEqual(['SIM-50K']);
+    expect(rig.engine.compliance('SIM-50K')).toMatchObject({ breached: false, threshold: 47_500 });
+  });
+
+  it('keeps a halt across a restart until a person resumes', () => {
+    const first = riskRig();
+    first.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'stop for the day', by: 'cli' });
+    first.engine.close();
+    const second = riskRig('auto', first.dataDir);
+    expect(second.engine.riskState('SIM-50K')).toMatchObject({
+      state: 'HALTED',
+      reasons: ['manual: stop for the day'],
+    });
+    second.engine.process({ kind: 'intent', intent: intentAt(TUESDAY) });
+    expect(second.denied[0]?.code).toBe('HALTED');
+    second.engine.execute({ type: 'resume', account: 'SIM-50K', by: 'test' });
+    const third = riskRig('auto', first.dataDir);
+    expect(third.engine.riskState('SIM-50K')?.state).toBe('ACTIVE');
+  });
+
+  it('halts every account when the halt file cannot be read', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    writeFileSync(haltFilePath(dataDir), '{ not json');
+    const rig = riskRig('auto', dataDir);
+    expect(rig.engine.riskState('SIM-50K')?.state).toBe('HALTED');
+  });
+
+  it('applies a halt written to the file by another process (the CLI)', () => {
+    const rig = riskRig();
+    new HaltStore(haltFilePath(rig.dataDir)).save(
+      new Map([['*', { kind: 'manual' as const, reason: 'from the CLI', by: 'cli', ts: 0 }]]),
+    );
+    rig.engine.syncHaltsFromFile();
+    expect(rig.engine.riskState('SIM-50K')?.state).toBe('HALTED');
+    new HaltStore(haltFilePath(rig.dataDir)).save(new Map());
+    rig.engine.syncHaltsFromFile();
+    expect(rig.engine.riskState('SIM-50K')?.state).toBe('ACTIVE');
+  });
+});
+
+describe('rule state across restarts', () => {
+  it('continues the trailing threshold and the day results from the compliance file', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const start = (): RiskEngine =>
+      new RiskEngine(new MessageBus(), new ReplayClock(microsFromIso(TUESDAY)), {
+        accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
+        haltStore: new HaltStore(haltFilePath(dataDir)),
+        complianceStore: new ComplianceStore(complianceFilePath(dataDir)),
+      }).start();
+    const first = start();
+    first.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
+    first.process({ kind: 'account', state: accountAt('2026-11-24T15:10:00Z', 50_000, 51_200) });
+    first.process({ kind: 'account', state: accountAt('2026-11-25T15:00:00Z', 51_000) });
+    expect(first.compliance('SIM-50K')?.threshold).toBe(48_700);
+    first.close();
+
+    const second = start();
+    expect(second.compliance('SIM-50K')).toMatchObject({ threshold: 48_700, peak: 51_200 });
+    // The trade that peaked on Tuesday closed on Wednesday: Wednesday's result is +1,000.
+    expect([...(second.evaluator('SIM-50K')?.consistency()?.days ?? [])]).toEqual([
+      [Date.parse('2026-11-25') / 86_400_000, 1_000],
+    ]);
+  });
+});
