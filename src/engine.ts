@@ -2,6 +2,7 @@ import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import { PipelineDefinitionError } from './core/errors.js';
 import { startTrading, type TradingHandle, type TradingOptions } from './execution/start-trading.js';
+import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { createRegistry } from './operators/index.js';
 import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
@@ -86,6 +87,8 @@ export interface EngineOptions {
   readonly progress?: (done: number, total: number) => void;
   /** Start the risk engine, order manager and brokers (paper by default) on the bus. */
   readonly trading?: Omit<TradingOptions, 'dataDir'>;
+  /** Serve the NinjaTrader gateway (WebSocket at /v1/stream) on this address; needs ENIGMA_TOKEN. */
+  readonly listen?: { readonly host: string; readonly port: number };
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -94,6 +97,8 @@ export class Engine {
   readonly clock: Clock;
   /** Risk, orders and brokers, when the engine trades. */
   readonly trading: TradingHandle | undefined;
+  /** The HTTP server and NinjaTrader gateway, when the engine listens. */
+  gateway: AttachedGateway | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -107,7 +112,11 @@ export class Engine {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    return new Engine(options, await createFeatureEngine(options.wasm));
+    const engine = new Engine(options, await createFeatureEngine(options.wasm));
+    if (options.listen) {
+      engine.gateway = await attachGateway(engine.bus, { ...options.listen, clock: engine.clock });
+    }
+    return engine;
   }
 
   /** Wires a compiled pipeline onto the engine's bus; it starts with `start()`. */
@@ -143,6 +152,7 @@ export class Engine {
     try {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
+      await this.gateway?.close();
       await this.trading?.close();
       this.bus.close();
     }

@@ -18,6 +18,8 @@ export interface PipelineCommandOptions {
   readonly quiet: boolean;
   /** Run the risk engine, order manager and paper broker (default account SIM-50K). */
   readonly trading: boolean;
+  /** Serve the NinjaTrader gateway here (`--listen 127.0.0.1:8686`). */
+  readonly listen?: { readonly host: string; readonly port: number };
   readonly replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>;
   readonly progressLabel?: string;
 }
@@ -33,6 +35,15 @@ export function parseDurationFlag(text: string): number {
       `--duration takes seconds (10) or a duration (90s, 5m), got '${text}'`,
     );
   }
+}
+
+/** `--listen 127.0.0.1:8686` (or `:8686`, or `[::1]:8686`) as host and port. */
+export function parseListenFlag(text: string): { host: string; port: number } {
+  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
+  const port = Number(match?.[3]);
+  if (!match || port > 65_535)
+    throw new EngineError('CLI_USAGE', `--listen takes host:port (127.0.0.1:8686), got '${text}'`);
+  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
 }
 
 /** Prints a pipeline's problems, one per line, on standard error. */
@@ -65,9 +76,11 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     dataDir: resolve(options.dataDir),
     wasm: options.wasm,
     ...(options.trading && { trading: {} }),
+    ...(options.listen && { listen: options.listen }),
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   engine.add(prepared.compiled);
+  if (engine.gateway) process.stdout.write(`listening ${engine.gateway.url}\n`);
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   let stopping = false;

@@ -17,6 +17,7 @@ import {
   zscore,
 } from '../kernels/operators/index.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
+import { GATEWAY_OPERATORS } from '../gateway/operators/index.js';
 import { kelly } from '../risk/operators/index.js';
 import { OperatorRegistry } from '../pipeline/registry.js';
 import { bars } from './bars.js';
@@ -80,7 +81,10 @@ export const BUILT_IN_OPERATORS = {
 export type BuiltInOperators = typeof BUILT_IN_OPERATORS;
 
 /** Every shipped operator as a list. */
-export const ALL_OPERATORS: readonly OperatorDefinition[] = [...Object.values(BUILT_IN_OPERATORS)];
+export const ALL_OPERATORS: readonly OperatorDefinition[] = [
+  ...Object.values(BUILT_IN_OPERATORS),
+  ...GATEWAY_OPERATORS,
+];
 
 /** A registry with every shipped operator; user modules add theirs to a clone of it. */
 export function createRegistry(): OperatorRegistry {

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
-import { parseDurationFlag, runPipelineCommand } from '../run-pipeline.js';
+import { parseDurationFlag, parseListenFlag, runPipelineCommand } from '../run-pipeline.js';
 
 export const runCommand: Command = {
   name: 'run',
@@ -11,7 +11,10 @@ export const runCommand: Command = {
   --data-dir <dir>    where sinks write files (default ./data)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
   --no-trading        no risk engine, orders or paper broker (signals only)
-  --quiet             no live status line`,
+  --quiet             no live status line
+  --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream); needs the
+                      ENIGMA_TOKEN environment variable; port 0 picks a free one and the engine
+                      prints 'listening http://host:port' on standard output`,
   run: async (args) => {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -22,6 +25,7 @@ export const runCommand: Command = {
         'no-wasm': { type: 'boolean', default: false },
         'no-trading': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        listen: { type: 'string' },
       },
     });
     const [pipeline, ...extra] = positionals;
@@ -37,6 +41,7 @@ export const runCommand: Command = {
       trading: !values['no-trading'],
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
+      ...(values.listen !== undefined && { listen: parseListenFlag(values.listen) }),
     });
   },
 };
