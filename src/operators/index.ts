@@ -1,21 +1,4 @@
-import {
-  atr,
-  bollinger,
-  cumulativeDelta,
-  donchian,
-  ema,
-  macd,
-  orderFlowImbalance,
-  rsi,
-  realizedVol,
-  roc,
-  sma,
-  stdev,
-  tickVwap,
-  vwap,
-  wilder,
-  zscore,
-} from '../kernels/operators/index.js';
+import { FEATURE_OPERATORS_BY_NAME } from '../kernels/operators/index.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
 import { GATEWAY_OPERATORS } from '../gateway/operators/index.js';
 import { kelly } from '../risk/operators/index.js';
@@ -59,22 +42,7 @@ export const BUILT_IN_OPERATORS = {
   console,
   jsonl,
   publish,
-  sma,
-  ema,
-  wilder,
-  rsi,
-  atr,
-  bollinger,
-  macd,
-  stdev,
-  zscore,
-  vwap,
-  tickVwap,
-  realizedVol,
-  roc,
-  donchian,
-  orderFlowImbalance,
-  cumulativeDelta,
+  ...FEATURE_OPERATORS_BY_NAME,
   kelly,
 } as const;
 

@@ -16,8 +16,8 @@ import { orderFlowImbalance } from './order-flow-imbalance.js';
 import { cumulativeDelta } from './cumulative-delta.js';
 import { tickVwap } from './tick-vwap.js';
 
-/** Every feature operator, for the registry: `op: ema`, `op: rsi`, … */
-export const FEATURE_OPERATORS: readonly OperatorDefinition[] = [
+/** Every feature operator by registry key: `op: ema`, `op: rsi`, … */
+export const FEATURE_OPERATORS_BY_NAME = {
   sma,
   ema,
   wilder,
@@ -34,23 +34,7 @@ export const FEATURE_OPERATORS: readonly OperatorDefinition[] = [
   orderFlowImbalance,
   cumulativeDelta,
   tickVwap,
-];
+} as const;
 
-export {
-  sma,
-  ema,
-  wilder,
-  rsi,
-  atr,
-  bollinger,
-  macd,
-  stdev,
-  zscore,
-  vwap,
-  realizedVol,
-  roc,
-  donchian,
-  orderFlowImbalance,
-  cumulativeDelta,
-  tickVwap,
-};
+/** Every feature operator, for the registry. */
+export const FEATURE_OPERATORS: readonly OperatorDefinition[] = Object.values(FEATURE_OPERATORS_BY_NAME);
