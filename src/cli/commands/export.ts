@@ -15,7 +15,7 @@ Writes a table or the result of a query from the store to a Parquet or CSV file.
   --table   a table or view, e.g. ticks_v, bars_v, signals, fills, rejects, received
   --query   any SELECT over the store, e.g. "SELECT * FROM ticks_v WHERE symbol = 'ES 12-26'"
   --db      the store's database file (default ${DEFAULT_DATABASE_PATH}), opened read-only
-  --out     output file (default ./exports/<table or query>.<format>)`;
+  --out     output file (default ./data/exports/<table or query>.<format>)`;
 
 /** `enigma export`: a table or query result of the store as Parquet or CSV. */
 export const exportCommand: Command = {
@@ -59,8 +59,11 @@ export const exportCommand: Command = {
       console.error(`'${values.table}' is not a table name [CLI_USAGE]`);
       return 2;
     }
-    const source = values.table !== undefined ? `SELECT * FROM ${values.table}` : (values.query as string);
-    const out = resolve(values.out ?? `./exports/${values.table ?? 'query'}.${format}`);
+    const source =
+      values.table !== undefined
+        ? `SELECT * FROM ${values.table}`
+        : (values.query as string).trim().replace(/;+$/, '');
+    const out = resolve(values.out ?? `./data/exports/${values.table ?? 'query'}.${format}`);
     try {
       const database = await openReadOnly(values.db);
       try {

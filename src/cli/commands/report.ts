@@ -16,7 +16,7 @@ signal effectiveness; no network needed to open it) and CSVs next to it, into
   --date     a date inside the period (default: today, UTC)
   --db       the store's database file (default ${DEFAULT_DATABASE_PATH}); opened read-only,
              so stop the engine first or point at a copy
-  --out      output folder (default ./reports)
+  --out      output folder (default ./data/reports)
   --capital  equity before the first trade, for returns and drawdown % (default 100000)`;
 
 const PERIODS: readonly string[] = ['day', 'week', 'month'];
@@ -35,7 +35,7 @@ export const reportCommand: Command = {
           period: { type: 'string', default: 'day' },
           date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
           db: { type: 'string', default: DEFAULT_DATABASE_PATH },
-          out: { type: 'string', default: './reports' },
+          out: { type: 'string', default: './data/reports' },
           capital: { type: 'string', default: '100000' },
           help: { type: 'boolean', default: false },
         },

@@ -1,0 +1,242 @@
+import type { PerformanceStats } from '../analytics/performance.js';
+import { isoFromMicros } from '../core/time.js';
+import type { ReportData } from './build-report.js';
+import { barChart, lineChart } from './svg-charts.js';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const money = (value: number | null): string =>
+  value === null
+    ? '–'
+    : value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const ratio = (value: number | null, digits = 2): string => (value === null ? '–' : value.toFixed(digits));
+const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);
+const duration = (micros: number): string => {
+  const hours = micros / 3_600_000_000;
+  return hours >= 48 ? `${(hours / 24).toFixed(1)} d` : `${hours.toFixed(1)} h`;
+};
+
+function table(headers: readonly string[], rows: readonly (readonly string[])[], numericFrom = 1): string {
+  if (rows.length === 0) return '<p class="empty">none</p>';
+  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
+  const body = rows
+    .map(
+      (row) =>
+        `<tr>${row.map((cell, i) => `<td${i >= numericFrom ? ' class="n"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
+}
+
+const STAT_HEADERS = [
+  'trades',
+  'net P&L',
+  'win rate',
+  'avg win',
+  'avg loss',
+  'payoff',
+  'profit factor',
+  'expectancy',
+  'Sharpe',
+  'Sortino',
+  'max DD',
+  'max DD %',
+  'longest DD',
+  'Calmar',
+];
+
+function statCells(stats: PerformanceStats): string[] {
+  return [
+    String(stats.trades),
+    money(stats.netPnl),
+    percent(stats.winRate),
+    money(stats.averageWin),
+    money(stats.averageLoss),
+    ratio(stats.payoffRatio),
+    ratio(stats.profitFactor),
+    money(stats.expectancy),
+    ratio(stats.sharpe),
+    ratio(stats.sortino),
+    money(stats.maxDrawdown),
+    percent(stats.maxDrawdownPercent),
+    duration(stats.longestDrawdownMicros),
+    ratio(stats.calmar),
+  ];
+}
+
+const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}
+td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}.empty{color:#888}
+.kpi{display:inline-block;margin:4px 18px 4px 0}.kpi b{display:block;font-size:18px}.note{color:#666;font-size:12px}`;
+
+/**
+ * The report as one HTML document: inline CSS and SVG, no script and no external resource, so it
+ * opens from disk in any browser without a network.
+ */
+export function renderHtml(data: ReportData, generatedAt: string): string {
+  const { overall, period } = data;
+  const kpis = [
+    ['Net P&L', money(overall.netPnl)],
+    ['Trades', String(overall.trades)],
+    ['Win rate', percent(overall.winRate)],
+    ['Profit factor', ratio(overall.profitFactor)],
+    ['Sharpe', ratio(overall.sharpe)],
+    ['Max drawdown', money(overall.maxDrawdown)],
+  ]
+    .map(
+      ([label, value]) =>
+        `<span class="kpi">${escapeHtml(label as string)}<b>${escapeHtml(value as string)}</b></span>`,
+    )
+    .join('');
+  const firstHorizon = data.signals[0]?.horizonSeconds;
+  const confidenceBars = data.signals
+    .filter((s) => s.dimension === 'confidence' && s.horizonSeconds === firstHorizon)
+    .map((s) => ({ label: s.bucket, value: Number((s.hitRate * 100).toFixed(1)) }));
+  const sections = [
+    `<h1>Enigma-Apex report: ${escapeHtml(period.label)}</h1>`,
+    `<p class="note">${escapeHtml(period.kind)} ${escapeHtml(isoFromMicros(period.from))} to ${escapeHtml(isoFromMicros(period.to))} (UTC) · generated ${escapeHtml(generatedAt)} · initial capital ${money(data.initialCapital)}</p>`,
+    `<div>${kpis}</div>`,
+    '<h2>Equity and drawdown</h2>',
+    lineChart(
+      data.equity.map((p) => p.equity),
+      { title: 'Equity after each trade ($)', format: (v) => v.toFixed(0) },
+    ),
+    lineChart(
+      data.equity.map((p) => -p.drawdown),
+      { title: 'Drawdown from peak ($)', color: '#d62728', fill: true, format: (v) => v.toFixed(0) },
+    ),
+    '<h2>P&amp;L by day</h2>',
+    barChart(
+      data.daily.map((d) => ({ label: d.day.slice(5), value: Number(d.netPnl.toFixed(2)) })),
+      { title: 'Net P&L per UTC day ($)', format: (v) => v.toFixed(0) },
+    ),
+    table(
+      ['day', 'trades', 'net P&L', 'return'],
+      data.daily.map((d) => [d.day, String(d.trades), money(d.netPnl), percent(d.return)]),
+    ),
+    '<h2>Performance</h2>',
+    table(['scope', ...STAT_HEADERS], [['all', ...statCells(overall)]]),
+    ...(['account', 'symbol', 'pipeline', 'source', 'day'] as const).flatMap((key) => [
+      `<h3>By ${key}</h3>`,
+      table(
+        [key, ...STAT_HEADERS],
+        data.by[key].map((g) => [g.key, ...statCells(g.stats)]),
+      ),
+    ]),
+    '<p class="note">Sharpe and Sortino: daily returns (day P&amp;L / equity at the day start, UTC days with a closed trade), risk-free 0, annualised ×√252; Sortino uses downside deviation below 0 over all those days. Max drawdown on the trade-by-trade equity curve; Calmar = mean daily return × 252 / max drawdown %.</p>',
+    '<h2>Signal effectiveness</h2>',
+    barChart(confidenceBars, {
+      title: `Hit rate by confidence bucket at ${firstHorizon ?? '–'} s (%)`,
+      format: (v) => v.toFixed(0),
+    }),
+    table(
+      ['attribute', 'bucket', 'horizon s', 'signals', 'hit rate', 'avg ticks', 'avg $/contract'],
+      data.signals.map((s) => [
+        s.dimension,
+        s.bucket,
+        String(s.horizonSeconds),
+        String(s.signals),
+        percent(s.hitRate),
+        ratio(s.averageTicks),
+        money(s.averageDollars),
+      ]),
+      2,
+    ),
+    '<h2>Execution quality</h2>',
+    table(
+      ['account', 'symbol', 'fills', 'contracts', 'avg slippage (ticks)', 'slippage $'],
+      data.slippage.map((s) => [
+        s.account,
+        s.symbol,
+        String(s.fills),
+        String(s.contracts),
+        ratio(s.averageTicks),
+        money(s.totalDollars),
+      ]),
+      2,
+    ),
+    table(
+      ['signal → fill', 'fills', 'mean ms', 'p50 ms', 'p90 ms', 'p99 ms', 'max ms'],
+      [
+        [
+          'latency',
+          String(data.latency.fills),
+          ratio(data.latency.meanMillis),
+          ratio(data.latency.p50Millis),
+          ratio(data.latency.p90Millis),
+          ratio(data.latency.p99Millis),
+          ratio(data.latency.maxMillis),
+        ],
+      ],
+    ),
+    '<h2>Market</h2>',
+    table(
+      ['symbol', 'ticks', 'open', 'high', 'low', 'close', 'volume', 'VWAP'],
+      data.market.map((m) => [
+        m.symbol,
+        String(m.ticks),
+        String(m.open),
+        String(m.high),
+        String(m.low),
+        String(m.close),
+        String(m.volume),
+        ratio(m.vwap, 4),
+      ]),
+    ),
+    '<h3>Correlation of one-minute returns</h3>',
+    table(
+      ['a', 'b', 'correlation', 'minutes'],
+      data.correlations.map((c) => [c.a, c.b, ratio(c.correlation, 3), String(c.observations)]),
+      2,
+    ),
+    '<h2>Trades</h2>',
+    table(
+      [
+        'exit (UTC)',
+        'account',
+        'symbol',
+        'side',
+        'qty',
+        'entry',
+        'exit',
+        'points',
+        'commission',
+        'net P&L',
+        'source',
+      ],
+      data.trades
+        .slice(0, 1000)
+        .map((t) => [
+          isoFromMicros(t.exitTs),
+          t.account,
+          t.symbol,
+          t.direction,
+          String(t.quantity),
+          String(t.entryPrice),
+          String(t.exitPrice),
+          String(t.points),
+          money(t.commission),
+          money(t.netPnl),
+          t.source ?? '',
+        ]),
+      4,
+    ),
+    data.trades.length > 1000
+      ? `<p class="note">First 1,000 of ${data.trades.length} trades; all are in trades.csv.</p>`
+      : '',
+    '<h2>Rejected input</h2>',
+    table(
+      ['code', 'rows'],
+      data.rejects.map((r) => [r.code, String(r.rows)]),
+    ),
+  ];
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Enigma-Apex report ${escapeHtml(period.label)}</title>
+<style>${STYLE}</style></head><body>
+${sections.join('\n')}
+</body></html>
+`;
+}

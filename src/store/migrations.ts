@@ -1,0 +1,61 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { TABLES, createTableSql } from './schema.js';
+
+/** One step of the schema's history; applied once, in order, inside a transaction. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+const SIDE_TEXT = "CASE side WHEN 1 THEN 'buy' WHEN 2 THEN 'sell' ELSE 'unknown' END";
+
+/**
+ * The schema's history. Never edit a released migration: add the next version. The current
+ * version is the highest `version` in `schema_migrations`.
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'initial schema',
+    statements: [
+      'CREATE TABLE symbols (id INTEGER PRIMARY KEY, symbol VARCHAR NOT NULL UNIQUE)',
+      ...Object.values(TABLES).map(createTableSql),
+      `CREATE VIEW ticks_v AS SELECT t.seq, t.ts, s.symbol, t.price, t.size, t.bid, t.ask, ${SIDE_TEXT} AS side
+         FROM ticks t JOIN symbols s ON s.id = t.symbol_id`,
+      `CREATE VIEW bars_v AS SELECT b.seq, b.ts, b.end_ts, s.symbol, b.open, b.high, b.low, b.close, b.volume,
+         b.buy_volume, b.sell_volume, b.trades FROM bars b JOIN symbols s ON s.id = b.symbol_id`,
+    ],
+  },
+];
+
+/** The schema version this build writes. */
+export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
+
+/** Brings the database to {@link SCHEMA_VERSION}; returns the versions it applied. */
+export async function migrate(connection: DuckDBConnection, now: () => number): Promise<number[]> {
+  await connection.run(
+    'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
+  );
+  const reader = await connection.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_migrations');
+  const current = Number(reader.getRows()[0]?.[0] ?? 0);
+  const applied: number[] = [];
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue;
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      for (const statement of migration.statements) await connection.run(statement);
+      await connection.run('INSERT INTO schema_migrations VALUES ($1, $2, $3)', [
+        migration.version,
+        migration.name,
+        BigInt(now()),
+      ]);
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK');
+      throw error;
+    }
+    applied.push(migration.version);
+  }
+  return applied;
+}

@@ -1,0 +1,1078 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import type { Subscription } from 'rxjs';
+import type { MessageBus } from '../bus/bus.js';
+import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
+import { LiveClock, type Clock } from '../core/clock.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { StorageError, describeError } from '../core/errors.js';
+import type {
+  AccountState,
+  Alert,
+  Bar,
+  DeadLetter,
+  Features,
+  Fill,
+  Order,
+  OrderIntent,
+  Position,
+  RiskState,
+  Signal,
+  Tick,
+} from '../core/events.js';
+import type { DataType } from '../pipeline/data-types.js';
+import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
+import { migrate } from './migrations.js';
+import { NumericBuffer, writeInt64 } from './numeric-buffer.js';
+import { payloadText } from './payload.js';
+import { RowBuffer, type RowValues } from './row-buffer.js';
+import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
+import { WatermarkTracker } from './watermarks.js';
+
+/** Default database file, relative to the working directory. */
+export const DEFAULT_DATABASE_PATH = './data/enigma.duckdb';
+
+/**
+ * DuckDB settings the store starts with. DuckDB checkpoints the WAL into the file inside
+ * whichever COMMIT makes the WAL pass `checkpoint_threshold`, and a checkpoint costs about 7 ms
+ * per MB of WAL (≈ 100 bytes per tick + envelope) while every commit waits. With DuckDB's 16 MB
+ * default that stalls acks for ~100 ms every 1.6 s at 100k msg/s. The store instead checkpoints
+ * when it is idle (`idleCheckpointMs`), and lets DuckDB do it only past 256 MB of WAL.
+ */
+export const DEFAULT_DUCKDB_SETTINGS: Readonly<Record<string, string>> = { checkpoint_threshold: '256MB' };
+
+export interface StoreOptions {
+  /**
+   * Commit as soon as this many rows wait (default 122,880: one DuckDB row group, the size from
+   * which DuckDB writes appended rows straight into the file instead of through the WAL).
+   */
+  readonly batchRows?: number;
+  /** Commit rows that have waited this long, even if fewer than `batchRows` (default 10 ms). */
+  readonly flushIntervalMs?: number;
+  /** Rows waiting (queued plus committing) at which backpressure starts (default 1,000,000). */
+  readonly highWaterMark?: number;
+  /** Time of `received` and `rejects` rows (default: the wall clock). */
+  readonly clock?: Clock;
+  /** Reject a tick or bar older than the previous one of its instrument (default true). */
+  readonly rejectTimeBackwards?: boolean;
+  /** Attempts at committing one batch before the store gives up and reports (default 5). */
+  readonly maxCommitAttempts?: number;
+  /** Checkpoint the WAL into the file after this long without a commit (default 1,000 ms). */
+  readonly idleCheckpointMs?: number;
+  /** DuckDB settings for the database instance (e.g. `{ threads: '4', memory_limit: '2GB' }`). */
+  readonly duckdb?: Readonly<Record<string, string>>;
+}
+
+export interface StoreStats {
+  /** Rows accepted into batches (including rejects). */
+  readonly rowsAccepted: number;
+  readonly rowsCommitted: number;
+  readonly batchesCommitted: number;
+  /** Rows accepted and not yet committed: the bounded queue's depth. */
+  readonly queueDepth: number;
+  readonly highWaterMark: number;
+  /** Times the queue crossed the high-water mark. */
+  readonly backpressureEvents: number;
+  readonly backpressured: boolean;
+  /** Rows written to `rejects` (dead letters from the bus and rows the store refused). */
+  readonly rejects: number;
+  /** `received` envelopes ignored because their seq was already accepted (client resends). */
+  readonly duplicates: number;
+  readonly commitErrors: number;
+  /** Checkpoints the store ran while idle. */
+  readonly checkpoints: number;
+  /** Time to commit a batch, from sealing it to COMMIT returning (ms). */
+  readonly commitMillis: LatencySummary;
+  /** Age of a batch's oldest row when its commit returned: the worst commit-to-ack delay (ms). */
+  readonly ackMillis: LatencySummary;
+}
+
+/** One batch: the rows accepted since the previous seal, per table. */
+class Batch {
+  readonly ticks = new NumericBuffer(TABLES.ticks);
+  readonly bars = new NumericBuffer(TABLES.bars);
+  readonly rows = new Map<TableKey, RowBuffer>();
+  readonly newSymbols: [number, string][] = [];
+  readonly received = new Map<string, number[]>();
+  rowCount = 0;
+  /** performance.now() when the first row arrived. */
+  openedAt = 0;
+
+  buffer(key: TableKey): RowBuffer {
+    let buffer = this.rows.get(key);
+    if (!buffer) {
+      buffer = new RowBuffer(TABLES[key]);
+      this.rows.set(key, buffer);
+    }
+    return buffer;
+  }
+
+  clear(): void {
+    this.ticks.clear();
+    this.bars.clear();
+    for (const buffer of this.rows.values()) buffer.clear();
+    this.newSymbols.length = 0;
+    this.received.clear();
+    this.rowCount = 0;
+  }
+}
+
+const TICK = { seq: 0, ts: 1, symbolId: 2, price: 3, size: 4, bid: 5, ask: 6, side: 7 } as const;
+const BAR = {
+  seq: 0,
+  ts: 1,
+  end: 2,
+  symbolId: 3,
+  open: 4,
+  high: 5,
+  low: 6,
+  close: 7,
+  volume: 8,
+  buyVolume: 9,
+  sellVolume: 10,
+  trades: 11,
+} as const;
+
+/**
+ * Why a row breaks its table's schema (a NOT NULL column without a value, a number that is not
+ * finite, a fraction in an integer column, text that is not a string), or undefined when it fits.
+ * Checked on enqueue so one bad message can never make a whole batch fail to commit.
+ */
+function invalidColumn(table: TableSpec, values: RowValues): string | undefined {
+  // values[0] is filled with seq after the check, so column i + 1 of the table is values[i].
+  for (let i = 1; i < table.columns.length; i++) {
+    const column = table.columns[i] as ColumnSpec;
+    const value = values[i - 1];
+    if (value === null || value === undefined) {
+      if (column.nullable) continue;
+      return `${column.name} is missing`;
+    }
+    if (column.type === 'VARCHAR') {
+      if (typeof value !== 'string') return `${column.name} is not text`;
+    } else if (typeof value !== 'number' || !Number.isFinite(value)) {
+      return `${column.name} is not a finite number`;
+    } else if (column.type !== 'DOUBLE' && !Number.isSafeInteger(value)) {
+      return `${column.name} is not an integer`;
+    }
+  }
+  return undefined;
+}
+
+function isTime(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value);
+}
+
+function finite(value: number): boolean {
+  return Number.isFinite(value);
+}
+
+function optional(value: number | undefined): number | null {
+  return value === undefined ? null : value;
+}
+
+function optionalText(value: string | undefined): string | null {
+  return value === undefined ? null : value;
+}
+
+/**
+ * The DuckDB store: one writer that appends what flows on the bus in batches and commits every
+ * `batchRows` rows or `flushIntervalMs`, whichever comes first. Writes never wait: rows go into
+ * columnar buffers and the commit runs asynchronously; past the high-water mark the store
+ * counts a backpressure event, raises an alert and reports `writable === false` until the
+ * queue drains (`whenWritable()`), but it never drops a row. After each commit it publishes,
+ * per edge source, the highest contiguous committed seq on `TOPICS.stored`.
+ *
+ * @example
+ * const store = await Store.open('./data/enigma.duckdb');
+ * store.attach(bus);
+ * // ... run ...
+ * await store.close(); // flush + CHECKPOINT
+ */
+export class Store {
+  readonly path: string;
+  private readonly instance: DuckDBInstance;
+  private readonly connection: DuckDBConnection;
+  /**
+   * One appender per table for the store's lifetime. The writer connection always has a
+   * transaction open: a batch is appended synchronously into it and `COMMIT; BEGIN TRANSACTION`
+   * is the one round trip to DuckDB's threads per commit.
+   */
+  private readonly appenders = new Map<string, DuckDBAppender>();
+  private readonly clock: Clock;
+  private readonly batchRows: number;
+  private readonly flushIntervalMs: number;
+  private readonly highWaterMark: number;
+  private readonly rejectTimeBackwards: boolean;
+  private readonly maxCommitAttempts: number;
+  private readonly idleCheckpointMs: number;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Commits since the last checkpoint. */
+  private dirty = false;
+  private checkpoints = 0;
+
+  private current = new Batch();
+  private spare: Batch | undefined = new Batch();
+  private inFlightRows = 0;
+  private readonly nextSeq = new Map<TableKey, number>();
+  /** Next `ticks.seq` (kept apart from `nextSeq`: it is the hottest counter). */
+  private tickSeq = 1;
+  private lastSymbol = '';
+  private lastSymbolId = 0;
+  private readonly symbolIds = new Map<string, number>();
+  private readonly lastTickTs: number[] = [];
+  private readonly lastBarTs: number[] = [];
+  private readonly watermarks = new WatermarkTracker();
+  /** The last event written to a typed table, so an edge envelope carrying it need not repeat it. */
+  private lastTyped: unknown;
+  private lastTypedTable = '';
+  private lastTypedSeq = 0;
+
+  private bus: MessageBus | undefined;
+  private publishWatermark: ((watermark: StoredWatermark) => void) | undefined;
+  private readonly subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private loop: Promise<void> | undefined;
+  private again = false;
+  private failure: StorageError | undefined;
+  private closed = false;
+  /** close() has begun: no more idle checkpoints (close runs its own). */
+  private closing = false;
+  private closePromise: Promise<void> | undefined;
+  private writableWaiters: (() => void)[] = [];
+
+  private rowsAccepted = 0;
+  private rowsCommitted = 0;
+  private batchesCommitted = 0;
+  private backpressureEvents = 0;
+  private backpressured = false;
+  private rejectCount = 0;
+  private duplicates = 0;
+  private commitErrors = 0;
+  private readonly commitLatency = new LatencyRecorder();
+  private readonly ackLatency = new LatencyRecorder();
+
+  private constructor(
+    path: string,
+    instance: DuckDBInstance,
+    connection: DuckDBConnection,
+    options: StoreOptions,
+  ) {
+    this.path = path;
+    this.instance = instance;
+    this.connection = connection;
+    this.clock = options.clock ?? new LiveClock();
+    this.batchRows = options.batchRows ?? 122_880;
+    this.flushIntervalMs = options.flushIntervalMs ?? 10;
+    this.highWaterMark = options.highWaterMark ?? 1_000_000;
+    this.rejectTimeBackwards = options.rejectTimeBackwards ?? true;
+    this.maxCommitAttempts = options.maxCommitAttempts ?? 5;
+    this.idleCheckpointMs = options.idleCheckpointMs ?? 1000;
+  }
+
+  /** Opens (or creates) the database at `path` (`:memory:` for a throwaway one) and migrates it. */
+  static async open(path: string = DEFAULT_DATABASE_PATH, options: StoreOptions = {}): Promise<Store> {
+    let instance: DuckDBInstance;
+    let connection: DuckDBConnection;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      instance = await DuckDBInstance.create(path, { ...DEFAULT_DUCKDB_SETTINGS, ...options.duckdb });
+      connection = await instance.connect();
+    } catch (cause) {
+      throw new StorageError(
+        'STORE_OPEN_FAILED',
+        `cannot open the database '${path}': ${describeError(cause)}`,
+        { cause },
+      );
+    }
+    const store = new Store(path, instance, connection, options);
+    try {
+      await migrate(connection, () => store.clock.now());
+      await store.load();
+      for (const name of ['symbols', ...Object.values(TABLES).map((table) => table.name)]) {
+        store.appenders.set(name, await connection.createAppender(name));
+      }
+      await connection.run('BEGIN TRANSACTION');
+    } catch (cause) {
+      connection.closeSync();
+      instance.closeSync();
+      throw new StorageError(
+        'STORE_MIGRATION_FAILED',
+        `cannot prepare the database '${path}': ${describeError(cause)}`,
+        {
+          cause,
+        },
+      );
+    }
+    return store;
+  }
+
+  /** Reads what a new writer must continue from: sequence counters, symbol ids, watermarks. */
+  private async load(): Promise<void> {
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT coalesce(max(seq), 0) FROM ${TABLES[key].name}`,
+      );
+      this.nextSeq.set(key, Number(reader.getRows()[0]?.[0] ?? 0) + 1);
+    }
+    this.tickSeq = this.nextSeq.get('ticks') ?? 1;
+    const symbols = await this.connection.runAndReadAll('SELECT id, symbol FROM symbols');
+    for (const [id, symbol] of symbols.getRows()) this.symbolIds.set(String(symbol), Number(id));
+    const watermarks = await this.connection.runAndReadAll(
+      `SELECT source, min(source_seq) FILTER (WHERE next_seq IS NULL OR next_seq <> source_seq + 1) AS watermark,
+              min(source_seq) AS first
+         FROM (SELECT source, source_seq, lead(source_seq) OVER (PARTITION BY source ORDER BY source_seq) AS next_seq
+                 FROM (SELECT DISTINCT source, source_seq FROM received))
+        GROUP BY source`,
+    );
+    for (const [source, watermark, first] of watermarks.getRows()) {
+      if (Number(first) === 1) this.watermarks.restore(String(source), Number(watermark));
+    }
+  }
+
+  /** A new connection to the same database, for queries that must not share the writer's transaction. */
+  connect(): Promise<DuckDBConnection> {
+    this.assertOpen();
+    return this.instance.connect();
+  }
+
+  /** Persists every topic of the bus and publishes watermarks on `TOPICS.stored` after commits. */
+  attach(bus: MessageBus): void {
+    this.assertOpen();
+    this.bus = bus;
+    this.publishWatermark = bus.publisher(TOPICS.stored);
+    const on = <T>(topic: { name: string; message?: T }, write: (message: T) => void): void => {
+      this.subscriptions.push(bus.observe(topic).subscribe((message) => this.safely(write, message)));
+    };
+    on(TOPICS.ticks, (m) => this.writeTick(m));
+    on(TOPICS.bars, (m) => this.writeBar(m));
+    on(TOPICS.features, (m) => this.writeFeatures(m));
+    on(TOPICS.signals, (m) => this.writeSignal(m));
+    on(TOPICS.orderIntents, (m) => this.writeOrderIntent(m));
+    on(TOPICS.orders, (m) => this.writeOrder(m));
+    on(TOPICS.fills, (m) => this.writeFill(m));
+    on(TOPICS.positions, (m) => this.writePosition(m));
+    on(TOPICS.accounts, (m) => this.writeAccount(m));
+    on(TOPICS.riskStates, (m) => this.writeRiskState(m));
+    on(TOPICS.alerts, (m) => this.writeAlert(m));
+    on(TOPICS.deadLetters, (m) => this.writeDeadLetter(m));
+    on(TOPICS.received, (m) => this.writeReceived(m));
+  }
+
+  /** Stops persisting the bus (rows already accepted are still committed). */
+  detach(): void {
+    for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    this.bus = undefined;
+    this.publishWatermark = undefined;
+  }
+
+  /** Writes a message of a known kind (the `store` sink's entry point). */
+  write(kind: DataType, message: unknown): void {
+    this.safely((m) => this.writeKind(kind, m), message);
+  }
+
+  /**
+   * Runs a write; anything it throws on a malformed message (a getter that throws, a value JSON
+   * cannot hold) lands in `rejects` instead of reaching the publisher. Only writing to a closed
+   * store still throws.
+   */
+  private safely<T>(write: (message: T) => void, message: T): void {
+    try {
+      write(message);
+    } catch (error) {
+      if (this.closed || (error instanceof StorageError && error.code === 'STORE_CLOSED')) throw error;
+      this.reject('store', 'STORE_INVALID_ROW', `cannot store the message: ${describeError(error)}`, message);
+    }
+  }
+
+  private writeKind(kind: DataType, message: unknown): void {
+    switch (kind) {
+      case 'tick':
+        return this.writeTick(message as Tick);
+      case 'bar':
+        return this.writeBar(message as Bar);
+      case 'features':
+        return this.writeFeatures(message as Features);
+      case 'signal':
+        return this.writeSignal(message as Signal);
+      case 'order-intent':
+        return this.writeOrderIntent(message as OrderIntent);
+      case 'order':
+        return this.writeOrder(message as Order);
+      case 'fill':
+        return this.writeFill(message as Fill);
+      case 'position':
+        return this.writePosition(message as Position);
+      case 'account':
+        return this.writeAccount(message as AccountState);
+      case 'risk-state':
+        return this.writeRiskState(message as RiskState);
+      case 'alert':
+        return this.writeAlert(message as Alert);
+      case 'dead-letter':
+        return this.writeDeadLetter(message as DeadLetter);
+    }
+  }
+
+  writeTick(tick: Tick): void {
+    if (!this.acceptMarket(tick, 'tick', tick.price + tick.bid + tick.ask + tick.size, tick.size)) return;
+    const symbolId = this.symbolId(tick.symbol);
+    if (this.rejectTimeBackwards) {
+      const last = this.lastTickTs[symbolId];
+      if (last !== undefined && tick.ts < last) {
+        this.reject(
+          'store',
+          'INPUT_TIME_BACKWARDS',
+          `tick at ${tick.ts} is older than the previous ${last} of ${tick.symbol}`,
+          tick,
+        );
+        return;
+      }
+      this.lastTickTs[symbolId] = tick.ts;
+    }
+    const batch = this.opening();
+    const buffer = batch.ticks;
+    const row = buffer.addRow();
+    const seq = this.tickSeq++;
+    this.lastTyped = tick;
+    this.lastTypedTable = 'ticks';
+    this.lastTypedSeq = seq;
+    // One typed array per call site: monomorphic stores, no per-value dispatch.
+    const columns = buffer.columns;
+    writeInt64(columns[TICK.seq] as Int32Array, row, seq);
+    writeInt64(columns[TICK.ts] as Int32Array, row, tick.ts);
+    (columns[TICK.symbolId] as Int32Array)[row] = symbolId;
+    (columns[TICK.price] as Float64Array)[row] = tick.price;
+    (columns[TICK.size] as Float64Array)[row] = tick.size;
+    (columns[TICK.bid] as Float64Array)[row] = tick.bid;
+    (columns[TICK.ask] as Float64Array)[row] = tick.ask;
+    (columns[TICK.side] as Uint8Array)[row] =
+      tick.side === 'buy' ? SIDE_CODES.buy : tick.side === 'sell' ? SIDE_CODES.sell : SIDE_CODES.unknown;
+    this.accepted(batch, 1);
+  }
+
+  writeBar(bar: Bar): void {
+    const sum =
+      bar.open + bar.high + bar.low + bar.close + bar.volume + bar.buyVolume + bar.sellVolume + bar.trades;
+    if (!this.acceptMarket(bar, 'bar', sum, bar.volume)) return;
+    if (!isTime(bar.end)) {
+      this.reject('store', 'STORE_INVALID_ROW', 'bar end is not an integer time', bar);
+      return;
+    }
+    const symbolId = this.symbolId(bar.symbol);
+    if (this.rejectTimeBackwards) {
+      const last = this.lastBarTs[symbolId];
+      if (last !== undefined && bar.ts < last) {
+        this.reject(
+          'store',
+          'INPUT_TIME_BACKWARDS',
+          `bar at ${bar.ts} is older than the previous ${last} of ${bar.symbol}`,
+          bar,
+        );
+        return;
+      }
+      this.lastBarTs[symbolId] = bar.ts;
+    }
+    const batch = this.opening();
+    const buffer = batch.bars;
+    const row = buffer.addRow();
+    const seq = this.seq('bars');
+    this.typed(bar, 'bars', seq);
+    buffer.setBigInt(BAR.seq, row, seq);
+    buffer.setBigInt(BAR.ts, row, bar.ts);
+    buffer.setBigInt(BAR.end, row, bar.end);
+    buffer.setNumber(BAR.symbolId, row, symbolId);
+    buffer.setNumber(BAR.open, row, bar.open);
+    buffer.setNumber(BAR.high, row, bar.high);
+    buffer.setNumber(BAR.low, row, bar.low);
+    buffer.setNumber(BAR.close, row, bar.close);
+    buffer.setNumber(BAR.volume, row, bar.volume);
+    buffer.setNumber(BAR.buyVolume, row, bar.buyVolume);
+    buffer.setNumber(BAR.sellVolume, row, bar.sellVolume);
+    buffer.setNumber(BAR.trades, row, bar.trades);
+    this.accepted(batch, 1);
+  }
+
+  writeFeatures(features: Features): void {
+    if (!this.acceptTime(features, 'features')) return;
+    if (
+      typeof features.symbol !== 'string' ||
+      typeof features.values !== 'object' ||
+      features.values === null
+    ) {
+      this.reject('store', 'STORE_INVALID_ROW', 'features need a symbol and an object of values', features);
+      return;
+    }
+    const batch = this.opening();
+    const buffer = batch.buffer('features');
+    let count = 0;
+    for (const name in features.values) {
+      const value = features.values[name] as number;
+      const seq = this.seq('features');
+      if (count === 0) this.typed(features, 'features', seq);
+      buffer.push([seq, features.ts, features.symbol, name, Number.isFinite(value) ? value : null]);
+      count++;
+    }
+    this.accepted(batch, count);
+  }
+
+  writeSignal(signal: Signal): void {
+    if (!this.acceptTime(signal, 'signal')) return;
+    this.push(
+      'signals',
+      [
+        signal.ts,
+        signal.source,
+        signal.symbol,
+        signal.direction,
+        signal.strength,
+        signal.power,
+        signal.confluence,
+        signal.price,
+        optional(signal.stop),
+        signal.targets === undefined ? null : JSON.stringify(signal.targets),
+        signal.metadata === undefined ? null : JSON.stringify(signal.metadata),
+      ],
+      signal,
+    );
+  }
+
+  writeOrderIntent(intent: OrderIntent): void {
+    if (!this.acceptTime(intent, 'order intent')) return;
+    this.push(
+      'orderIntents',
+      [
+        intent.ts,
+        intent.id,
+        intent.account,
+        intent.symbol,
+        intent.side,
+        intent.quantity,
+        intent.type,
+        optional(intent.limitPrice),
+        optional(intent.stopPrice),
+        intent.timeInForce,
+        optional(intent.stopLoss),
+        optional(intent.takeProfit),
+        optional(intent.signalTs),
+        intent.reason,
+      ],
+      intent,
+    );
+  }
+
+  writeOrder(order: Order): void {
+    if (!this.acceptTime(order, 'order')) return;
+    this.push(
+      'orders',
+      [
+        order.ts,
+        order.clientOrderId,
+        optionalText(order.brokerOrderId),
+        order.account,
+        order.symbol,
+        order.side,
+        order.quantity,
+        order.filledQuantity,
+        optional(order.averageFillPrice),
+        order.type,
+        optional(order.limitPrice),
+        optional(order.stopPrice),
+        order.timeInForce,
+        order.status,
+        optionalText(order.reason),
+      ],
+      order,
+    );
+  }
+
+  writeFill(fill: Fill): void {
+    if (!this.acceptTime(fill, 'fill')) return;
+    if (!(fill.quantity > 0) || !finite(fill.price) || !finite(fill.commission)) {
+      this.reject(
+        'store',
+        'STORE_INVALID_ROW',
+        'fill needs a positive quantity and finite price and commission',
+        fill,
+      );
+      return;
+    }
+    this.push(
+      'fills',
+      [
+        fill.ts,
+        fill.fillId,
+        fill.clientOrderId,
+        fill.account,
+        fill.symbol,
+        fill.side,
+        fill.quantity,
+        fill.price,
+        fill.commission,
+      ],
+      fill,
+    );
+  }
+
+  writePosition(position: Position): void {
+    if (!this.acceptTime(position, 'position')) return;
+    this.push(
+      'positions',
+      [
+        position.ts,
+        position.account,
+        position.symbol,
+        position.quantity,
+        position.averagePrice,
+        position.unrealizedPnl,
+        position.realizedPnl,
+      ],
+      position,
+    );
+  }
+
+  writeAccount(account: AccountState): void {
+    if (!this.acceptTime(account, 'account state')) return;
+    this.push(
+      'accounts',
+      [
+        account.ts,
+        account.account,
+        account.currency,
+        account.balance,
+        account.equity,
+        account.realizedPnlToday,
+        account.unrealizedPnl,
+      ],
+      account,
+    );
+  }
+
+  writeRiskState(risk: RiskState): void {
+    if (!this.acceptTime(risk, 'risk state')) return;
+    this.push(
+      'riskStates',
+      [risk.ts, risk.account, risk.state, JSON.stringify(risk.reasons), risk.health],
+      risk,
+    );
+  }
+
+  writeAlert(alert: Alert): void {
+    if (!this.acceptTime(alert, 'alert')) return;
+    this.push(
+      'alerts',
+      [
+        alert.ts,
+        alert.severity,
+        alert.code,
+        alert.message,
+        optionalText(alert.account),
+        optionalText(alert.symbol),
+      ],
+      alert,
+    );
+  }
+
+  /** A dead letter from the bus becomes a `rejects` row with the raw message and the reason. */
+  writeDeadLetter(letter: DeadLetter): void {
+    const ts = isTime(letter.ts) ? letter.ts : this.clock.now();
+    this.rejectCount++;
+    this.push('rejects', [
+      ts,
+      String(letter.origin),
+      String(letter.code),
+      String(letter.reason),
+      payloadText(letter.message),
+    ]);
+  }
+
+  /** An edge envelope; its seq counts toward the source's watermark once committed. */
+  writeReceived(received: Received): void {
+    if (typeof received.source !== 'string' || !Number.isSafeInteger(received.seq) || received.seq < 1) {
+      this.reject(
+        'store',
+        'STORE_INVALID_ROW',
+        'received envelope needs a source and a positive integer seq',
+        received,
+      );
+      return;
+    }
+    if (!this.watermarks.accept(received.source, received.seq)) {
+      this.duplicates++;
+      return;
+    }
+    const batch = this.opening();
+    const alreadyStored = received.message !== undefined && received.message === this.lastTyped;
+    batch
+      .buffer('received')
+      .push([
+        this.seq('received'),
+        this.clock.now(),
+        received.source,
+        received.seq,
+        String(received.type),
+        alreadyStored ? null : payloadText(received.message),
+        alreadyStored ? this.lastTypedTable : null,
+        alreadyStored ? this.lastTypedSeq : null,
+      ]);
+    let seqs = batch.received.get(received.source);
+    if (!seqs) {
+      seqs = [];
+      batch.received.set(received.source, seqs);
+    }
+    seqs.push(received.seq);
+    this.accepted(batch, 1);
+  }
+
+  /** Keeps a message the store cannot write as such, with the reason, in `rejects`. */
+  reject(origin: string, code: ErrorCode, reason: string, message: unknown): void {
+    this.rejectCount++;
+    this.push('rejects', [this.clock.now(), origin, code, reason, payloadText(message)]);
+  }
+
+  /** The current watermark of an edge source (0 when nothing of it is stored). */
+  watermark(source: string): number {
+    return this.watermarks.get(source);
+  }
+
+  /** False while the queue is above the high-water mark: producers that can wait should. */
+  get writable(): boolean {
+    return !this.backpressured;
+  }
+
+  /** Resolves when the queue is below half the high-water mark again (at once if it is). */
+  whenWritable(): Promise<void> {
+    if (!this.backpressured) return Promise.resolve();
+    return new Promise((resolve) => this.writableWaiters.push(resolve));
+  }
+
+  get stats(): StoreStats {
+    return {
+      rowsAccepted: this.rowsAccepted,
+      rowsCommitted: this.rowsCommitted,
+      batchesCommitted: this.batchesCommitted,
+      queueDepth: this.current.rowCount + this.inFlightRows,
+      highWaterMark: this.highWaterMark,
+      backpressureEvents: this.backpressureEvents,
+      backpressured: this.backpressured,
+      rejects: this.rejectCount,
+      duplicates: this.duplicates,
+      commitErrors: this.commitErrors,
+      checkpoints: this.checkpoints,
+      commitMillis: this.commitLatency.summary(),
+      ackMillis: this.ackLatency.summary(),
+    };
+  }
+
+  /** Commits everything accepted so far; resolves once it is durable. */
+  async flush(): Promise<void> {
+    for (;;) {
+      if (this.failure) throw this.failure;
+      const loop = this.loop;
+      if (loop) {
+        if (this.current.rowCount > 0) this.again = true;
+        await loop;
+        // A loop that has ended always clears itself; never wait on a settled one twice.
+        if (this.loop === loop) this.loop = undefined;
+        continue;
+      }
+      if (this.current.rowCount === 0) return;
+      this.requestCommit();
+    }
+  }
+
+  /** Stops listening, commits what is queued, checkpoints the WAL into the file and closes. */
+  close(): Promise<void> {
+    this.closePromise ??= this.closeOnce();
+    return this.closePromise;
+  }
+
+  private async closeOnce(): Promise<void> {
+    this.closing = true;
+    this.detach();
+    try {
+      await this.flush();
+      await this.connection.run('COMMIT');
+      for (const appender of this.appenders.values()) appender.closeSync();
+      await this.connection.run('CHECKPOINT');
+    } finally {
+      this.closed = true;
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = undefined;
+      this.connection.closeSync();
+      this.instance.closeSync();
+      for (const resolve of this.writableWaiters.splice(0)) resolve();
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new StorageError('STORE_CLOSED', `the store '${this.path}' is closed`);
+  }
+
+  private seq(key: TableKey): number {
+    const seq = this.nextSeq.get(key) ?? 1;
+    this.nextSeq.set(key, seq + 1);
+    return seq;
+  }
+
+  private symbolId(symbol: string): number {
+    if (symbol === this.lastSymbol) return this.lastSymbolId;
+    let id = this.symbolIds.get(symbol);
+    if (id === undefined) {
+      id = this.symbolIds.size + 1;
+      this.symbolIds.set(symbol, id);
+      this.opening().newSymbols.push([id, symbol]);
+    }
+    this.lastSymbol = symbol;
+    this.lastSymbolId = id;
+    return id;
+  }
+
+  private acceptTime(message: { readonly ts: number }, what: string): boolean {
+    if (isTime(message.ts)) return true;
+    this.reject('store', 'STORE_INVALID_ROW', `${what} ts is not an integer epoch-microsecond time`, message);
+    return false;
+  }
+
+  private acceptMarket(
+    message: { readonly ts: number; readonly symbol: string },
+    what: string,
+    /** Sum of the message's numbers: finite exactly when each of them is (NaN and ±Infinity propagate). */
+    sum: number,
+    size: number,
+  ): boolean {
+    if (!this.acceptTime(message, what)) return false;
+    if (typeof message.symbol !== 'string' || message.symbol.length === 0) {
+      this.reject('store', 'STORE_INVALID_ROW', `${what} has no symbol`, message);
+      return false;
+    }
+    if (!finite(sum)) {
+      this.reject('store', 'INPUT_NOT_FINITE', `${what} has a NaN or infinite value`, message);
+      return false;
+    }
+    if (size < 0) {
+      this.reject('store', 'INPUT_NEGATIVE_SIZE', `${what} has a negative size`, message);
+      return false;
+    }
+    return true;
+  }
+
+  private typed(message: unknown, table: string, seq: number): void {
+    this.lastTyped = message;
+    this.lastTypedTable = table;
+    this.lastTypedSeq = seq;
+  }
+
+  private push(key: TableKey, values: RowValues, message?: unknown): void {
+    const problem = invalidColumn(TABLES[key], values);
+    if (problem !== undefined) {
+      if (key === 'rejects') throw new StorageError('STORE_INVALID_ROW', `cannot keep a reject: ${problem}`);
+      this.reject('store', 'STORE_INVALID_ROW', `${TABLES[key].name}: ${problem}`, message ?? values);
+      return;
+    }
+    const batch = this.opening();
+    const seq = this.seq(key);
+    if (message !== undefined) this.typed(message, TABLES[key].name, seq);
+    values.unshift(seq);
+    batch.buffer(key).push(values);
+    this.accepted(batch, 1);
+  }
+
+  /** The batch rows go into; starts the commit timer when it was empty. */
+  private opening(): Batch {
+    if (this.closed) throw new StorageError('STORE_CLOSED', `the store '${this.path}' is closed`);
+    const batch = this.current;
+    if (batch.rowCount === 0 && batch.openedAt === 0) {
+      batch.openedAt = performance.now();
+      if (!this.timer) this.startTimer();
+    }
+    return batch;
+  }
+
+  private accepted(batch: Batch, rows: number): void {
+    batch.rowCount += rows;
+    this.rowsAccepted += rows;
+    if (batch.rowCount >= this.batchRows) this.requestCommit();
+    if (!this.backpressured && batch.rowCount + this.inFlightRows >= this.highWaterMark) {
+      this.backpressured = true;
+      this.backpressureEvents++;
+      this.requestCommit();
+      this.bus?.publish(TOPICS.alerts, {
+        ts: this.clock.now(),
+        severity: 'warning',
+        code: 'STORE_BACKPRESSURE',
+        message: `store queue at ${batch.rowCount + this.inFlightRows} rows (high-water mark ${this.highWaterMark})`,
+      });
+    }
+  }
+
+  private startTimer(): void {
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      this.requestCommit();
+    }, this.flushIntervalMs);
+    this.timer.unref();
+  }
+
+  private requestCommit(): void {
+    if (this.timer) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
+    if (this.loop) {
+      this.again = true;
+      return;
+    }
+    // Nothing to commit (a timer that outlived the batch it was started for). Returning here
+    // also guarantees commitLoop reaches an await before its `finally` clears `this.loop`.
+    if (this.current.rowCount === 0 && this.current.newSymbols.length === 0) return;
+    this.loop = this.commitLoop();
+  }
+
+  private async commitLoop(): Promise<void> {
+    try {
+      do {
+        this.again = false;
+        if (this.current.rowCount === 0 && this.current.newSymbols.length === 0) break;
+        const batch = this.current;
+        // The batch's timer goes with it; the next batch starts its own with its first row.
+        if (this.timer) {
+          clearTimeout(this.timer);
+          this.timer = undefined;
+        }
+        this.current = this.spare ?? new Batch();
+        this.spare = undefined;
+        this.inFlightRows = batch.rowCount;
+        await this.commitWithRetry(batch);
+        this.inFlightRows = 0;
+        batch.clear();
+        batch.openedAt = 0;
+        this.spare = batch;
+        this.releaseBackpressure();
+      } while (this.again || this.current.rowCount >= this.batchRows);
+    } catch (error) {
+      this.failure =
+        error instanceof StorageError
+          ? error
+          : new StorageError('STORE_COMMIT_FAILED', describeError(error), { cause: error });
+    } finally {
+      this.loop = undefined;
+      this.afterLoop();
+    }
+  }
+
+  /** After a commit loop or a checkpoint: go on with what arrived meanwhile, or wait for idleness. */
+  private afterLoop(): void {
+    if (this.failure || this.closed) return;
+    if (this.current.rowCount >= this.batchRows) this.requestCommit();
+    else if (this.current.rowCount > 0 && !this.timer) this.startTimer();
+    if (this.dirty && !this.closing) {
+      if (this.idleTimer) clearTimeout(this.idleTimer);
+      this.idleTimer = setTimeout(() => this.checkpointIfIdle(), this.idleCheckpointMs);
+      this.idleTimer.unref();
+    }
+  }
+
+  /** Folds the WAL into the file while nothing waits, so no commit has to do it under load. */
+  private checkpointIfIdle(): void {
+    this.idleTimer = undefined;
+    if (this.loop || this.closed || this.closing || this.failure || !this.dirty) return;
+    if (this.current.rowCount > 0) return;
+    this.loop = (async () => {
+      try {
+        await this.connection.run('COMMIT; CHECKPOINT; BEGIN TRANSACTION');
+        this.dirty = false;
+        this.checkpoints++;
+      } catch {
+        // A failed checkpoint leaves the WAL as it is: DuckDB retries it at the next one.
+      } finally {
+        this.loop = undefined;
+        this.afterLoop();
+      }
+    })();
+  }
+
+  private releaseBackpressure(): void {
+    if (this.backpressured && this.current.rowCount + this.inFlightRows <= this.highWaterMark / 2) {
+      this.backpressured = false;
+      for (const resolve of this.writableWaiters.splice(0)) resolve();
+    }
+  }
+
+  private async commitWithRetry(batch: Batch): Promise<void> {
+    const sealedAt = performance.now();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.commitBatch(batch);
+        break;
+      } catch (cause) {
+        this.commitErrors++;
+        for (const appender of this.appenders.values()) appender.clear();
+        await this.connection.run('ROLLBACK').catch(() => undefined);
+        await this.connection.run('BEGIN TRANSACTION').catch(() => undefined);
+        const final = attempt >= this.maxCommitAttempts;
+        this.bus?.publish(TOPICS.alerts, {
+          ts: this.clock.now(),
+          severity: final ? 'critical' : 'warning',
+          code: 'STORE_COMMIT_FAILED',
+          message: `commit of ${batch.rowCount} rows failed (attempt ${attempt}): ${describeError(cause)}`,
+        });
+        if (final) {
+          throw new StorageError(
+            'STORE_COMMIT_FAILED',
+            `commit of ${batch.rowCount} rows failed: ${describeError(cause)}`,
+            {
+              cause,
+            },
+          );
+        }
+        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+      }
+    }
+    const now = performance.now();
+    this.commitLatency.record(now - sealedAt);
+    this.ackLatency.record(now - batch.openedAt);
+    this.rowsCommitted += batch.rowCount;
+    this.batchesCommitted++;
+    this.dirty = true;
+    for (const watermark of this.watermarks.commit(batch.received)) this.publishWatermark?.(watermark);
+  }
+
+  private appender(name: string): DuckDBAppender {
+    const appender = this.appenders.get(name);
+    if (!appender) throw new StorageError('STORE_CLOSED', `no appender for table ${name}`);
+    return appender;
+  }
+
+  /** Appends the batch into the open transaction (synchronously), then commits and opens the next one. */
+  private async commitBatch(batch: Batch): Promise<void> {
+    if (batch.newSymbols.length > 0) {
+      const appender = this.appender('symbols');
+      for (const [id, symbol] of batch.newSymbols) {
+        appender.appendInteger(id);
+        appender.appendVarchar(symbol);
+        appender.endRow();
+      }
+      appender.flushSync();
+    }
+    if (batch.ticks.length > 0) {
+      const appender = this.appender(TABLES.ticks.name);
+      batch.ticks.appendTo(appender);
+      appender.flushSync();
+    }
+    if (batch.bars.length > 0) {
+      const appender = this.appender(TABLES.bars.name);
+      batch.bars.appendTo(appender);
+      appender.flushSync();
+    }
+    for (const buffer of batch.rows.values()) {
+      if (buffer.length === 0) continue;
+      const appender = this.appender(buffer.table.name);
+      buffer.appendTo(appender);
+      appender.flushSync();
+    }
+    await this.connection.run('COMMIT; BEGIN TRANSACTION');
+  }
+}

@@ -1,0 +1,129 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { exportCommand } from '../../src/cli/commands/export.js';
+import { reportCommand } from '../../src/cli/commands/report.js';
+import { Store } from '../../src/store/store.js';
+import { DAY1, HOUR, writeFixture } from '../analytics/fixtures.js';
+import { queryFile, tempDir } from '../store/helpers.js';
+
+describe('enigma report and enigma export', () => {
+  const temp = tempDir('enigma-report-');
+  const db = temp.file('enigma.duckdb');
+
+  beforeAll(async () => {
+    const store = await Store.open(db);
+    writeFixture(store);
+    for (let i = 0; i < 600; i++) {
+      const price = 5000 + (i % 40) * 0.25;
+      store.writeTick({
+        symbol: 'ES 12-26',
+        ts: DAY1 + 14 * HOUR + i * 1_000_000,
+        price,
+        size: 2,
+        bid: price - 0.25,
+        ask: price,
+        side: 'buy',
+      });
+    }
+    store.writeDeadLetter({
+      ts: DAY1 + 15 * HOUR,
+      origin: 'gateway',
+      code: 'INPUT_NOT_FINITE',
+      reason: 'NaN price',
+      message: '{}',
+    });
+    await store.close();
+    vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  });
+  afterAll(() => {
+    vi.restoreAllMocks();
+    temp.remove();
+  });
+
+  it('writes a self-contained HTML report with the figures, charts and CSVs of the week', async () => {
+    const out = temp.file('reports');
+    const code = await reportCommand.run([
+      '--period',
+      'week',
+      '--date',
+      '2026-11-24',
+      '--db',
+      db,
+      '--out',
+      out,
+    ]);
+    expect(code).toBe(0);
+    const directory = join(out, 'week-2026-11-23');
+    const html = readFileSync(join(directory, 'report.html'), 'utf8');
+    expect(html).toContain('<h1>Enigma-Apex report: week-2026-11-23</h1>');
+    expect(html).toContain('-121.00'); // net P&L of the hand-worked fills
+    expect(html).toContain('75.00%'); // win rate
+    expect(html).toContain('608.00'); // max drawdown
+    expect(html).toContain('trend.cross');
+    expect(html).toContain('INPUT_NOT_FINITE');
+    expect(html.match(/<svg /g)?.length).toBe(4);
+    // Opens without a network: nothing to fetch, no script.
+    expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import/i);
+    expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
+    const trades = readFileSync(join(directory, 'trades.csv'), 'utf8').trim().split('\r\n');
+    expect(trades).toHaveLength(5);
+    expect(trades[0]).toContain('netPnl');
+    for (const name of [
+      'daily.csv',
+      'stats.csv',
+      'signals.csv',
+      'slippage.csv',
+      'correlation.csv',
+      'market.csv',
+    ]) {
+      expect(existsSync(join(directory, name))).toBe(true);
+    }
+  });
+
+  it('keeps only the trades of the requested day', async () => {
+    const out = temp.file('daily');
+    expect(
+      await reportCommand.run(['--period', 'day', '--date', '2026-11-24', '--db', db, '--out', out]),
+    ).toBe(0);
+    const trades = readFileSync(join(out, '2026-11-24', 'trades.csv'), 'utf8')
+      .trim()
+      .split('\r\n');
+    expect(trades).toHaveLength(3);
+  });
+
+  it('rejects a bad period with a usage error', async () => {
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await reportCommand.run(['--period', 'year', '--db', db])).toBe(2);
+    expect(await reportCommand.run(['--date', '2026-02-30', '--db', db])).toBe(2);
+  });
+
+  it('exports a table to Parquet and a query to CSV', async () => {
+    const parquet = temp.file('exports/ticks.parquet');
+    expect(
+      await exportCommand.run(['--format', 'parquet', '--table', 'ticks_v', '--db', db, '--out', parquet]),
+    ).toBe(0);
+    expect(
+      await queryFile(':memory:', `SELECT count(*), min(price), max(price) FROM read_parquet('${parquet}')`),
+    ).toEqual([[600n, 5000, 5009.75]]);
+    const csv = temp.file('exports/fills.csv');
+    expect(
+      await exportCommand.run([
+        '--format',
+        'csv',
+        '--query',
+        "SELECT fill_id, price FROM fills WHERE side = 'sell' ORDER BY seq",
+        '--db',
+        db,
+        '--out',
+        csv,
+      ]),
+    ).toBe(0);
+    expect(readFileSync(csv, 'utf8').trim().split('\n')).toEqual([
+      'fill_id,price',
+      'f2,5002.0',
+      'f3,5004.0',
+      'f5,21000.0',
+    ]);
+  });
+});
