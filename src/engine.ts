@@ -35,7 +35,17 @@ export async function preparePipeline(
   const { modules, issues } = await loadUserModules(source);
   const functions = new Map<string, (message: unknown) => unknown>();
   for (const module of modules) {
-    for (const operator of module.operators) registry.register(operator);
+    for (const operator of module.operators) {
+      if (registry.get(operator.name)) {
+        issues.push({
+          code: 'PIPELINE_DUPLICATE_OPERATOR',
+          file: source.file,
+          message: `a module registers '${operator.name}', which already exists`,
+        });
+      } else {
+        registry.register(operator);
+      }
+    }
     for (const [name, fn] of Object.entries(module.functions)) functions.set(name, fn);
   }
   if (options.replaceTickSource) source = replaceTickSources(source, registry, options.replaceTickSource);

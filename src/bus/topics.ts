@@ -82,6 +82,20 @@ export type NinjaTraderCommand =
       readonly barPeriodSeconds?: number;
     };
 
+/**
+ * A NinjaTrader AddOn session as the gateway sees it: `connected` after each welcome, `disconnected`
+ * when its connection ends (the session stays for resume), `snapshot` once the positions, working
+ * orders and accounts of a `snapshot` message are on the bus (time to reconcile).
+ */
+export interface NinjaTraderSessionEvent {
+  readonly kind: 'connected' | 'disconnected' | 'snapshot';
+  readonly sessionId: string;
+  readonly accounts: readonly string[];
+  readonly ts: number;
+  /** For `connected`: true when an existing session continued. */
+  readonly resumed?: boolean;
+}
+
 /** A named channel on the bus; the type parameter is the message type it carries. */
 export interface Topic<T> {
   readonly name: string;
@@ -126,6 +140,8 @@ export const TOPICS = {
   riskLimitsRequests: topic<{ readonly account: string }>('risk.limits.requests'),
   /** Commands for the NinjaTrader AddOn; the gateway delivers them (docs/protocol.md §4.3). */
   ninjatraderCommands: topic<NinjaTraderCommand>('ninjatrader.commands'),
+  /** NinjaTrader AddOn sessions connecting, leaving and reporting snapshots (for reconciliation). */
+  ninjatraderSessions: topic<NinjaTraderSessionEvent>('ninjatrader.sessions'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -2,6 +2,7 @@ import { describeError, EngineError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { confirmCommand, proposalsCommand, rejectCommand } from './commands/confirm.js';
 import { docsCommand } from './commands/docs.js';
+import { feedCommand } from './commands/feed.js';
 import { graphCommand } from './commands/graph.js';
 import { killCommand, resumeCommand } from './commands/kill.js';
 import { operatorsCommand } from './commands/operators.js';
@@ -15,6 +16,7 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   graphCommand,
   operatorsCommand,
+  feedCommand,
   killCommand,
   resumeCommand,
   proposalsCommand,

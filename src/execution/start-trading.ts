@@ -135,6 +135,10 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     }),
     bus.observe(TOPICS.approvedIntents).subscribe((intent) => orders.execute({ type: 'submit', intent })),
     bus.observe(TOPICS.executionCommands).subscribe((command) => orders.execute(command)),
+    // When the AddOn's snapshot has arrived after a (re)connect, reconcile: NinjaTrader is authoritative.
+    bus.observe(TOPICS.ninjatraderSessions).subscribe((event) => {
+      if (event.kind === 'snapshot') ninjaTrader?.connected(event.ts);
+    }),
   ];
   risk.start();
   const publishAccount = bus.publisher(TOPICS.accounts);

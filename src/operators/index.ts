@@ -1,6 +1,6 @@
 import { FEATURE_OPERATORS_BY_NAME } from '../kernels/operators/index.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
-import { GATEWAY_OPERATORS } from '../gateway/operators/index.js';
+import { ninjatrader } from '../gateway/operators/ninjatrader.js';
 import { kelly } from '../risk/operators/index.js';
 import { OperatorRegistry } from '../pipeline/registry.js';
 import { bars } from './bars.js';
@@ -44,15 +44,16 @@ export const BUILT_IN_OPERATORS = {
   publish,
   ...FEATURE_OPERATORS_BY_NAME,
   kelly,
+  ninjatrader,
 } as const;
 
 export type BuiltInOperators = typeof BUILT_IN_OPERATORS;
 
-/** Every shipped operator as a list. */
-export const ALL_OPERATORS: readonly OperatorDefinition[] = [
-  ...Object.values(BUILT_IN_OPERATORS),
-  ...GATEWAY_OPERATORS,
-];
+/**
+ * Every shipped operator as a list. Orders leave the engine only through the risk engine, so the
+ * gateway's raw order sink (`ninjatraderOrders`, a test and bench route) is not shipped.
+ */
+export const ALL_OPERATORS: readonly OperatorDefinition[] = Object.values(BUILT_IN_OPERATORS);
 
 /** A registry with every shipped operator; user modules add theirs to a clone of it. */
 export function createRegistry(): OperatorRegistry {

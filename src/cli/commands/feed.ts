@@ -1,5 +1,4 @@
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { Tick } from '../../core/events.js';
 import { describeError } from '../../core/errors.js';
@@ -27,62 +26,89 @@ the AddOn would. The bearer token is read from ENIGMA_TOKEN.
 
 Prints how many messages were sent and acknowledged, and the rate.`;
 
-/** Sends `messages` at `rate` per second (0: as fast as acks allow); resolves with the count sent. */
+/**
+ * Sends the batches of `batches` at `rate` messages per second (0: as fast as the engine acks),
+ * up to `count`; resolves with how many were sent. Messages are sent synchronously within a
+ * batch, so what is ready goes out as batch frames.
+ */
 async function pump(
   client: GatewayClient,
-  messages: AsyncIterable<OutgoingMessage>,
+  batches: AsyncIterable<readonly OutgoingMessage[]>,
   count: number,
   rate: number,
-) {
+): Promise<number> {
   const started = performance.now();
-  const step = rate > 0 ? Math.max(1, Math.floor(rate / 200)) : 1000;
+  const step = rate > 0 ? Math.max(1, Math.floor(rate / 200)) : 4096;
   let sent = 0;
-  for await (const message of messages) {
-    if (sent >= count) break;
-    client.send(message);
-    sent += 1;
-    if (sent % step !== 0) continue;
-    await client.drained();
-    if (rate > 0) {
-      const due = started + (sent / rate) * 1000;
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    } else {
-      await new Promise((resolve) => setImmediate(resolve));
+  for await (const batch of batches) {
+    for (const message of batch) {
+      if (sent >= count) return sent;
+      client.send(message);
+      sent += 1;
+      if (sent % step !== 0) continue;
+      await client.drained();
+      if (rate > 0) {
+        const wait = started + (sent / rate) * 1000 - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+      } else {
+        await new Promise((resolve) => setImmediate(resolve));
+      }
     }
+    if (sent >= count) return sent;
   }
   return sent;
 }
 
-async function* csvMessages(path: string, rejected: { count: number }): AsyncGenerator<OutgoingMessage> {
-  const lines = createInterface({ input: createReadStream(path, { encoding: 'utf8' }), crlfDelay: Infinity });
+/** The ticks of a CSV file, one batch per chunk read; bad lines are reported and skipped. */
+async function* csvBatches(path: string, rejected: { count: number }): AsyncGenerator<OutgoingMessage[]> {
+  let pending = '';
   let header = true;
-  for await (const line of lines) {
-    if (header) {
-      header = false;
-      if (line.trim() !== TICK_CSV_HEADER)
-        throw new Error(`${path} must start with the header '${TICK_CSV_HEADER}'`);
-      continue;
+  const batchOf = (lines: string[]): OutgoingMessage[] => {
+    const batch: OutgoingMessage[] = [];
+    for (const raw of lines) {
+      const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+      if (header) {
+        header = false;
+        if (line.trim() !== TICK_CSV_HEADER)
+          throw new Error(`${path} must start with the header '${TICK_CSV_HEADER}'`);
+        continue;
+      }
+      if (line.trim() === '') continue;
+      const parsed = parseTickLine(line);
+      if ('code' in parsed) {
+        rejected.count += 1;
+        process.stderr.write(`skipped line: ${parsed.reason} [${parsed.code}]\n`);
+        continue;
+      }
+      batch.push(tickMessage(parsed));
     }
-    if (line.trim() === '') continue;
-    const parsed = parseTickLine(line);
-    if ('code' in parsed) {
-      rejected.count += 1;
-      process.stderr.write(`skipped line: ${parsed.reason} [${parsed.code}]\n`);
-      continue;
-    }
-    yield tickMessage(parsed);
+    return batch;
+  };
+  for await (const chunk of createReadStream(path, { encoding: 'utf8', highWaterMark: 1 << 20 })) {
+    const lines = (pending + (chunk as string)).split('\n');
+    pending = lines.pop() ?? '';
+    yield batchOf(lines);
   }
+  if (pending !== '') yield batchOf([pending]);
 }
 
-async function* simulatedMessages(
+/**
+ * An endless simulated market with Enigma-style signals, in batches of 1,024 messages or so. Paced
+ * (`rate`), market time runs with the wall clock; unpaced, the `count` messages are stamped over
+ * the market time just before now (1,000 ticks a second), so none is in the future.
+ */
+async function* simulatedBatches(
   symbols: string[],
   seed: number,
   perMinute: number,
   rate: number,
-): AsyncGenerator<OutgoingMessage> {
-  const start = Math.round((performance.timeOrigin + performance.now()) * 1000);
-  const market = new SimulatedMarket({ seed, symbols, start, ticksPerSecond: rate > 0 ? rate : 1000 });
+  count: number,
+): AsyncGenerator<OutgoingMessage[]> {
+  const ticksPerSecond = rate > 0 ? rate : 1000;
+  const now = Math.round((performance.timeOrigin + performance.now()) * 1000);
+  const start =
+    rate > 0 || !Number.isFinite(count) ? now : now - Math.ceil((count / ticksPerSecond) * 1_000_000);
+  const market = new SimulatedMarket({ seed, symbols, start, ticksPerSecond });
   const signals = new Map(
     symbols.map((symbol) => [
       symbol,
@@ -90,10 +116,14 @@ async function* simulatedMessages(
     ]),
   );
   for (;;) {
-    const tick: Tick = market.next();
-    yield tickMessage(tick);
-    const signal = signals.get(tick.symbol)?.update(tick);
-    if (signal) yield signalMessage(signal);
+    const batch: OutgoingMessage[] = [];
+    while (batch.length < 1024) {
+      const tick: Tick = market.next();
+      batch.push(tickMessage(tick));
+      const signal = signals.get(tick.symbol)?.update(tick);
+      if (signal) batch.push(signalMessage(signal));
+    }
+    yield batch;
   }
 }
 
@@ -146,12 +176,13 @@ export const feedCommand: Command = {
     const rejected = { count: 0 };
     const messages =
       values.csv !== undefined
-        ? csvMessages(values.csv, rejected)
-        : simulatedMessages(
+        ? csvBatches(values.csv, rejected)
+        : simulatedBatches(
             values.symbols.split(',').map((symbol) => symbol.trim()),
             Number(values.seed),
             Number(values['signals-per-minute']),
             rate,
+            count,
           );
     const errors: string[] = [];
     const client = new GatewayClient({

@@ -1,0 +1,363 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Subscription } from 'rxjs';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { MessageBus } from '../bus/bus.js';
+import { TOPICS, type NinjaTraderCommand } from '../bus/topics.js';
+import { LiveClock, type Clock } from '../core/clock.js';
+import type { ErrorCode } from '../core/error-codes.js';
+import { GatewayError } from '../core/errors.js';
+import type { ContractSpec } from '../core/instruments.js';
+import { MICROS_PER_MILLISECOND } from '../core/time.js';
+import { CLOSE_CODES } from './close-codes.js';
+import { GatewayConnection, type ConnectionContext, type GatewayCounters } from './connection.js';
+import { InboundTranslator } from './inbound-translator.js';
+import { commandMessage, stateMessage } from './outbound-translator.js';
+import { ClientMessageValidator } from './protocol/codec.js';
+import type { HelloMessage } from './protocol/schemas.js';
+import { GatewaySession, type AckPolicy } from './session.js';
+import { refuseUpgrade, UpgradeGuard } from './upgrade-guard.js';
+
+export const GATEWAY_PATH = '/v1/stream';
+
+export interface GatewayOptions {
+  /** The engine's HTTP server (src/server/); the gateway handles its upgrades to `/v1/stream`. */
+  readonly server: Server;
+  readonly bus: MessageBus;
+  /** Bearer token clients must present; default `process.env.ENIGMA_TOKEN`. Never logged. */
+  readonly token?: string;
+  readonly clock?: Clock;
+  /** `stored` (a store publishes watermarks on `store.watermarks`) or `accepted`. Default `accepted`. */
+  readonly ackOn?: AckPolicy;
+  /** Browser origins allowed to connect; requests with any other `Origin` get 403. Default none. */
+  readonly allowedOrigins?: readonly string[];
+  readonly maxPayload?: number;
+  readonly heartbeatMs?: number;
+  readonly helloTimeoutMs?: number;
+  readonly maxMessagesPerSecond?: number;
+  readonly maxRejectsPerSecond?: number;
+  /** Unread engine → client bytes before a connection is closed as a slow consumer. */
+  readonly maxBufferedBytes?: number;
+  /** Accepted-but-unstored messages per session before reading pauses (with `ackOn: 'stored'`). */
+  readonly maxUnstored?: number;
+  /** Engine → client messages kept per session for resend. */
+  readonly outboundWindow?: number;
+  readonly maxConnections?: number;
+  /** How long a disconnected session is kept for resume. */
+  readonly sessionTtlMs?: number;
+  readonly instruments?: ReadonlyMap<string, ContractSpec>;
+  readonly serverVersion?: string;
+  /**
+   * True while a queue downstream is full (e.g. `() => !store.writable`): checked after every
+   * frame; while it holds, no connection is read, and reading resumes once it clears.
+   */
+  readonly isBackpressured?: () => boolean;
+  /**
+   * The store's committed watermark of an edge source (`(source) => store.watermark(source)`): a
+   * client resuming a session this engine does not know (it restarted) resumes it from there.
+   */
+  readonly storedWatermark?: (source: string) => number;
+}
+
+export interface GatewayStats extends GatewayCounters {
+  readonly connections: number;
+  readonly sessions: number;
+}
+
+/** A running gateway. Commands reach it on the `ninjatrader.commands` topic (or `send`). */
+export interface Gateway {
+  readonly path: string;
+  stats(): GatewayStats;
+  /** Routes a command to the session trading its account; false when none does (dead-lettered). */
+  send(command: NinjaTraderCommand): boolean;
+  /** The pipelines' queue is full: stop reading every connection until `resumeReading`. */
+  pauseReading(): void;
+  resumeReading(): void;
+  /** Closes every connection with 1001 (clients resume elsewhere) and detaches from the server. */
+  close(): Promise<void>;
+}
+
+export const GATEWAY_DEFAULTS = {
+  ackOn: 'accepted',
+  maxPayload: 262_144,
+  heartbeatMs: 5_000,
+  helloTimeoutMs: 5_000,
+  maxMessagesPerSecond: 500_000,
+  maxRejectsPerSecond: 100,
+  maxBufferedBytes: 8 * 1024 * 1024,
+  maxUnstored: 100_000,
+  outboundWindow: 10_000,
+  maxConnections: 16,
+  sessionTtlMs: 15 * 60 * 1000,
+} as const;
+
+/** Remembers sent client order ids so an order is never sent twice; bounded, oldest forgotten first. */
+class SentOrderIds {
+  private readonly ids = new Set<string>();
+  constructor(private readonly capacity: number) {}
+
+  /** True the first time an id is seen. */
+  add(id: string): boolean {
+    if (this.ids.has(id)) return false;
+    this.ids.add(id);
+    if (this.ids.size > this.capacity) this.ids.delete(this.ids.values().next().value as string);
+    return true;
+  }
+}
+
+/**
+ * Starts the NinjaTrader gateway on the engine's HTTP server: WebSocket protocol v1 at
+ * `/v1/stream` (docs/protocol.md). Inbound messages become domain events and `edge.received`
+ * envelopes on the bus; `ninjatrader.commands` and `risk.states` go out to the AddOn.
+ */
+export function startGateway(options: GatewayOptions): Gateway {
+  const token = options.token ?? process.env['ENIGMA_TOKEN'];
+  if (token === undefined || token === '') {
+    throw new GatewayError(
+      'GATEWAY_NO_TOKEN',
+      'set ENIGMA_TOKEN to the bearer token the NinjaTrader AddOn will present',
+    );
+  }
+  const settings = { ...GATEWAY_DEFAULTS, ...definedOnly(options) };
+  const { bus, server } = options;
+  const clock = options.clock ?? new LiveClock();
+  const guard = new UpgradeGuard(token, new Set(settings.allowedOrigins ?? []));
+  const publishDeadLetter = bus.publisher(TOPICS.deadLetters);
+  const publishReceived = bus.publisher(TOPICS.received);
+  const publishSession = bus.publisher(TOPICS.ninjatraderSessions);
+  const sessions = new Map<string, GatewaySession>();
+  const sessionsBySource = new Map<string, GatewaySession>();
+  const sessionsByAccount = new Map<string, GatewaySession>();
+  const connections = new Set<GatewayConnection>();
+  const sentOrderIds = new SentOrderIds(100_000);
+  let pipelineFull = false;
+  let closed = false;
+  let closing: Promise<void> | undefined;
+  const counters: GatewayCounters = {
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    gaps: 0,
+    throttled: 0,
+    backpressurePauses: 0,
+    heartbeatTimeouts: 0,
+    slowConsumers: 0,
+    floods: 0,
+  };
+
+  const wss = new WebSocketServer({
+    noServer: true,
+    maxPayload: settings.maxPayload,
+    perMessageDeflate: false,
+    clientTracking: false,
+  });
+
+  const context: ConnectionContext = {
+    clock,
+    validator: new ClientMessageValidator(),
+    translator: new InboundTranslator(bus, options.instruments),
+    counters,
+    publishDeadLetter,
+    publishSession,
+    heartbeatMs: settings.heartbeatMs,
+    maxPayload: settings.maxPayload,
+    maxMessagesPerSecond: settings.maxMessagesPerSecond,
+    maxRejectsPerSecond: settings.maxRejectsPerSecond,
+    maxBufferedBytes: settings.maxBufferedBytes,
+    serverVersion: settings.serverVersion ?? '0.1.0',
+    pipelineFull: () => pipelineFull,
+    afterFrame: options.isBackpressured === undefined ? undefined : () => checkBackpressure(),
+    openSession(hello: HelloMessage) {
+      const wanted = hello.session_id;
+      let session = wanted === undefined ? undefined : sessions.get(wanted);
+      const resumed = session !== undefined;
+      let restored = false;
+      if (session === undefined) {
+        // After an engine restart the store still knows how far a session got: continue it there.
+        const stored = wanted === undefined ? 0 : (options.storedWatermark?.(`gateway:${wanted}`) ?? 0);
+        restored = wanted !== undefined && stored > 0;
+        session = new GatewaySession(
+          restored && wanted !== undefined ? wanted : randomUUID(),
+          settings.ackOn,
+          settings.maxUnstored,
+          settings.outboundWindow,
+          clock,
+          publishReceived,
+          restored ? { handledSeq: stored, outboundSeq: hello.last_seq } : undefined,
+        );
+        sessions.set(session.id, session);
+        sessionsBySource.set(session.source, session);
+      }
+      const previous = session.connection;
+      if (previous instanceof GatewayConnection) {
+        previous.session = undefined;
+        previous.fail('GATEWAY_SESSION_REPLACED', 'another connection resumed this session', undefined);
+      }
+      session.accounts = [...hello.accounts];
+      for (const account of hello.accounts) sessionsByAccount.set(account, session);
+      return { session, resumed: resumed || restored, restored };
+    },
+    connectionClosed(connection: GatewayConnection) {
+      connections.delete(connection);
+      const session = connection.session;
+      if (session && session.connection === connection) {
+        session.connection = undefined;
+        session.disconnectedAt = clock.now();
+        publishSession({
+          kind: 'disconnected',
+          sessionId: session.id,
+          accounts: session.accounts,
+          ts: clock.now(),
+        });
+      }
+    },
+  };
+
+  function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
+    if (path !== GATEWAY_PATH) {
+      if (server.listenerCount('upgrade') === 1)
+        refuseUpgrade(socket, { status: 404, code: 'GATEWAY_NOT_FOUND' });
+      return;
+    }
+    const refusal = guard.check(request);
+    if (refusal) {
+      refuseUpgrade(socket, refusal);
+      return;
+    }
+    if (closed || connections.size >= settings.maxConnections) {
+      refuseUpgrade(socket, { status: 503, code: 'GATEWAY_UNAVAILABLE' });
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
+      const connection = new GatewayConnection(ws, context, settings.helloTimeoutMs);
+      connections.add(connection);
+      if (pipelineFull) connection.checkPipeline();
+    });
+  }
+  server.on('upgrade', handleUpgrade);
+
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) connection.heartbeat();
+    const expiredBefore = clock.now() - settings.sessionTtlMs * MICROS_PER_MILLISECOND;
+    for (const session of sessions.values()) {
+      if (session.disconnectedAt !== undefined && session.disconnectedAt < expiredBefore) forget(session);
+    }
+  }, settings.heartbeatMs);
+  heartbeat.unref();
+
+  // Polls the downstream queue while it is full; reading resumes when it drains.
+  let backpressureTimer: NodeJS.Timeout | undefined;
+  function checkBackpressure(): void {
+    const isBackpressured = options.isBackpressured;
+    if (backpressureTimer !== undefined || isBackpressured === undefined || !isBackpressured()) return;
+    setPipelineFull(true);
+    backpressureTimer = setInterval(() => {
+      if (isBackpressured()) return;
+      clearInterval(backpressureTimer);
+      backpressureTimer = undefined;
+      setPipelineFull(false);
+    }, 5);
+  }
+
+  function setPipelineFull(full: boolean): void {
+    pipelineFull = full;
+    for (const connection of connections) connection.checkPipeline();
+  }
+
+  function forget(session: GatewaySession): void {
+    sessions.delete(session.id);
+    sessionsBySource.delete(session.source);
+    for (const account of session.accounts) {
+      if (sessionsByAccount.get(account) === session) sessionsByAccount.delete(account);
+    }
+  }
+
+  function deadLetter(code: ErrorCode, reason: string, message: unknown): void {
+    publishDeadLetter({ ts: clock.now(), origin: 'gateway', code, reason, message });
+  }
+
+  function accountOf(command: NinjaTraderCommand): string | undefined {
+    switch (command.kind) {
+      case 'order':
+      case 'proposal':
+        return command.intent.account;
+      case 'subscribe':
+      case 'unsubscribe':
+        return command.account;
+      default:
+        return command.account;
+    }
+  }
+
+  function send(command: NinjaTraderCommand): boolean {
+    const account = accountOf(command);
+    if (account === undefined) {
+      for (const session of sessions.values()) session.send(commandMessage(command));
+      return sessions.size > 0;
+    }
+    const session = sessionsByAccount.get(account);
+    if (!session) {
+      deadLetter('GATEWAY_NO_SESSION', `no NinjaTrader session trades account '${account}'`, command);
+      return false;
+    }
+    if (command.kind === 'order' && !sentOrderIds.add(command.intent.id)) {
+      deadLetter(
+        'GATEWAY_DUPLICATE_ORDER',
+        `order ${command.intent.id} was already sent; not sending it again`,
+        command,
+      );
+      return false;
+    }
+    session.send(commandMessage(command));
+    return true;
+  }
+
+  const subscriptions: Subscription[] = [
+    bus.observe(TOPICS.ninjatraderCommands).subscribe((command) => send(command)),
+    bus
+      .observe(TOPICS.riskStates)
+      .subscribe((state) => sessionsByAccount.get(state.account)?.send(stateMessage(state))),
+    bus
+      .observe(TOPICS.stored)
+      .subscribe((watermark) => sessionsBySource.get(watermark.source)?.stored(watermark.seq)),
+  ];
+
+  async function shutDown(): Promise<void> {
+    closed = true;
+    clearInterval(heartbeat);
+    clearInterval(backpressureTimer);
+    server.off('upgrade', handleUpgrade);
+    for (const subscription of subscriptions) subscription.unsubscribe();
+    const ended = [...connections].map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          connection.socket.once('close', () => resolve());
+          connection.close(CLOSE_CODES.GATEWAY_SHUTTING_DOWN, 'GATEWAY_SHUTTING_DOWN');
+          setTimeout(() => {
+            connection.socket.terminate();
+            resolve();
+          }, 1000).unref();
+        }),
+    );
+    await Promise.all(ended);
+    await new Promise<void>((resolve) => wss.close(() => resolve()));
+  }
+
+  return {
+    path: GATEWAY_PATH,
+    stats: () => ({ ...counters, connections: connections.size, sessions: sessions.size }),
+    send,
+    pauseReading: () => setPipelineFull(true),
+    resumeReading: () => setPipelineFull(false),
+    close() {
+      closing ??= shutDown();
+      return closing;
+    },
+  };
+}
+
+function definedOnly<T extends object>(options: T): Partial<T> {
+  return Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

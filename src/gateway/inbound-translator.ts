@@ -1,0 +1,270 @@
+import type { MessageBus } from '../bus/bus.js';
+import { TOPICS } from '../bus/topics.js';
+import type { AccountState, Bar, Fill, Order, OrderStatus, Position, Signal, Tick } from '../core/events.js';
+import { CONTRACT_SPECS, findInstrument, roundToTick, type ContractSpec } from '../core/instruments.js';
+import type { MessageRejection } from './protocol/codec.js';
+import type {
+  AccountMessage,
+  BarMessage,
+  ClientMessage,
+  ExecutionMessage,
+  OrderUpdateMessage,
+  PositionMessage,
+  SignalMessage,
+  TickMessage,
+} from './protocol/schemas.js';
+
+type AccountBody = Omit<AccountMessage, 'type' | 'seq'>;
+type PositionBody = Omit<PositionMessage, 'type' | 'seq'>;
+type OrderBody = Omit<OrderUpdateMessage, 'type' | 'seq'>;
+
+/**
+ * Turns valid client messages into the engine's domain events: checks what a schema cannot
+ * (known instrument, time not going backwards per instrument), rounds prices to the tick, and
+ * publishes on the bus topic of each event.
+ */
+export class InboundTranslator {
+  private readonly tickSizes = new Map<string, number>();
+  private readonly lastTickTs = new Map<string, number>();
+  private readonly lastBarTs = new Map<string, number>();
+  private readonly publishTick: (tick: Tick) => void;
+  private readonly publishBar: (bar: Bar) => void;
+  private readonly publishSignal: (signal: Signal) => void;
+  private readonly publishAccount: (account: AccountState) => void;
+  private readonly publishPosition: (position: Position) => void;
+  private readonly publishOrder: (order: Order) => void;
+  private readonly publishFill: (fill: Fill) => void;
+
+  constructor(
+    bus: MessageBus,
+    private readonly specs: ReadonlyMap<string, ContractSpec> = CONTRACT_SPECS,
+  ) {
+    this.publishTick = bus.publisher(TOPICS.ticks);
+    this.publishBar = bus.publisher(TOPICS.bars);
+    this.publishSignal = bus.publisher(TOPICS.signals);
+    this.publishAccount = bus.publisher(TOPICS.accounts);
+    this.publishPosition = bus.publisher(TOPICS.positions);
+    this.publishOrder = bus.publisher(TOPICS.orders);
+    this.publishFill = bus.publisher(TOPICS.fills);
+  }
+
+  /** The instrument's tick size, or undefined when the symbol is not a known contract. */
+  private tickSize(symbol: string): number | undefined {
+    let size = this.tickSizes.get(symbol);
+    if (size === undefined) {
+      size = findInstrument(symbol, this.specs)?.tickSize;
+      if (size !== undefined) this.tickSizes.set(symbol, size);
+    }
+    return size;
+  }
+
+  private round(price: number, tickSize: number): number {
+    // Prices on the tick (almost all) come back unchanged without the string round trip.
+    return Math.round(price / tickSize) * tickSize === price ? price : roundToTick(price, tickSize);
+  }
+
+  /** Why `message` cannot be accepted beyond its schema, or undefined when it can. */
+  check(message: ClientMessage): MessageRejection | undefined {
+    switch (message.type) {
+      case 'tick':
+      case 'bar': {
+        const rejection = this.checkSymbol(message.symbol, message);
+        if (rejection) return rejection;
+        const last = (message.type === 'tick' ? this.lastTickTs : this.lastBarTs).get(message.symbol);
+        if (last !== undefined && message.ts < last) {
+          return {
+            code: 'GATEWAY_TIME_BACKWARDS',
+            reason: `${message.type}.ts ${String(message.ts)} is older than the previous ${message.type} of ${message.symbol} (${String(last)})`,
+            seq: message.seq,
+            type: message.type,
+          };
+        }
+        return undefined;
+      }
+      case 'quote':
+      case 'signal':
+      case 'position':
+      case 'order_update':
+      case 'execution':
+        return this.checkSymbol(message.symbol, message);
+      case 'snapshot': {
+        for (const item of [...message.positions, ...message.orders]) {
+          const rejection = this.checkSymbol(item.symbol, message);
+          if (rejection) return rejection;
+        }
+        return undefined;
+      }
+      default:
+        return undefined;
+    }
+  }
+
+  private checkSymbol(symbol: string, message: ClientMessage): MessageRejection | undefined {
+    if (this.tickSize(symbol) !== undefined) return undefined;
+    return {
+      code: 'GATEWAY_UNKNOWN_SYMBOL',
+      reason: `${message.type}.symbol '${symbol.slice(0, 64)}' is not ROOT MM-YY with a known contract root`,
+      seq: message.seq,
+      type: message.type,
+    };
+  }
+
+  /**
+   * Publishes the domain events of a checked message; returns the event when there is exactly
+   * one (the edge envelope then carries that same object, so the store can link the two).
+   */
+  publish(message: ClientMessage): object | undefined {
+    switch (message.type) {
+      case 'tick': {
+        this.lastTickTs.set(message.symbol, message.ts);
+        const tick = this.tick(message);
+        this.publishTick(tick);
+        return tick;
+      }
+      case 'bar': {
+        this.lastBarTs.set(message.symbol, message.ts);
+        const bar = this.bar(message);
+        this.publishBar(bar);
+        return bar;
+      }
+      case 'signal': {
+        const signal = this.signal(message);
+        this.publishSignal(signal);
+        return signal;
+      }
+      case 'account': {
+        const account = accountState(message);
+        this.publishAccount(account);
+        return account;
+      }
+      case 'position': {
+        const position = this.position(message);
+        this.publishPosition(position);
+        return position;
+      }
+      case 'order_update': {
+        const order = this.order(message);
+        this.publishOrder(order);
+        return order;
+      }
+      case 'execution': {
+        const fill = this.fill(message);
+        this.publishFill(fill);
+        return fill;
+      }
+      case 'snapshot':
+        for (const account of message.accounts) this.publishAccount(accountState(account));
+        for (const position of message.positions) this.publishPosition(this.position(position));
+        for (const order of message.orders) this.publishOrder(this.order(order));
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  private tick(m: TickMessage): Tick {
+    const tickSize = this.tickSize(m.symbol) as number;
+    return {
+      symbol: m.symbol,
+      ts: m.ts,
+      price: this.round(m.price, tickSize),
+      size: m.size,
+      bid: this.round(m.bid, tickSize),
+      ask: this.round(m.ask, tickSize),
+      side: m.side,
+    };
+  }
+
+  private bar(m: BarMessage): Bar {
+    const tickSize = this.tickSize(m.symbol) as number;
+    return {
+      symbol: m.symbol,
+      ts: m.ts,
+      end: m.end,
+      open: this.round(m.open, tickSize),
+      high: this.round(m.high, tickSize),
+      low: this.round(m.low, tickSize),
+      close: this.round(m.close, tickSize),
+      volume: m.volume,
+      buyVolume: m.buy_volume,
+      sellVolume: m.sell_volume,
+      trades: m.trades,
+    };
+  }
+
+  private signal(m: SignalMessage): Signal {
+    const tickSize = this.tickSize(m.symbol) as number;
+    return {
+      source: m.source ?? 'enigma',
+      symbol: m.symbol,
+      ts: m.ts,
+      direction: m.direction,
+      strength: m.strength,
+      power: m.power,
+      confluence: m.confluence,
+      price: this.round(m.price, tickSize),
+      ...(m.stop !== undefined && { stop: this.round(m.stop, tickSize) }),
+      ...(m.targets !== undefined && { targets: m.targets.map((target) => this.round(target, tickSize)) }),
+      ...(m.metadata !== undefined && { metadata: m.metadata }),
+    };
+  }
+
+  private position(m: PositionBody): Position {
+    return {
+      account: m.account,
+      symbol: m.symbol,
+      ts: m.ts,
+      quantity: m.quantity,
+      averagePrice: m.average_price,
+      unrealizedPnl: m.unrealized_pnl,
+      realizedPnl: m.realized_pnl,
+    };
+  }
+
+  private order(m: OrderBody): Order {
+    return {
+      clientOrderId: m.client_order_id,
+      ...(m.broker_order_id !== undefined && { brokerOrderId: m.broker_order_id }),
+      account: m.account,
+      symbol: m.symbol,
+      ts: m.ts,
+      side: m.side,
+      quantity: m.quantity,
+      filledQuantity: m.filled_quantity,
+      ...(m.average_fill_price !== undefined && { averageFillPrice: m.average_fill_price }),
+      type: m.order_type,
+      ...(m.limit_price !== undefined && { limitPrice: m.limit_price }),
+      ...(m.stop_price !== undefined && { stopPrice: m.stop_price }),
+      timeInForce: m.time_in_force,
+      status: m.status as OrderStatus,
+      ...(m.reason !== undefined && { reason: m.reason }),
+    };
+  }
+
+  private fill(m: ExecutionMessage): Fill {
+    const tickSize = this.tickSize(m.symbol) as number;
+    return {
+      fillId: m.fill_id,
+      clientOrderId: m.client_order_id,
+      account: m.account,
+      symbol: m.symbol,
+      ts: m.ts,
+      side: m.side,
+      quantity: m.quantity,
+      price: this.round(m.price, tickSize),
+      commission: m.commission,
+    };
+  }
+}
+
+function accountState(m: AccountBody): AccountState {
+  return {
+    account: m.account,
+    ts: m.ts,
+    currency: m.currency,
+    balance: m.balance,
+    equity: m.equity,
+    realizedPnlToday: m.realized_pnl_today,
+    unrealizedPnl: m.unrealized_pnl,
+  };
+}

@@ -1,0 +1,2 @@
+export { createEngineApp, parseListenAddress, startHttpServer } from './http-server.js';
+export type { HttpServerHandle, HttpServerOptions } from './http-server.js';

@@ -1,0 +1,159 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { TOPICS } from '../../src/bus/topics.js';
+import type { Tick } from '../../src/core/events.js';
+import { EngineError } from '../../src/core/errors.js';
+import { GatewayClient, type EngineCommand } from '../../src/gateway/client.js';
+import { NQ, startTestEngine, TEST_TOKEN, type TestEngine } from './harness.js';
+
+let ts = 1_764_115_200_000_000;
+function nextTick(price = 21012.25) {
+  ts += 1;
+  return {
+    type: 'tick' as const,
+    ts,
+    symbol: NQ,
+    price,
+    size: 1,
+    bid: price - 0.25,
+    ask: price,
+    side: 'buy' as const,
+  };
+}
+
+/** Stands in for the store's commit loop: marks everything received so far as committed. */
+function commitEverything(engine: TestEngine): () => void {
+  const highest = new Map<string, number>();
+  const subscription = engine.bus
+    .observe(TOPICS.received)
+    .subscribe((envelope) => highest.set(envelope.source, envelope.seq));
+  const timer = setInterval(() => {
+    for (const [source, seq] of highest) engine.bus.publish(TOPICS.stored, { source, seq });
+  }, 2);
+  return () => {
+    clearInterval(timer);
+    subscription.unsubscribe();
+  };
+}
+
+function expectEachTickOnce(ticks: readonly Tick[], count: number) {
+  expect(ticks).toHaveLength(count);
+  for (let i = 1; i < ticks.length; i++)
+    expect((ticks[i] as Tick).ts).toBeGreaterThan((ticks[i - 1] as Tick).ts);
+}
+
+describe('GatewayClient against the real gateway', () => {
+  let engine: TestEngine | undefined;
+  let client: GatewayClient | undefined;
+  afterEach(async () => {
+    await client?.close();
+    await engine?.close();
+    client = undefined;
+    engine = undefined;
+  });
+
+  it('groups a burst into batch frames and gets every message acknowledged in order', async () => {
+    engine = await startTestEngine();
+    client = new GatewayClient({ url: engine.http.url, token: TEST_TOKEN, accounts: ['Sim101'] });
+    const welcome = await client.connect();
+    expect(welcome.resumed).toBe(false);
+    for (let i = 0; i < 10_000; i++) client.send(nextTick());
+    await client.acknowledged();
+    expectEachTickOnce(engine.published(TOPICS.ticks), 10_000);
+    expect(client.unackedCount).toBe(0);
+    expect(engine.published(TOPICS.received)).toHaveLength(10_000);
+  });
+
+  it('resumes after dropped connections with nothing lost or duplicated', async () => {
+    engine = await startTestEngine({ ackOn: 'stored' });
+    const stopCommitting = commitEverything(engine);
+    client = new GatewayClient({
+      url: engine.http.url,
+      token: TEST_TOKEN,
+      minBackoffMs: 5,
+      maxBackoffMs: 20,
+    });
+    await client.connect();
+    for (let round = 0; round < 5; round++) {
+      while (!client.connected) await new Promise((resolve) => setTimeout(resolve, 1));
+      for (let i = 0; i < 2_000; i++) client.send(nextTick());
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      client.dropConnection();
+    }
+    await client.acknowledged();
+    stopCommitting();
+    expect(client.connections).toBe(6);
+    expectEachTickOnce(engine.published(TOPICS.ticks), 10_000);
+    const seqs = engine.published(TOPICS.received).map((r) => r.seq);
+    expect(seqs).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+  });
+
+  it('receives every engine command once across reconnects and acknowledges it', async () => {
+    engine = await startTestEngine();
+    const commands: EngineCommand[] = [];
+    client = new GatewayClient({
+      url: engine.http.url,
+      token: TEST_TOKEN,
+      accounts: ['Sim101'],
+      minBackoffMs: 5,
+      onCommand: (command) => commands.push(command),
+    });
+    await client.connect();
+    const send = (n: number) =>
+      engine?.gateway.send({
+        kind: 'flatten',
+        commandId: `c${String(n)}`,
+        account: 'Sim101',
+        reason: 'test',
+      });
+    for (let n = 1; n <= 50; n++) send(n);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    client.dropConnection();
+    for (let n = 51; n <= 100; n++) send(n);
+    while (commands.length < 100) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(commands.map((c) => c.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
+    expect(new Set(commands.map((c) => (c as { command_id: string }).command_id)).size).toBe(100);
+  });
+
+  it('renumbers and resends what was unacknowledged when the engine restarted', async () => {
+    engine = await startTestEngine({ ackOn: 'stored' });
+    const port = engine.http.port;
+    const commands: EngineCommand[] = [];
+    client = new GatewayClient({
+      url: engine.http.url,
+      token: TEST_TOKEN,
+      accounts: ['Sim101'],
+      minBackoffMs: 5,
+      maxBackoffMs: 50,
+      onCommand: (command) => commands.push(command),
+    });
+    const first = await client.connect();
+    for (let i = 0; i < 100; i++) client.send(nextTick());
+    while (engine.published(TOPICS.ticks).length < 100)
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    await engine.close();
+    engine = await startTestEngine({ ackOn: 'accepted' }, port);
+    const second = await client.connect();
+    expect(second).toMatchObject({ resumed: false });
+    expect(second.session_id).not.toBe(first.session_id);
+    await client.acknowledged();
+    expect(engine.published(TOPICS.received).map((r) => r.seq)).toEqual(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+    );
+    while (commands.length === 0) await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(commands[0]).toMatchObject({ type: 'snapshot_request', seq: 1 });
+  });
+
+  it('refuses for good when the token is wrong', async () => {
+    engine = await startTestEngine();
+    client = new GatewayClient({ url: engine.streamUrl, token: 'wrong' });
+    await expect(client.connect()).rejects.toThrow(EngineError);
+    await expect(client.connect()).rejects.toMatchObject({ code: 'GATEWAY_AUTH_FAILED' });
+  });
+
+  it('measures a ping round trip', async () => {
+    engine = await startTestEngine();
+    client = new GatewayClient({ url: engine.http.url, token: TEST_TOKEN });
+    await client.connect();
+    expect(await client.ping()).toBeGreaterThanOrEqual(0);
+  });
+});

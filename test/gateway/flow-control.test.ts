@@ -1,0 +1,166 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { afterEach, describe, expect, it } from 'vitest';
+import { TOPICS } from '../../src/bus/topics.js';
+import { NQ, RawPeer, startTestEngine, tick, type TestEngine } from './harness.js';
+
+describe('gateway flow control and liveness', () => {
+  let engine: TestEngine;
+  afterEach(async () => engine.close());
+
+  it('closes a slow consumer with 4004 and keeps its messages for the resume', async () => {
+    engine = await startTestEngine({ maxBufferedBytes: 64 * 1024, outboundWindow: 100_000 });
+    const { peer, welcome } = await RawPeer.hello(engine.streamUrl);
+    peer.socket.pause();
+    const reason = 'x'.repeat(900);
+    let sent = 0;
+    while (engine.gateway.stats().slowConsumers === 0 && sent < 200_000) {
+      for (let i = 0; i < 500; i++) {
+        sent += 1;
+        engine.gateway.send({
+          kind: 'flatten',
+          commandId: `c${String(sent)}`,
+          account: 'Sim101',
+          symbol: NQ,
+          reason,
+        });
+      }
+      await nextTurn();
+    }
+    expect(engine.gateway.stats().slowConsumers).toBe(1);
+    peer.socket.resume();
+    await peer.closed();
+    expect(peer.closeCode).toBe(4004);
+
+    const resumed = await RawPeer.hello(engine.streamUrl, { session_id: welcome.session_id, last_seq: 0 });
+    await resumed.peer.next('flatten', (m) => m.seq === sent);
+    expect(resumed.peer.messages.filter((m) => m.type === 'flatten')).toHaveLength(sent);
+    resumed.peer.close();
+  });
+
+  it('terminates a peer that stops answering pings', async () => {
+    engine = await startTestEngine({ heartbeatMs: 20 });
+    const peer = await RawPeer.open(engine.streamUrl, { autoPong: false });
+    peer.send({
+      type: 'hello',
+      seq: 0,
+      ts: 1,
+      protocol: 1,
+      client: { name: 't', version: '1' },
+      accounts: [],
+      last_seq: 0,
+    });
+    await peer.next('welcome');
+    await peer.closed();
+    expect(peer.closeCode).toBe(1006);
+    expect(engine.gateway.stats().heartbeatTimeouts).toBe(1);
+  });
+
+  it('keeps a peer that answers pings', async () => {
+    engine = await startTestEngine({ heartbeatMs: 100 });
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    let pings = 0;
+    peer.socket.on('ping', () => (pings += 1));
+    while (pings < 3) await new Promise((resolve) => setTimeout(resolve, 20));
+    peer.send(tick(1));
+    await peer.acked(1);
+    expect(peer.closeCode).toBeUndefined();
+    peer.close();
+  });
+
+  it('closes a flooding client with 4003 after too many refused messages', async () => {
+    engine = await startTestEngine({ maxRejectsPerSecond: 100 });
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    peer.send(Array.from({ length: 150 }, (_, i) => tick(i + 1, { size: -1 })));
+    await peer.closed();
+    expect(peer.closeCode).toBe(4003);
+    expect(peer.closeReason).toBe('GATEWAY_FLOOD');
+    expect(engine.gateway.stats().floods).toBe(1);
+    expect(engine.published(TOPICS.deadLetters)).toHaveLength(101);
+  });
+
+  it('throttles a client above its rate limit without refusing anything', async () => {
+    engine = await startTestEngine({ maxMessagesPerSecond: 200 });
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    for (let batch = 0; batch < 6; batch++) {
+      peer.send(Array.from({ length: 100 }, (_, i) => tick(batch * 100 + i + 1)));
+    }
+    await peer.acked(600);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(600);
+    expect(engine.gateway.stats().throttled).toBeGreaterThan(0);
+    expect(engine.gateway.stats().rejected).toBe(0);
+    peer.close();
+  });
+
+  it('stops reading while too many accepted messages wait for the store, and loses none', async () => {
+    engine = await startTestEngine({ ackOn: 'stored', maxUnstored: 10 });
+    const { peer, welcome } = await RawPeer.hello(engine.streamUrl);
+    const source = `gateway:${welcome.session_id}`;
+    // A stand-in for the store's commit loop: commits whatever has arrived, a little later.
+    let received = 0;
+    engine.bus.observe(TOPICS.received).subscribe((envelope) => {
+      received = envelope.seq;
+    });
+    const committer = setInterval(() => engine.bus.publish(TOPICS.stored, { source, seq: received }), 5);
+    for (let seq = 1; seq <= 200; seq++) peer.send(tick(seq));
+    await peer.acked(200);
+    clearInterval(committer);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(200);
+    expect(engine.gateway.stats().backpressurePauses).toBeGreaterThan(0);
+    peer.close();
+  });
+
+  it('stops reading while the pipelines are full and resumes when told', async () => {
+    engine = await startTestEngine();
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    peer.send(tick(1));
+    await peer.acked(1);
+    engine.gateway.pauseReading();
+    expect(engine.gateway.stats().backpressurePauses).toBe(1);
+    peer.send(tick(2));
+    peer.send({ type: 'ping', seq: 0, ts: 1, id: 'after-pause' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peer.messages.some((m) => m.type === 'pong')).toBe(false);
+    engine.gateway.resumeReading();
+    await peer.acked(2);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(2);
+    peer.close();
+  });
+
+  it('stops reading while a downstream queue reports backpressure and resumes when it drains', async () => {
+    let storeFull = false;
+    engine = await startTestEngine({ isBackpressured: () => storeFull });
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    storeFull = true;
+    peer.send(tick(1));
+    await peer.acked(1);
+    expect(engine.gateway.stats().backpressurePauses).toBe(1);
+    peer.send(tick(2));
+    peer.send({ type: 'ping', seq: 0, ts: 1, id: 'while-full' });
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(peer.messages.some((m) => m.type === 'pong')).toBe(false);
+    storeFull = false;
+    await peer.acked(2);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(2);
+    peer.close();
+  });
+
+  it('closes every connection with 1001 when the engine shuts down', async () => {
+    engine = await startTestEngine();
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    await engine.gateway.close();
+    await peer.closed();
+    expect(peer.closeCode).toBe(1001);
+    expect(peer.closeReason).toBe('GATEWAY_SHUTTING_DOWN');
+  });
+
+  it('forgets a disconnected session after its time to live', async () => {
+    engine = await startTestEngine({ heartbeatMs: 10, sessionTtlMs: 1 });
+    const first = await RawPeer.hello(engine.streamUrl);
+    first.peer.close();
+    await first.peer.closed();
+    while (engine.gateway.stats().sessions > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const second = await RawPeer.hello(engine.streamUrl, { session_id: first.welcome.session_id });
+    expect(second.welcome.resumed).toBe(false);
+    second.peer.close();
+  });
+});
