@@ -1,0 +1,72 @@
+// Compiled by NinjaTrader 8 only (needs its assemblies); excluded from the dotnet build. C# 7.3.
+#region Using declarations
+using System;
+using System.Windows;
+using System.Windows.Controls;
+using NinjaTrader.Gui.Tools;
+#endregion
+
+namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
+{
+    /// <summary>
+    /// The Enigma-Apex AddOn: starts the engine link when the Control Center opens, adds
+    /// "Enigma-Apex" to the Control Center's New menu, and stops the link when NinjaTrader
+    /// terminates the AddOn (on exit and before every NinjaScript compile). Idempotent: each
+    /// instance acquires the host at most once and releases it at most once.
+    /// </summary>
+    public class EnigmaApexAddOn : NinjaTrader.NinjaScript.AddOnBase
+    {
+        private NTMenuItem _menuItem;
+        private NTMenuItem _newMenu;
+        private bool _acquired;
+
+        protected override void OnStateChange()
+        {
+            if (State == State.SetDefaults)
+            {
+                Name = "Enigma-Apex";
+                Description = "Streams NinjaTrader data and Enigma signals to the Enigma-Apex engine and executes its orders.";
+            }
+            else if (State == State.Terminated)
+            {
+                if (_acquired)
+                {
+                    _acquired = false;
+                    EnigmaApexHost.Release();
+                }
+            }
+        }
+
+        protected override void OnWindowCreated(Window window)
+        {
+            var controlCenter = window as NinjaTrader.Gui.ControlCenter;
+            if (controlCenter == null) return;
+
+            if (!_acquired)
+            {
+                _acquired = true;
+                EnigmaApexHost.Acquire();
+            }
+
+            _newMenu = controlCenter.FindFirst("ControlCenterMenuItemNew") as NTMenuItem;
+            if (_newMenu == null || _menuItem != null) return;
+            _menuItem = new NTMenuItem { Header = "Enigma-Apex", Style = Application.Current.TryFindResource("MainMenuItem") as Style };
+            _menuItem.Click += OnMenuItemClick;
+            _newMenu.Items.Add(_menuItem);
+        }
+
+        protected override void OnWindowDestroyed(Window window)
+        {
+            if (!(window is NinjaTrader.Gui.ControlCenter) || _menuItem == null) return;
+            _menuItem.Click -= OnMenuItemClick;
+            if (_newMenu != null && _newMenu.Items.Contains(_menuItem)) _newMenu.Items.Remove(_menuItem);
+            _menuItem = null;
+            _newMenu = null;
+        }
+
+        private void OnMenuItemClick(object sender, RoutedEventArgs e)
+        {
+            NinjaTrader.Core.Globals.RandomDispatcher.InvokeAsync(() => new EnigmaApexWindow().Show());
+        }
+    }
+}
