@@ -6,86 +6,21 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Type } from '@sinclair/typebox';
 import { map, Observable, type OperatorFunction } from 'rxjs';
 import { MessageBus } from '../../src/bus/bus.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { Tick } from '../../src/core/events.js';
-import { microsFromIso } from '../../src/core/time.js';
 import { replaceTickSources } from '../../src/engine.js';
 import { referenceFeatureEngine } from '../../src/kernels/reference/feature-engine.js';
 import { loadWasmFeatureEngine } from '../../src/kernels/wasm/feature-engine.js';
-import { createRegistry } from '../../src/operators/index.js';
 import { checkPipeline, type CompiledPipeline } from '../../src/pipeline/compile.js';
 import type { PipelineDefinition } from '../../src/pipeline/definition.js';
 import { loadPipelineFile, type PipelineSource } from '../../src/pipeline/load.js';
-import { defineOperator, type FeatureEngine } from '../../src/pipeline/operator.js';
+import type { FeatureEngine } from '../../src/pipeline/operator.js';
 import type { OperatorRegistry } from '../../src/pipeline/registry.js';
 import { instantiatePipeline, type PipelineMetricsSnapshot } from '../../src/pipeline/runtime.js';
-import { SimulatedMarket } from '../../src/sources/simulated-market.js';
 import type { Suite } from '../suite.js';
-
-const CHUNK = 8192;
-
-function generateTicks(count: number): Tick[] {
-  const market = new SimulatedMarket({
-    seed: 42,
-    symbols: ['ES 12-26', 'NQ 12-26', 'CL 01-27'],
-    start: microsFromIso('2026-01-05T14:30:00Z'),
-    ticksPerSecond: 300,
-  });
-  return Array.from({ length: count }, () => market.next());
-}
-
-/** Replays an in-memory array: the pipeline's cost without file parsing or tick generation. */
-function benchRegistry(ticks: readonly Tick[]): OperatorRegistry {
-  const registry = createRegistry();
-  registry.register(
-    defineOperator({
-      kind: 'source',
-      name: 'arrayReplay',
-      summary: 'bench: ticks from memory',
-      output: 'tick',
-      params: Type.Object({}),
-      create: () =>
-        new Observable<Tick>((subscriber) => {
-          let index = 0;
-          let immediate: NodeJS.Immediate | undefined;
-          const pump = (): void => {
-            const end = Math.min(ticks.length, index + CHUNK);
-            for (; index < end; index++) subscriber.next(ticks[index] as Tick);
-            if (index < ticks.length) immediate = setImmediate(pump);
-            else subscriber.complete();
-          };
-          pump();
-          return () => clearImmediate(immediate);
-        }),
-    }),
-  );
-  registry.register(
-    defineOperator({
-      kind: 'sink',
-      name: 'discard',
-      summary: 'bench: drops messages',
-      inputs: 'any',
-      maxInputs: 16,
-      params: Type.Object({}, { additionalProperties: true }),
-      create: () => ({ write: () => undefined, close: async () => undefined }),
-    }),
-  );
-  registry.register(
-    defineOperator({
-      kind: 'transform',
-      name: 'passThrough',
-      summary: 'bench: emits its input',
-      inputs: 'any',
-      output: 'tick',
-      params: Type.Object({}),
-      create: () => ({ next: (message, emit) => emit(message) }),
-    }),
-  );
-  return registry;
-}
+import { benchRegistry, generateTicks, median } from '../support/bench-registry.js';
 
 function compileOrThrow(source: PipelineSource, registry: OperatorRegistry): CompiledPipeline {
   const { compiled, issues } = checkPipeline(source, { registry });
@@ -111,14 +46,6 @@ async function runOnce(
   const seconds = (performance.now() - start) / 1000;
   run.dispose();
   return { seconds, metrics };
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? NaN)
-    : ((sorted[middle - 1] ?? NaN) + (sorted[middle] ?? NaN)) / 2;
 }
 
 /** ns per message per link for a chain of `length` links, by timing `length` and 0 links. */

@@ -1,0 +1,79 @@
+/**
+ * The engine under load, in its own Node process (started by processes.ts): the real Engine with
+ * the bench pipeline, the NinjaTrader gateway and, with `--store`, a DuckDB store in a temporary
+ * folder whose commits drive the acks (`ackOn: 'stored'`: an ack means the tick is on disk).
+ * Prints `listening <url>` once ready, as `enigma run --listen` does; on SIGTERM prints
+ * `stats <json>` (gateway and store counters) and exits. With `--bare`, the bare engine
+ * (bare-engine.ts) instead: the floor the real one is compared with.
+ *
+ *   ENIGMA_TOKEN=... tsx bench/e2e/engine-process.ts --connections 1 [--store | --bare]
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Engine, preparePipeline } from '../../src/engine.js';
+import { attachGateway } from '../../src/gateway/attach-gateway.js';
+import { Store } from '../../src/store/store.js';
+import { startBareEngine } from './bare-engine.js';
+import { benchPipelineYaml } from './bench-pipeline.js';
+
+const { values } = parseArgs({
+  options: {
+    connections: { type: 'string', default: '1' },
+    store: { type: 'boolean', default: false },
+    bare: { type: 'boolean', default: false },
+  },
+});
+const token = process.env['ENIGMA_TOKEN'];
+if (token === undefined || token === '') throw new Error('set ENIGMA_TOKEN');
+
+if (values.bare) {
+  const bare = await startBareEngine(token);
+  process.stdout.write(`listening ${bare.url}\n`);
+  process.once('SIGTERM', () => {
+    void bare.close().then(() => {
+      process.stdout.write(`stats ${JSON.stringify({ gateway: bare.received })}\n`);
+      process.exit(0);
+    });
+  });
+} else {
+  await startEngine(token);
+}
+
+async function startEngine(token: string): Promise<void> {
+  const folder = mkdtempSync(join(tmpdir(), 'enigma-bench-e2e-'));
+  const pipelineFile = join(folder, 'bench-e2e.yaml');
+  writeFileSync(pipelineFile, benchPipelineYaml(Number(values.connections)));
+  const { compiled } = await preparePipeline(pipelineFile);
+  const engine = await Engine.create({ mode: 'live', dataDir: folder, wasm: true });
+  const store = values.store ? await Store.open(join(folder, 'bench.duckdb')) : undefined;
+  store?.attach(engine.bus);
+  engine.add(compiled);
+  const attached = await attachGateway(engine.bus, {
+    host: '127.0.0.1',
+    port: 0,
+    token,
+    clock: engine.clock,
+    ackOn: store ? 'stored' : 'accepted',
+    ...(store && {
+      isBackpressured: () => !store.writable,
+      storedWatermark: (source: string) => store.watermark(source),
+    }),
+  });
+  engine.start();
+  process.stdout.write(`listening ${attached.url}\n`);
+
+  process.once('SIGTERM', () => {
+    void (async () => {
+      const gateway = attached.gateway.stats();
+      await attached.close();
+      await engine.stop();
+      const stored = store?.stats;
+      await store?.close();
+      rmSync(folder, { recursive: true, force: true });
+      process.stdout.write(`stats ${JSON.stringify({ gateway, store: stored })}\n`);
+      process.exit(0);
+    })();
+  });
+}

@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LoadOptions, LoadReport } from './load-generator.js';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** Engine and gateway counters the engine process prints when it stops. */
+export interface EngineStats {
+  readonly gateway: Readonly<Record<string, number>>;
+  readonly store?: Readonly<Record<string, unknown>>;
+}
+
+export interface EngineProcess {
+  /** `http://127.0.0.1:<port>`. */
+  readonly url: string;
+  readonly pid: number | undefined;
+  /** SIGTERM; resolves with the engine's counters (undefined from `enigma run`, which prints none). */
+  stop(): Promise<EngineStats | undefined>;
+}
+
+export type EngineKind = 'embedded' | 'cli' | 'bare';
+
+export interface EngineProcessOptions {
+  readonly token: string;
+  readonly connections: number;
+  /** Persist everything to DuckDB and ack once stored (embedded engine only). */
+  readonly store: boolean;
+  /**
+   * `embedded` (default): bench/e2e/engine-process.ts, the Engine with gateway and store;
+   * `cli`: `enigma run <pipeline> --listen 127.0.0.1:0 --no-trading --quiet` (from source, acks on acceptance);
+   * `bare`: the bare engine (bare-engine.ts), the floor.
+   */
+  readonly engine?: EngineKind;
+  /** For `cli`: the pipeline file to run. */
+  readonly pipelineFile?: string;
+}
+
+function collectLines(child: ChildProcess, onLine: (line: string) => void): void {
+  let buffer = '';
+  child.stdout?.on('data', (chunk: Buffer) => {
+    buffer += chunk.toString();
+    let newline = buffer.indexOf('\n');
+    while (newline >= 0) {
+      onLine(buffer.slice(0, newline));
+      buffer = buffer.slice(newline + 1);
+      newline = buffer.indexOf('\n');
+    }
+  });
+}
+
+/** Starts the engine in a child process and waits for its `listening <url>` line. */
+export async function startEngineProcess(options: EngineProcessOptions): Promise<EngineProcess> {
+  const args =
+    options.engine === 'cli'
+      ? [
+          '--import',
+          'tsx',
+          'src/cli/main.ts',
+          'run',
+          options.pipelineFile ?? '',
+          '--listen',
+          '127.0.0.1:0',
+          '--no-trading',
+          '--quiet',
+        ]
+      : [
+          '--import',
+          'tsx',
+          'bench/e2e/engine-process.ts',
+          '--connections',
+          String(options.connections),
+          ...(options.engine === 'bare' ? ['--bare'] : options.store ? ['--store'] : []),
+        ];
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ENIGMA_TOKEN: options.token },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stats: EngineStats | undefined;
+  const url = await new Promise<string>((resolve, reject) => {
+    collectLines(child, (line) => {
+      if (line.startsWith('listening ')) resolve(line.slice('listening '.length).trim());
+      if (line.startsWith('stats ')) stats = JSON.parse(line.slice('stats '.length)) as EngineStats;
+    });
+    child.once('exit', (code) => reject(new Error(`the engine process exited with ${String(code)}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    url,
+    pid: child.pid,
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+      return stats;
+    },
+  };
+}
+
+/** Runs one load step in a fresh generator process and returns its report. */
+export async function runGeneratorProcess(
+  options: Omit<LoadOptions, 'token'>,
+  token: string,
+): Promise<LoadReport> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/e2e/generator-process.ts', JSON.stringify(options)],
+    { cwd: ROOT, env: { ...process.env, ENIGMA_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let report: LoadReport | undefined;
+  collectLines(child, (line) => {
+    if (line.startsWith('report ')) report = JSON.parse(line.slice('report '.length)) as LoadReport;
+  });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (report === undefined) throw new Error(`the load generator exited with ${String(code)} and no report`);
+  return report;
+}
