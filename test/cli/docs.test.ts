@@ -16,9 +16,13 @@ describe('generated documentation', () => {
   });
 
   it('the JSON Schema accepts the shipped pipelines and rejects a misspelt param', async () => {
-    const schema = JSON.parse(await readFile(new URL('pipelines/pipeline.schema.json', ROOT), 'utf8')) as object;
+    const schema = JSON.parse(
+      await readFile(new URL('pipelines/pipeline.schema.json', ROOT), 'utf8'),
+    ) as object;
     const validate = new Ajv({ strict: false, validateFormats: false }).compile(schema);
-    const pipeline = parse(await readFile(new URL('pipelines/default.yaml', ROOT), 'utf8')) as { steps: { op: string; params?: object }[] };
+    const pipeline = parse(await readFile(new URL('pipelines/default.yaml', ROOT), 'utf8')) as {
+      steps: { op: string; params?: object }[];
+    };
     expect(validate(pipeline), JSON.stringify(validate.errors)).toBe(true);
     const bars = pipeline.steps.find((step) => step.op === 'bars');
     if (bars) bars.params = { evry: '1m' };
