@@ -4,6 +4,7 @@ import { PipelineDefinitionError } from './core/errors.js';
 import { startTrading, type TradingHandle, type TradingOptions } from './execution/start-trading.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
+import { Store } from './store/store.js';
 import { createRegistry } from './operators/index.js';
 import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
 import type { StepDefinition } from './pipeline/definition.js';
@@ -99,6 +100,8 @@ export interface EngineOptions {
   readonly trading?: Omit<TradingOptions, 'dataDir'>;
   /** Serve the NinjaTrader gateway (WebSocket at /v1/stream) on this address; needs ENIGMA_TOKEN. */
   readonly listen?: { readonly host: string; readonly port: number };
+  /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
+  readonly storePath?: string;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -109,6 +112,8 @@ export class Engine {
   readonly trading: TradingHandle | undefined;
   /** The HTTP server and NinjaTrader gateway, when the engine listens. */
   gateway: AttachedGateway | undefined;
+  /** The DuckDB history, when the engine keeps one. */
+  store: Store | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -123,8 +128,22 @@ export class Engine {
 
   static async create(options: EngineOptions): Promise<Engine> {
     const engine = new Engine(options, await createFeatureEngine(options.wasm));
+    if (options.storePath !== undefined) {
+      const store = await Store.open(options.storePath, { clock: engine.clock });
+      store.attach(engine.bus);
+      engine.store = store;
+    }
     if (options.listen) {
-      engine.gateway = await attachGateway(engine.bus, { ...options.listen, clock: engine.clock });
+      const store = engine.store;
+      engine.gateway = await attachGateway(engine.bus, {
+        ...options.listen,
+        clock: engine.clock,
+        ...(store && {
+          ackOn: 'stored' as const,
+          storedWatermark: (source: string) => store.watermark(source),
+          isBackpressured: () => !store.writable,
+        }),
+      });
     }
     return engine;
   }
@@ -137,6 +156,7 @@ export class Engine {
       mode: this.options.mode,
       dataDir: this.options.dataDir,
       featureEngine: this.featureEngine,
+      ...(this.store && { store: this.store }),
       ...(this.options.progress && { progress: this.options.progress }),
     });
     this.runs.push(run);
@@ -164,6 +184,7 @@ export class Engine {
     } finally {
       await this.gateway?.close();
       await this.trading?.close();
+      await this.store?.close();
       this.bus.close();
     }
   }

@@ -217,6 +217,7 @@ namespace EnigmaApex.Client.Tests
                 var errors = new ConcurrentQueue<ErrorMessage>();
                 var signalSeqByTs = new Dictionary<long, long>(); // signal ts → client seq when first sent
                 int session = 0;
+                int generation = 0; // engine processes: orders are unique per process, not across a restart
                 int snapshotRequests = 0;
 
                 using (var client = NewClient(engine.StreamUri, token))
@@ -228,7 +229,7 @@ namespace EnigmaApex.Client.Tests
                         engineSeqs.Enqueue(m.Seq);
                         if (m is SnapshotRequestMessage) Interlocked.Increment(ref snapshotRequests);
                         var o = m as OrderCommand;
-                        if (o != null) deliveries.Enqueue(new KeyValuePair<int, OrderCommand>(Volatile.Read(ref session), o));
+                        if (o != null) deliveries.Enqueue(new KeyValuePair<int, OrderCommand>(Volatile.Read(ref generation), o));
                     };
                     var dispatcher = new CommandDispatcher(client, broker);
                     client.Start();
@@ -264,6 +265,7 @@ namespace EnigmaApex.Client.Tests
                             ackedByFirstEngine = client.Buffer.AckedSeq;
                             _out.WriteLine("killed the engine after " + (i + 1) + " messages; it had acknowledged " + ackedByFirstEngine);
                             engine.Dispose();
+                            Interlocked.Increment(ref generation);
                             engine = EngineProcess.Start(token, port);
                         }
                     }
@@ -287,8 +289,9 @@ namespace EnigmaApex.Client.Tests
                     Assert.Equal(0, client.Statistics.HandlerErrors);
 
                     // Nothing duplicated: within each engine session the handler saw strictly increasing
-                    // seqs and no order twice; across the restart an order may be delivered again
-                    // (same client_order_id, derived from the signal) and is submitted only once.
+                    // seqs, and each engine process delivered no order twice; across the restart (the
+                    // session resumes from the store's watermark) an order may be delivered again (same
+                    // client_order_id, derived from the signal) and is submitted only once.
                     long previous = 0;
                     foreach (var s in engineSeqs)
                     {

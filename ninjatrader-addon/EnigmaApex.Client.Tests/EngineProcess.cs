@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Text.RegularExpressions;
 using System.Threading;
 using Xunit;
@@ -44,6 +45,10 @@ namespace EnigmaApex.Client.Tests
             psi.ArgumentList.Add(Pipeline);
             psi.ArgumentList.Add("--listen");
             psi.ArgumentList.Add("127.0.0.1:" + port);
+            // One data folder (DuckDB history, halts) per token, so a restarted engine reopens the
+            // history its predecessor wrote, and tests never write into the repository's data/.
+            psi.ArgumentList.Add("--data-dir");
+            psi.ArgumentList.Add(DataDirFor(token));
             psi.Environment["ENIGMA_TOKEN"] = token;
             _process = new Process { StartInfo = psi, EnableRaisingEvents = true };
             _process.OutputDataReceived += (s, e) => OnLine("stdout", e.Data);
@@ -134,6 +139,14 @@ namespace EnigmaApex.Client.Tests
         }
 
         /// <summary>The repository root: ENIGMA_REPO_ROOT, else the first parent of the test binaries with bin/enigma.js.</summary>
+        /// <summary>The engine's data folder for a test's token, under the system temp folder.</summary>
+        public static string DataDirFor(string token)
+        {
+            var safe = new StringBuilder();
+            foreach (var c in token) if (char.IsLetterOrDigit(c)) safe.Append(c);
+            return Path.Combine(Path.GetTempPath(), "enigma-addon-test-" + safe);
+        }
+
         public static string RepoRoot()
         {
             var env = Environment.GetEnvironmentVariable("ENIGMA_REPO_ROOT");

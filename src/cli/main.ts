@@ -2,11 +2,13 @@ import { describeError, EngineError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { confirmCommand, proposalsCommand, rejectCommand } from './commands/confirm.js';
 import { docsCommand } from './commands/docs.js';
+import { exportCommand } from './commands/export.js';
 import { feedCommand } from './commands/feed.js';
 import { graphCommand } from './commands/graph.js';
 import { killCommand, resumeCommand } from './commands/kill.js';
 import { operatorsCommand } from './commands/operators.js';
 import { replayCommand } from './commands/replay.js';
+import { reportCommand } from './commands/report.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -16,6 +18,8 @@ const COMMANDS: readonly Command[] = [
   validateCommand,
   graphCommand,
   operatorsCommand,
+  reportCommand,
+  exportCommand,
   feedCommand,
   killCommand,
   resumeCommand,

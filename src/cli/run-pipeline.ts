@@ -18,6 +18,8 @@ export interface PipelineCommandOptions {
   readonly quiet: boolean;
   /** Run the risk engine, order manager and paper broker (default account SIM-50K). */
   readonly trading: boolean;
+  /** Keep the history in this DuckDB file (`--store`, default `<data-dir>/enigma.duckdb` for `run`). */
+  readonly storePath?: string;
   /** Serve the NinjaTrader gateway here (`--listen 127.0.0.1:8686`). */
   readonly listen?: { readonly host: string; readonly port: number };
   readonly replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>;
@@ -77,6 +79,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     wasm: options.wasm,
     ...(options.trading && { trading: {} }),
     ...(options.listen && { listen: options.listen }),
+    ...(options.storePath !== undefined && { storePath: resolve(options.storePath) }),
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   engine.add(prepared.compiled);

@@ -2,6 +2,7 @@ import { FEATURE_OPERATORS_BY_NAME } from '../kernels/operators/index.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
 import { ninjatrader } from '../gateway/operators/ninjatrader.js';
 import { kelly } from '../risk/operators/index.js';
+import { duckdbReplay, duckdbReplayBars, duckdbReplaySignals, store } from '../store/operators/index.js';
 import { OperatorRegistry } from '../pipeline/registry.js';
 import { bars } from './bars.js';
 import { console } from './console.js';
@@ -45,6 +46,10 @@ export const BUILT_IN_OPERATORS = {
   ...FEATURE_OPERATORS_BY_NAME,
   kelly,
   ninjatrader,
+  store,
+  duckdbReplay,
+  duckdbReplayBars,
+  duckdbReplaySignals,
 } as const;
 
 export type BuiltInOperators = typeof BUILT_IN_OPERATORS;

@@ -20,6 +20,8 @@ export interface RunOptions {
   readonly featureEngine?: FeatureEngine;
   /** Receives progress from sources that know their length (files). */
   readonly progress?: (done: number, total: number) => void;
+  /** The engine's DuckDB store, for the `store` sink and the `duckdbReplay` source. */
+  readonly store?: RunContext['store'];
 }
 
 export interface PipelineMetricsSnapshot {
@@ -234,6 +236,7 @@ export class PipelineRun {
       mode: this.options.mode,
       dataDir: this.options.dataDir,
       ...(this.options.progress && { progress: this.options.progress }),
+      ...(this.options.store && { store: this.options.store }),
       deadLetter: (letter) =>
         this.deadLetter(
           this.nodeOfStep.get(step.id),

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
@@ -193,12 +193,6 @@ export class Store {
   readonly path: string;
   private readonly instance: DuckDBInstance;
   private readonly connection: DuckDBConnection;
-  /**
-   * One appender per table for the store's lifetime. The writer connection always has a
-   * transaction open: a batch is appended synchronously into it and `COMMIT; BEGIN TRANSACTION`
-   * is the one round trip to DuckDB's threads per commit.
-   */
-  private readonly appenders = new Map<string, DuckDBAppender>();
   private readonly clock: Clock;
   private readonly batchRows: number;
   private readonly flushIntervalMs: number;
@@ -289,10 +283,6 @@ export class Store {
     try {
       await migrate(connection, () => store.clock.now());
       await store.load();
-      for (const name of ['symbols', ...Object.values(TABLES).map((table) => table.name)]) {
-        store.appenders.set(name, await connection.createAppender(name));
-      }
-      await connection.run('BEGIN TRANSACTION');
     } catch (cause) {
       connection.closeSync();
       instance.closeSync();
@@ -792,8 +782,6 @@ export class Store {
     this.detach();
     try {
       await this.flush();
-      await this.connection.run('COMMIT');
-      for (const appender of this.appenders.values()) appender.closeSync();
       await this.connection.run('CHECKPOINT');
     } finally {
       this.closed = true;
@@ -982,7 +970,7 @@ export class Store {
     if (this.current.rowCount > 0) return;
     this.loop = (async () => {
       try {
-        await this.connection.run('COMMIT; CHECKPOINT; BEGIN TRANSACTION');
+        await this.connection.run('CHECKPOINT');
         this.dirty = false;
         this.checkpoints++;
       } catch {
@@ -1009,9 +997,7 @@ export class Store {
         break;
       } catch (cause) {
         this.commitErrors++;
-        for (const appender of this.appenders.values()) appender.clear();
         await this.connection.run('ROLLBACK').catch(() => undefined);
-        await this.connection.run('BEGIN TRANSACTION').catch(() => undefined);
         const final = attempt >= this.maxCommitAttempts;
         this.bus?.publish(TOPICS.alerts, {
           ts: this.clock.now(),
@@ -1040,39 +1026,35 @@ export class Store {
     for (const watermark of this.watermarks.commit(batch.received)) this.publishWatermark?.(watermark);
   }
 
-  private appender(name: string): DuckDBAppender {
-    const appender = this.appenders.get(name);
-    if (!appender) throw new StorageError('STORE_CLOSED', `no appender for table ${name}`);
-    return appender;
-  }
-
-  /** Appends the batch into the open transaction (synchronously), then commits and opens the next one. */
+  /** One transaction per batch: every table's rows through its appender, then COMMIT. */
   private async commitBatch(batch: Batch): Promise<void> {
+    const connection = this.connection;
+    await connection.run('BEGIN TRANSACTION');
     if (batch.newSymbols.length > 0) {
-      const appender = this.appender('symbols');
+      const appender = await connection.createAppender('symbols');
       for (const [id, symbol] of batch.newSymbols) {
         appender.appendInteger(id);
         appender.appendVarchar(symbol);
         appender.endRow();
       }
-      appender.flushSync();
+      appender.closeSync();
     }
     if (batch.ticks.length > 0) {
-      const appender = this.appender(TABLES.ticks.name);
+      const appender = await connection.createAppender(TABLES.ticks.name);
       batch.ticks.appendTo(appender);
-      appender.flushSync();
+      appender.closeSync();
     }
     if (batch.bars.length > 0) {
-      const appender = this.appender(TABLES.bars.name);
+      const appender = await connection.createAppender(TABLES.bars.name);
       batch.bars.appendTo(appender);
-      appender.flushSync();
+      appender.closeSync();
     }
     for (const buffer of batch.rows.values()) {
       if (buffer.length === 0) continue;
-      const appender = this.appender(buffer.table.name);
+      const appender = await connection.createAppender(buffer.table.name);
       buffer.appendTo(appender);
-      appender.flushSync();
+      appender.closeSync();
     }
-    await this.connection.run('COMMIT; BEGIN TRANSACTION');
+    await connection.run('COMMIT');
   }
 }

@@ -163,6 +163,35 @@ steps:
     expect(first.stdout).toBe(second.stdout);
   });
 
+  it('a live run recorded in DuckDB replays to byte-identical signals', async () => {
+    const dir = await tempDir();
+    const live = await enigma([
+      'run',
+      'pipelines/default.yaml',
+      '--duration',
+      '2',
+      '--quiet',
+      '--data-dir',
+      join(dir, 'live'),
+    ]);
+    expect(live.code).toBe(0);
+    const replay = await enigma([
+      'replay',
+      'pipelines/default.yaml',
+      '--from',
+      'duckdb',
+      '--db',
+      join(dir, 'live', 'enigma.duckdb'),
+      '--data-dir',
+      join(dir, 'replay'),
+    ]);
+    expect(replay.code).toBe(0);
+    const recorded = await readFile(join(dir, 'live', 'signals.jsonl'));
+    const replayed = await readFile(join(dir, 'replay', 'signals.jsonl'));
+    expect(recorded.length).toBeGreaterThan(0);
+    expect(replayed.equals(recorded)).toBe(true);
+  });
+
   it('replay fails clearly when the CSV file does not exist', async () => {
     const result = await enigma([
       'replay',

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GatewayClient, type EngineCommand } from '../../src/gateway/client.js';
@@ -13,6 +16,9 @@ interface EngineProcess {
   readonly exited: Promise<number | null>;
 }
 
+/** One data folder for the file: the restarted engine reopens the history the killed one wrote. */
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'enigma-gateway-cli-'));
+
 /** `enigma run test/fixtures/pipelines/gateway-roundtrip.yaml --listen 127.0.0.1:<port>`, from source. */
 async function startEngine(port = 0): Promise<EngineProcess> {
   const child = spawn(
@@ -26,6 +32,8 @@ async function startEngine(port = 0): Promise<EngineProcess> {
       '--listen',
       `127.0.0.1:${String(port)}`,
       '--quiet',
+      '--data-dir',
+      DATA_DIR,
     ],
     { cwd: ROOT, env: { ...process.env, ENIGMA_TOKEN: TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
@@ -100,7 +108,8 @@ describe('enigma run --listen, as the NinjaTrader AddOn sees it', () => {
     sendSignals(500);
     await client.acknowledged();
     while (orders.size < 1000) await new Promise((resolve) => setTimeout(resolve, 10));
-    expect(welcomes).toEqual([false, false]);
+    // The restarted engine reopens the DuckDB history and resumes the session from its watermark.
+    expect(welcomes).toEqual([false, true]);
     expect(orders.size).toBe(1000);
 
     second.child.kill('SIGTERM');

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { StepDefinition } from '../../pipeline/definition.js';
 import type { Command } from '../command.js';
 import { runPipelineCommand } from '../run-pipeline.js';
 
@@ -10,8 +11,14 @@ export const replayCommand: Command = {
 
   --from <file.csv>   ticks to replay (ts,symbol,price,size,bid,ask,side; ts in epoch µs);
                       they replace the pipeline's tick source
+  --from duckdb[:SQL] ticks from the DuckDB history (<data-dir>/enigma.duckdb, or --db),
+                      all in recorded order, or those a query returns (ts, symbol, price, size,
+                      bid, ask, side), e.g. "duckdb:SELECT * FROM ticks_v WHERE symbol = 'ES 12-26' ORDER BY ts, seq"
+  --db <file>         the DuckDB file for --from duckdb
+  --speed <n>         with --from duckdb: n × the recorded pace (default: as fast as possible)
   --data-dir <dir>    where sinks write files (default ./data)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
+  --store <file>      keep what the replay produces in this DuckDB file (default: none)
   --no-trading        no risk engine, orders or paper broker (signals only)
 
 The same file through the same pipeline always writes the same output, byte for byte.`,
@@ -23,6 +30,9 @@ The same file through the same pipeline always writes the same output, byte for 
         from: { type: 'string' },
         'data-dir': { type: 'string', default: 'data' },
         'no-wasm': { type: 'boolean', default: false },
+        store: { type: 'string' },
+        db: { type: 'string' },
+        speed: { type: 'string' },
         'no-trading': { type: 'boolean', default: false },
       },
     });
@@ -38,8 +48,28 @@ The same file through the same pipeline always writes the same output, byte for 
       wasm: !values['no-wasm'],
       trading: !values['no-trading'],
       quiet: true,
-      replaceTickSource: { op: 'csvReplay', params: { file: resolve(values.from) } },
-      progressLabel: `replay ${values.from}`,
+      replaceTickSource: tickSource(values.from, values.db, values.speed),
+      ...(values.store !== undefined && { storePath: values.store }),
+      progressLabel: `replay ${values.from.startsWith('duckdb') ? 'duckdb' : values.from}`,
     });
   },
 };
+
+/** The source a replay reads: a CSV file, or the DuckDB history (optionally a query of it). */
+function tickSource(
+  from: string,
+  database: string | undefined,
+  speed: string | undefined,
+): Pick<StepDefinition, 'op' | 'params'> {
+  if (from !== 'duckdb' && !from.startsWith('duckdb:'))
+    return { op: 'csvReplay', params: { file: resolve(from) } };
+  const query = from.slice('duckdb:'.length).trim();
+  return {
+    op: 'duckdbReplay',
+    params: {
+      ...(query !== '' && { query }),
+      ...(database !== undefined && { path: resolve(database) }),
+      ...(speed !== undefined && { speed: Number(speed) }),
+    },
+  };
+}

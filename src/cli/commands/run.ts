@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Command } from '../command.js';
 import { parseDurationFlag, parseListenFlag, runPipelineCommand } from '../run-pipeline.js';
@@ -11,6 +12,9 @@ export const runCommand: Command = {
   --data-dir <dir>    where sinks write files (default ./data)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
   --no-trading        no risk engine, orders or paper broker (signals only)
+  --store <file>      keep every tick, signal, order, fill and risk event in this DuckDB file
+                      (default <data-dir>/enigma.duckdb)
+  --no-store          keep no history
   --quiet             no live status line
   --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream); needs the
                       ENIGMA_TOKEN environment variable; port 0 picks a free one and the engine
@@ -26,6 +30,8 @@ export const runCommand: Command = {
         'no-trading': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
         listen: { type: 'string' },
+        store: { type: 'string' },
+        'no-store': { type: 'boolean', default: false },
       },
     });
     const [pipeline, ...extra] = positionals;
@@ -42,6 +48,7 @@ export const runCommand: Command = {
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
       ...(values.listen !== undefined && { listen: parseListenFlag(values.listen) }),
+      ...(!values['no-store'] && { storePath: values.store ?? join(values['data-dir'], 'enigma.duckdb') }),
     });
   },
 };

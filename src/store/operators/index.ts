@@ -4,10 +4,10 @@ import { store } from './store.js';
 
 /** The operators the store contributes to the registry: the `store` sink and the DuckDB replay sources. */
 export const STORE_OPERATORS: readonly OperatorDefinition[] = [
-  store as OperatorDefinition,
-  duckdbReplay as OperatorDefinition,
-  duckdbReplayBars as OperatorDefinition,
-  duckdbReplaySignals as OperatorDefinition,
+  store,
+  duckdbReplay,
+  duckdbReplayBars,
+  duckdbReplaySignals,
 ];
 
 export { store, duckdbReplay, duckdbReplayBars, duckdbReplaySignals };
