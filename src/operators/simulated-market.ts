@@ -48,7 +48,7 @@ export const simulatedMarket = defineOperator({
         description: 'Average ticks per second, all instruments together.',
       }),
       start: Type.Optional(
-        Type.String({ format: 'date-time', description: 'Market time of the first tick (ISO 8601).' }),
+        Type.String({ minLength: 1, description: 'Market time of the first tick (ISO 8601).' }),
       ),
       duration: Type.Optional(
         Type.String({ pattern: DURATION_PATTERN, description: 'Market time to simulate, e.g. 6h.' }),

@@ -231,7 +231,11 @@ ${MARKET}  - { id: bars, op: bars, from: market, params: { every: 1m } }
     const definition = definePipeline({
       id: 'typed',
       steps: [
-        { id: 'market', op: 'simulatedMarket', params: { seed: 1 } },
+        {
+          id: 'market',
+          op: 'simulatedMarket',
+          params: { seed: 1, start: '2026-01-05T14:30:00Z', duration: '1h' },
+        },
         { id: 'bars', op: 'bars', from: 'market', params: { ticks: 100 } },
         { id: 'out', op: 'console', from: 'bars' },
       ],
