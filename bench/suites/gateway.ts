@@ -18,8 +18,6 @@ import { LiveClock } from '../../src/core/clock.js';
 import { preparePipeline } from '../../src/engine.js';
 import { attachGateway } from '../../src/gateway/attach-gateway.js';
 import { GatewayClient, type GatewayClientOptions, type OutgoingMessage } from '../../src/gateway/client.js';
-import { GATEWAY_OPERATORS } from '../../src/gateway/operators/index.js';
-import { createRegistry } from '../../src/operators/index.js';
 import { instantiatePipeline, type PipelineRun } from '../../src/pipeline/runtime.js';
 import { Store } from '../../src/store/store.js';
 import type { Suite } from '../suite.js';
@@ -46,9 +44,7 @@ async function startEngine(withStore = false): Promise<Endpoint> {
   const store = folder === undefined ? undefined : await Store.open(join(folder, 'bench.duckdb'));
   store?.attach(bus);
   const clock = new LiveClock();
-  const registry = createRegistry();
-  for (const operator of GATEWAY_OPERATORS) if (!registry.get(operator.name)) registry.register(operator);
-  const { compiled } = await preparePipeline(FIXTURE, { registry });
+  const { compiled } = await preparePipeline(FIXTURE);
   const run: PipelineRun = instantiatePipeline(compiled, { clock, bus, mode: 'live', dataDir: 'data' });
   run.start();
   const attached = await attachGateway(bus, {
