@@ -68,7 +68,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   } catch (error) {
     if (error instanceof PipelineDefinitionError) {
       printIssues(error);
-      return 2;
+      return 1;
     }
     throw error;
   }
