@@ -32,26 +32,7 @@ export function orderBody(intent: OrderIntent): OrderBody {
 }
 
 function orderMessage(intent: OrderIntent): OrderMessage {
-  return {
-    type: 'order',
-    seq: 0,
-    ts: 0,
-    client_order_id: intent.id,
-    account: intent.account,
-    symbol: intent.symbol,
-    side: intent.side,
-    quantity: intent.quantity,
-    order_type: intent.type,
-    limit_price: intent.limitPrice,
-    stop_price: intent.stopPrice,
-    time_in_force: intent.timeInForce,
-    bracket:
-      intent.stopLoss !== undefined || intent.takeProfit !== undefined
-        ? { stop_loss: intent.stopLoss, take_profit: intent.takeProfit }
-        : undefined,
-    signal_ts: intent.signalTs,
-    reason: intent.reason,
-  };
+  return { type: 'order', seq: 0, ts: 0, ...orderBody(intent) };
 }
 
 /** The protocol message for a command on the `ninjatrader.commands` topic. */
