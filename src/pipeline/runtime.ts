@@ -47,6 +47,8 @@ interface GraphNode {
   subject?: Subject<unknown>;
   /** Position in topological order: end-of-turn work runs upstream first. */
   readonly order: number;
+  /** What this node emits, as the steps reading it see it. */
+  readonly emits: Omit<InputInfo, 'stepId'>;
 }
 
 /** A step with end-of-turn work waiting for the current source message to finish. */
@@ -195,11 +197,16 @@ export class PipelineRun {
     }
   }
 
-  private addNode(id: string, step: CompiledStep | undefined, consumers: number): GraphNode {
+  private addNode(id: string, step: CompiledStep | FeatureGroup, consumers: number): GraphNode {
+    const emits: Omit<InputInfo, 'stepId'> =
+      'members' in step
+        ? { type: 'features', numericFields: step.specs.flatMap((spec) => spec.outputs), textFields: ['symbol'] }
+        : { type: step.outputType ?? 'features', numericFields: step.numericFields, textFields: step.textFields };
     const node: GraphNode = {
       id,
-      step,
+      step: 'members' in step ? undefined : step,
       consumers,
+      emits,
       metrics: new StepMetrics(`${this.id}.${id}`),
       output$: EMPTY,
       order: this.nodes.length,
@@ -216,15 +223,7 @@ export class PipelineRun {
   }
 
   private runContext(step: CompiledStep): RunContext {
-    const inputs: InputInfo[] = this.inputNodes(step).map((node) => {
-      const source = node.step ?? this.pipeline.steps.find((s) => s.id === node.id.split('+')[0]);
-      return {
-        stepId: node.id,
-        type: source?.outputType ?? 'features',
-        numericFields: source?.numericFields,
-        textFields: source?.textFields ?? [],
-      };
-    });
+    const inputs: InputInfo[] = this.inputNodes(step).map((node) => ({ stepId: node.id, ...node.emits }));
     return {
       pipelineId: this.id,
       stepId: step.id,
@@ -249,7 +248,7 @@ export class PipelineRun {
 
   private buildFeatureGroup(group: FeatureGroup, consumers: number): void {
     const engine = this.options.featureEngine as FeatureEngine;
-    const node = this.addNode(group.id, undefined, consumers);
+    const node = this.addNode(group.id, group, consumers);
     for (const member of group.members) this.nodeOfStep.set(member.id, node);
     const input = this.nodeOfStep.get(group.input) as GraphNode;
     const kernel = engine.fuse(group.specs);

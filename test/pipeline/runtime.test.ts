@@ -55,6 +55,18 @@ function compileWith(registry: OperatorRegistry, yaml: string): CompiledPipeline
   return compiled as CompiledPipeline;
 }
 
+/** Runs `yaml`, where `fixedTicks` replays `ticks` and `collect` keeps what reaches it; returns that. */
+async function collectFrom<T>(ticks: readonly Tick[], yaml: string): Promise<T[]> {
+  const out: T[] = [];
+  const registry = createRegistry();
+  registry.register(countingSource(ticks, { subscriptions: 0 }));
+  registry.register(collectingSink(out as unknown[]));
+  const running = run(compileWith(registry, yaml));
+  running.start();
+  await running.done;
+  return out;
+}
+
 function run(pipeline: CompiledPipeline, bus = new MessageBus()) {
   return instantiatePipeline(pipeline, {
     clock: new ReplayClock(),
@@ -138,17 +150,10 @@ describe('pipeline runtime', () => {
       tick('ES 12-26', 3, 101),
       tick('NQ 12-26', 4, 201),
     ];
-    const out: unknown[] = [];
-    const registry = createRegistry();
-    registry.register(countingSource(ticks, { subscriptions: 0 }));
-    registry.register(collectingSink(out));
-    const pipeline = compileWith(
-      registry,
+    const out = await collectFrom<unknown>(
+      ticks,
       `id: keyed\nsteps:\n  - { id: src, op: fixedTicks }\n  - { id: bars, op: bars, from: src, params: { ticks: 2 } }\n  - { id: out, op: collect, from: bars }\n`,
     );
-    const running = run(pipeline);
-    running.start();
-    await running.done;
     expect(out).toEqual([
       {
         symbol: 'ES 12-26',
@@ -241,12 +246,8 @@ describe('join', () => {
       tick('ES 12-26', 3, 104),
       tick('NQ 12-26', 4, 200),
     ];
-    const out: Features[] = [];
-    const registry = createRegistry();
-    registry.register(countingSource(ticks, { subscriptions: 0 }));
-    registry.register(collectingSink(out as unknown[]));
-    const pipeline = compileWith(
-      registry,
+    const out = await collectFrom<Features>(
+      ticks,
       `id: joined
 steps:
   - { id: src, op: fixedTicks }
@@ -256,9 +257,6 @@ steps:
   - { id: out, op: collect, from: both }
 `,
     );
-    const running = run(pipeline);
-    running.start();
-    await running.done;
     // ES: bar 1 has no average yet; bars 2 and 3 each give one message holding the bar and the
     // average computed from it, never the new bar with the old average. NQ never has an average.
     expect(
@@ -286,12 +284,8 @@ steps:
 describe('turns', () => {
   it('flushes joins upstream first, so a join of joins emits once per turn with fresh values', async () => {
     const ticks = [tick('ES 12-26', 1, 100), tick('ES 12-26', 2, 102), tick('ES 12-26', 3, 104)];
-    const out: Features[] = [];
-    const registry = createRegistry();
-    registry.register(countingSource(ticks, { subscriptions: 0 }));
-    registry.register(collectingSink(out as unknown[]));
-    const pipeline = compileWith(
-      registry,
+    const out = await collectFrom<Features>(
+      ticks,
       `id: nested
 steps:
   - { id: src, op: fixedTicks }
@@ -303,9 +297,6 @@ steps:
   - { id: out, op: collect, from: outer }
 `,
     );
-    const running = run(pipeline);
-    running.start();
-    await running.done;
     expect(
       out.map((f) => [f.values['bars.close'], f.values['double.close'], f.values['triple.close']]),
     ).toEqual([
@@ -313,5 +304,29 @@ steps:
       [102, 204, 306],
       [104, 208, 312],
     ]);
+  });
+});
+
+describe('feature groups as inputs', () => {
+  it('gives a step reading one member of a fused group every field of the group', async () => {
+    const ticks = Array.from({ length: 12 }, (_, i) => tick('ES 12-26', i + 1, 100 + i));
+    const out = await collectFrom<unknown>(
+      ticks,
+      `id: member
+steps:
+  - { id: src, op: fixedTicks }
+  - { id: bars, op: bars, from: src, params: { ticks: 1 } }
+  - { id: slow, op: sma, from: bars, params: { period: 4 } }
+  - { id: fast, op: sma, from: bars, params: { period: 2 } }
+  - id: rising
+    op: signalRules
+    from: fast
+    params: { rules: [{ name: up, when: "fast > 101", direction: long, price: fast }] }
+  - { id: out, op: collect, from: rising }
+`,
+    );
+    // The group is slow+fast (slow first); `fast` must still be readable by the rule.
+    expect(out).toHaveLength(1);
+    expect(out[0]).toMatchObject({ direction: 'long', price: 102.5 });
   });
 });
