@@ -23,28 +23,18 @@ export const exportCommand: Command = {
   summary: 'Export a store table or query result to Parquet or CSV.',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          format: { type: 'string' },
-          table: { type: 'string' },
-          query: { type: 'string' },
-          db: { type: 'string', default: DEFAULT_DATABASE_PATH },
-          out: { type: 'string' },
-          help: { type: 'boolean', default: false },
-        },
-        strict: true,
-      }));
-    } catch (error) {
-      console.error(`${describeError(error)} [CLI_USAGE]\n\n${USAGE}`);
-      return 2;
-    }
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    // Usage errors and --help are handled by the `enigma` entry point (exit 2 / usage text).
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        format: { type: 'string' },
+        table: { type: 'string' },
+        query: { type: 'string' },
+        db: { type: 'string', default: DEFAULT_DATABASE_PATH },
+        out: { type: 'string' },
+      },
+      strict: true,
+    });
     const format = values.format;
     if (
       (format !== 'parquet' && format !== 'csv') ||

@@ -27,28 +27,18 @@ export const reportCommand: Command = {
   summary: 'Write the HTML + CSV performance report of a day, week or month from the store.',
   usage: USAGE,
   async run(args) {
-    let values;
-    try {
-      ({ values } = parseArgs({
-        args: [...args],
-        options: {
-          period: { type: 'string', default: 'day' },
-          date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
-          db: { type: 'string', default: DEFAULT_DATABASE_PATH },
-          out: { type: 'string', default: './data/reports' },
-          capital: { type: 'string', default: '100000' },
-          help: { type: 'boolean', default: false },
-        },
-        strict: true,
-      }));
-    } catch (error) {
-      console.error(`${describeError(error)} [CLI_USAGE]\n\n${USAGE}`);
-      return 2;
-    }
-    if (values.help) {
-      console.log(USAGE);
-      return 0;
-    }
+    // Usage errors and --help are handled by the `enigma` entry point (exit 2 / usage text).
+    const { values } = parseArgs({
+      args: [...args],
+      options: {
+        period: { type: 'string', default: 'day' },
+        date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
+        db: { type: 'string', default: DEFAULT_DATABASE_PATH },
+        out: { type: 'string', default: './data/reports' },
+        capital: { type: 'string', default: '100000' },
+      },
+      strict: true,
+    });
     const capital = Number(values.capital);
     if (!PERIODS.includes(values.period) || !(capital > 0)) {
       console.error(
