@@ -200,8 +200,16 @@ export class PipelineRun {
   private addNode(id: string, step: CompiledStep | FeatureGroup, consumers: number): GraphNode {
     const emits: Omit<InputInfo, 'stepId'> =
       'members' in step
-        ? { type: 'features', numericFields: step.specs.flatMap((spec) => spec.outputs), textFields: ['symbol'] }
-        : { type: step.outputType ?? 'features', numericFields: step.numericFields, textFields: step.textFields };
+        ? {
+            type: 'features',
+            numericFields: step.specs.flatMap((spec) => spec.outputs),
+            textFields: ['symbol'],
+          }
+        : {
+            type: step.outputType ?? 'features',
+            numericFields: step.numericFields,
+            textFields: step.textFields,
+          };
     const node: GraphNode = {
       id,
       step: 'members' in step ? undefined : step,
