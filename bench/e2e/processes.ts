@@ -71,11 +71,17 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
           String(options.connections),
           ...(options.engine === 'bare' ? ['--bare'] : options.store ? ['--store'] : []),
         ];
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { ...process.env, ENIGMA_TOKEN: options.token },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the engine (every thread) into <dir>.
+  const profile = process.env['BENCH_CPU_PROF'];
+  const child = spawn(
+    process.execPath,
+    [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), ...args],
+    {
+      cwd: ROOT,
+      env: { ...process.env, ENIGMA_TOKEN: options.token },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   let stats: EngineStats | undefined;
   const url = await new Promise<string>((resolve, reject) => {
     collectLines(child, (line) => {

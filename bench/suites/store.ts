@@ -6,6 +6,7 @@ import { ReplayClock } from '../../src/core/clock.js';
 import { TOPICS } from '../../src/bus/topics.js';
 import type { Fill, Signal, Tick } from '../../src/core/events.js';
 import { periodOf } from '../../src/analytics/period.js';
+import { openReadOnly } from '../../src/reports/open-database.js';
 import { writeReport } from '../../src/reports/write-report.js';
 import type { RunContext } from '../../src/pipeline/operator.js';
 import { store as storeSink } from '../../src/store/operators/store.js';
@@ -199,13 +200,13 @@ async function dailyReport(dir: string, ticks: number): Promise<Record<string, s
       fill(1, entrySide === 'buy' ? 'sell' : 'buy', ts + 60_000_000, 5000 + ((k % 7) - 3) * 0.25),
     );
   }
-  await store.flush();
-  const connection = await store.connect();
-  const started = performance.now();
-  const written = await writeReport(connection, periodOf('day', '2026-11-24'), join(dir, 'reports'));
-  const elapsed = performance.now() - started;
-  connection.closeSync();
   await store.close();
+  // As `enigma report` does: the file, read-only, once the engine has closed it.
+  const database = await openReadOnly(join(dir, 'report.duckdb'));
+  const started = performance.now();
+  const written = await writeReport(database.connection, periodOf('day', '2026-11-24'), join(dir, 'reports'));
+  const elapsed = performance.now() - started;
+  database.close();
   return {
     case: `daily report over ${ticks.toLocaleString('en-US')} ticks, ${signals} signals, ${written.data.trades.length} trades`,
     'rows/s': '',

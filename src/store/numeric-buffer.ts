@@ -1,10 +1,4 @@
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType } from '@duckdb/node-api';
-import bindings from '@duckdb/node-bindings';
-import { duckdbType } from './column-types.js';
 import type { ColumnSpec, TableSpec } from './schema.js';
-
-/** DuckDB's vector size: a DataChunk holds at most this many rows. */
-export const CHUNK_ROWS = 2048;
 
 const TWO_POW_32 = 4294967296;
 
@@ -32,7 +26,8 @@ function arrayFor(column: ColumnSpec, capacity: number): NumericArray {
   }
 }
 
-function bytesPerRow(column: ColumnSpec): number {
+/** Bytes one row takes in a column's array (BIGINT: two int32 words). */
+export function bytesPerRow(column: ColumnSpec): number {
   switch (column.type) {
     case 'BIGINT':
     case 'DOUBLE':
@@ -44,9 +39,16 @@ function bytesPerRow(column: ColumnSpec): number {
   }
 }
 
+/** The rows of a numeric buffer, column by column, as handed to the writer thread. */
+export interface SealedColumns {
+  readonly length: number;
+  /** One buffer per column, in table order, holding exactly `length` rows. */
+  readonly columns: readonly ArrayBuffer[];
+}
+
 /**
  * Rows of an all-numeric, non-null table (ticks, bars) kept column by column in typed arrays, so
- * a batch goes to DuckDB as raw memory copies into DataChunks: no per-value conversion at append
+ * a batch goes to the writer thread and into DuckDB's DataChunks as raw memory copies: no per-value conversion at append
  * time. BIGINT columns are written as two int32 words (little-endian low, high), exact for every
  * integer up to 2^53, which covers epoch microseconds and sequence numbers.
  */
@@ -60,14 +62,12 @@ export class NumericBuffer {
    */
   columns: NumericArray[];
   private readonly widths: number[];
-  private readonly types: DuckDBType[];
 
   constructor(table: TableSpec, capacity = 8192) {
     this.table = table;
     this.capacity = capacity;
     this.columns = table.columns.map((c) => arrayFor(c, capacity));
     this.widths = table.columns.map(bytesPerRow);
-    this.types = table.columns.map((c) => duckdbType(c.type));
   }
 
   /** Index of a new row; the caller writes its values with the set methods. */
@@ -89,27 +89,17 @@ export class NumericBuffer {
     this.length = 0;
   }
 
-  /** Appends every row through DataChunks of {@link CHUNK_ROWS}. */
-  appendTo(appender: DuckDBAppender): void {
-    const chunk = DuckDBDataChunk.create(this.types);
-    for (let base = 0; base < this.length; base += CHUNK_ROWS) {
-      const rows = Math.min(CHUNK_ROWS, this.length - base);
-      chunk.reset();
-      chunk.rowCount = rows;
-      for (let c = 0; c < this.columns.length; c++) {
-        const array = this.columns[c] as NumericArray;
-        const width = this.widths[c] as number;
-        const vector = bindings.data_chunk_get_vector(chunk.chunk, c);
-        bindings.copy_data_to_vector(
-          vector,
-          0,
-          array.buffer as ArrayBuffer,
-          array.byteOffset + base * width,
-          rows * width,
-        );
-      }
-      appender.appendDataChunk(chunk);
-    }
+  /**
+   * A copy of the filled part of every column, as buffers the writer thread can take over
+   * (transferred, not cloned); the buffer itself is reused for the next batch.
+   */
+  seal(): SealedColumns {
+    return {
+      length: this.length,
+      columns: this.columns.map((array, c) =>
+        array.buffer.slice(array.byteOffset, array.byteOffset + this.length * (this.widths[c] as number)),
+      ) as ArrayBuffer[],
+    };
   }
 
   private grow(): void {

@@ -1,6 +1,3 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
@@ -22,13 +19,15 @@ import type {
   Tick,
 } from '../core/events.js';
 import type { DataType } from '../pipeline/data-types.js';
+import { Batch } from './batch.js';
+import type { ResultChunk, StoredState } from './database-writer.js';
 import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
-import { migrate } from './migrations.js';
-import { NumericBuffer, writeInt64 } from './numeric-buffer.js';
+import { writeInt64 } from './numeric-buffer.js';
 import { payloadText } from './payload.js';
-import { RowBuffer, type RowValues } from './row-buffer.js';
+import type { RowValues } from './row-buffer.js';
 import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
 import { WatermarkTracker } from './watermarks.js';
+import { WriterClient, WriterOpenError } from './writer-client.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_DATABASE_PATH = './data/enigma.duckdb';
@@ -86,36 +85,6 @@ export interface StoreStats {
   readonly commitMillis: LatencySummary;
   /** Age of a batch's oldest row when its commit returned: the worst commit-to-ack delay (ms). */
   readonly ackMillis: LatencySummary;
-}
-
-/** One batch: the rows accepted since the previous seal, per table. */
-class Batch {
-  readonly ticks = new NumericBuffer(TABLES.ticks);
-  readonly bars = new NumericBuffer(TABLES.bars);
-  readonly rows = new Map<TableKey, RowBuffer>();
-  readonly newSymbols: [number, string][] = [];
-  readonly received = new Map<string, number[]>();
-  rowCount = 0;
-  /** performance.now() when the first row arrived. */
-  openedAt = 0;
-
-  buffer(key: TableKey): RowBuffer {
-    let buffer = this.rows.get(key);
-    if (!buffer) {
-      buffer = new RowBuffer(TABLES[key]);
-      this.rows.set(key, buffer);
-    }
-    return buffer;
-  }
-
-  clear(): void {
-    this.ticks.clear();
-    this.bars.clear();
-    for (const buffer of this.rows.values()) buffer.clear();
-    this.newSymbols.length = 0;
-    this.received.clear();
-    this.rowCount = 0;
-  }
 }
 
 const TICK = { seq: 0, ts: 1, symbolId: 2, price: 3, size: 4, bid: 5, ask: 6, side: 7 } as const;
@@ -178,7 +147,9 @@ function optionalText(value: string | undefined): string | null {
 /**
  * The DuckDB store: one writer that appends what flows on the bus in batches and commits every
  * `batchRows` rows or `flushIntervalMs`, whichever comes first. Writes never wait: rows go into
- * columnar buffers and the commit runs asynchronously; past the high-water mark the store
+ * columnar buffers on the calling thread, and each sealed batch is committed by the store's
+ * writer thread (DuckDB's appender flush is synchronous: on the main thread it stalled the
+ * engine for milliseconds per batch); past the high-water mark the store
  * counts a backpressure event, raises an alert and reports `writable === false` until the
  * queue drains (`whenWritable()`), but it never drops a row. After each commit it publishes,
  * per edge source, the highest contiguous committed seq on `TOPICS.stored`.
@@ -191,14 +162,12 @@ function optionalText(value: string | undefined): string | null {
  */
 export class Store {
   readonly path: string;
-  private readonly instance: DuckDBInstance;
-  private readonly connection: DuckDBConnection;
+  private readonly writer: WriterClient;
   private readonly clock: Clock;
   private readonly batchRows: number;
   private readonly flushIntervalMs: number;
   private readonly highWaterMark: number;
   private readonly rejectTimeBackwards: boolean;
-  private readonly maxCommitAttempts: number;
   private readonly idleCheckpointMs: number;
   private idleTimer: NodeJS.Timeout | undefined;
   /** Commits since the last checkpoint. */
@@ -246,84 +215,59 @@ export class Store {
   private readonly commitLatency = new LatencyRecorder();
   private readonly ackLatency = new LatencyRecorder();
 
-  private constructor(
-    path: string,
-    instance: DuckDBInstance,
-    connection: DuckDBConnection,
-    options: StoreOptions,
-  ) {
+  private constructor(path: string, writer: WriterClient, clock: Clock, options: StoreOptions) {
     this.path = path;
-    this.instance = instance;
-    this.connection = connection;
-    this.clock = options.clock ?? new LiveClock();
+    this.writer = writer;
+    this.clock = clock;
     this.batchRows = options.batchRows ?? 122_880;
     this.flushIntervalMs = options.flushIntervalMs ?? 10;
     this.highWaterMark = options.highWaterMark ?? 1_000_000;
     this.rejectTimeBackwards = options.rejectTimeBackwards ?? true;
-    this.maxCommitAttempts = options.maxCommitAttempts ?? 5;
     this.idleCheckpointMs = options.idleCheckpointMs ?? 1000;
   }
 
   /** Opens (or creates) the database at `path` (`:memory:` for a throwaway one) and migrates it. */
   static async open(path: string = DEFAULT_DATABASE_PATH, options: StoreOptions = {}): Promise<Store> {
-    let instance: DuckDBInstance;
-    let connection: DuckDBConnection;
+    const clock = options.clock ?? new LiveClock();
+    let store: Store | undefined;
     try {
-      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-      instance = await DuckDBInstance.create(path, { ...DEFAULT_DUCKDB_SETTINGS, ...options.duckdb });
-      connection = await instance.connect();
+      const { writer, state } = await WriterClient.start(
+        {
+          path,
+          duckdb: { ...DEFAULT_DUCKDB_SETTINGS, ...options.duckdb },
+          now: clock.now(),
+          maxCommitAttempts: options.maxCommitAttempts ?? 5,
+        },
+        (attempt, final, message) => store?.commitFailed(attempt, final, message),
+      );
+      store = new Store(path, writer, clock, options);
+      store.restore(state);
+      return store;
     } catch (cause) {
+      const migrating = cause instanceof WriterOpenError && cause.stage === 'migrate';
       throw new StorageError(
-        'STORE_OPEN_FAILED',
-        `cannot open the database '${path}': ${describeError(cause)}`,
+        migrating ? 'STORE_MIGRATION_FAILED' : 'STORE_OPEN_FAILED',
+        `${migrating ? 'cannot prepare' : 'cannot open'} the database '${path}': ${describeError(cause)}`,
         { cause },
       );
     }
-    const store = new Store(path, instance, connection, options);
-    try {
-      await migrate(connection, () => store.clock.now());
-      await store.load();
-    } catch (cause) {
-      connection.closeSync();
-      instance.closeSync();
-      throw new StorageError(
-        'STORE_MIGRATION_FAILED',
-        `cannot prepare the database '${path}': ${describeError(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    return store;
   }
 
-  /** Reads what a new writer must continue from: sequence counters, symbol ids, watermarks. */
-  private async load(): Promise<void> {
-    for (const key of Object.keys(TABLES) as TableKey[]) {
-      const reader = await this.connection.runAndReadAll(
-        `SELECT coalesce(max(seq), 0) FROM ${TABLES[key].name}`,
-      );
-      this.nextSeq.set(key, Number(reader.getRows()[0]?.[0] ?? 0) + 1);
-    }
-    this.tickSeq = this.nextSeq.get('ticks') ?? 1;
-    const symbols = await this.connection.runAndReadAll('SELECT id, symbol FROM symbols');
-    for (const [id, symbol] of symbols.getRows()) this.symbolIds.set(String(symbol), Number(id));
-    const watermarks = await this.connection.runAndReadAll(
-      `SELECT source, min(source_seq) FILTER (WHERE next_seq IS NULL OR next_seq <> source_seq + 1) AS watermark,
-              min(source_seq) AS first
-         FROM (SELECT source, source_seq, lead(source_seq) OVER (PARTITION BY source ORDER BY source_seq) AS next_seq
-                 FROM (SELECT DISTINCT source, source_seq FROM received))
-        GROUP BY source`,
-    );
-    for (const [source, watermark, first] of watermarks.getRows()) {
-      if (Number(first) === 1) this.watermarks.restore(String(source), Number(watermark));
-    }
+  /** Continues from what is stored: sequence counters, symbol ids, watermarks. */
+  private restore(state: StoredState): void {
+    for (const key of Object.keys(TABLES) as TableKey[]) this.nextSeq.set(key, state.nextSeq[key]);
+    this.tickSeq = state.nextSeq.ticks;
+    for (const [id, symbol] of state.symbols) this.symbolIds.set(symbol, id);
+    for (const [source, seq] of state.watermarks) this.watermarks.restore(source, seq);
   }
 
-  /** A new connection to the same database, for queries that must not share the writer's transaction. */
-  connect(): Promise<DuckDBConnection> {
+  /**
+   * Rows of a query on the live database, block by block, read in the writer thread on a
+   * connection of its own (it sees committed rows only). Leaving the loop early ends the query.
+   */
+  read(sql: string): AsyncGenerator<ResultChunk & { names: string[] }> {
     this.assertOpen();
-    return this.instance.connect();
+    return this.writer.stream(sql);
   }
 
   /** Persists every topic of the bus and publishes watermarks on `TOPICS.stored` after commits. */
@@ -782,16 +726,15 @@ export class Store {
     this.detach();
     try {
       await this.flush();
-      await this.connection.run('CHECKPOINT');
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
       this.timer = undefined;
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
-      this.connection.closeSync();
-      this.instance.closeSync();
       for (const resolve of this.writableWaiters.splice(0)) resolve();
+      // Checkpoints the WAL into the file, then ends the writer thread.
+      await this.writer.close();
     }
   }
 
@@ -970,7 +913,7 @@ export class Store {
     if (this.current.rowCount > 0) return;
     this.loop = (async () => {
       try {
-        await this.connection.run('CHECKPOINT');
+        await this.writer.checkpoint();
         this.dirty = false;
         this.checkpoints++;
       } catch {
@@ -989,72 +932,39 @@ export class Store {
     }
   }
 
+  /** Hands the batch to the writer thread (which retries a failing commit) and waits for COMMIT. */
   private async commitWithRetry(batch: Batch): Promise<void> {
     const sealedAt = performance.now();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await this.commitBatch(batch);
-        break;
-      } catch (cause) {
-        this.commitErrors++;
-        await this.connection.run('ROLLBACK').catch(() => undefined);
-        const final = attempt >= this.maxCommitAttempts;
-        this.bus?.publish(TOPICS.alerts, {
-          ts: this.clock.now(),
-          severity: final ? 'critical' : 'warning',
-          code: 'STORE_COMMIT_FAILED',
-          message: `commit of ${batch.rowCount} rows failed (attempt ${attempt}): ${describeError(cause)}`,
-        });
-        if (final) {
-          throw new StorageError(
-            'STORE_COMMIT_FAILED',
-            `commit of ${batch.rowCount} rows failed: ${describeError(cause)}`,
-            {
-              cause,
-            },
-          );
-        }
-        await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
-      }
+    const rows = batch.rowCount;
+    const { batch: sealed, transfer } = batch.seal();
+    try {
+      await this.writer.commit(sealed, transfer);
+    } catch (cause) {
+      throw new StorageError(
+        'STORE_COMMIT_FAILED',
+        `commit of ${rows} rows failed: ${describeError(cause)}`,
+        {
+          cause,
+        },
+      );
     }
     const now = performance.now();
     this.commitLatency.record(now - sealedAt);
     this.ackLatency.record(now - batch.openedAt);
-    this.rowsCommitted += batch.rowCount;
+    this.rowsCommitted += rows;
     this.batchesCommitted++;
     this.dirty = true;
     for (const watermark of this.watermarks.commit(batch.received)) this.publishWatermark?.(watermark);
   }
 
-  /** One transaction per batch: every table's rows through its appender, then COMMIT. */
-  private async commitBatch(batch: Batch): Promise<void> {
-    const connection = this.connection;
-    await connection.run('BEGIN TRANSACTION');
-    if (batch.newSymbols.length > 0) {
-      const appender = await connection.createAppender('symbols');
-      for (const [id, symbol] of batch.newSymbols) {
-        appender.appendInteger(id);
-        appender.appendVarchar(symbol);
-        appender.endRow();
-      }
-      appender.closeSync();
-    }
-    if (batch.ticks.length > 0) {
-      const appender = await connection.createAppender(TABLES.ticks.name);
-      batch.ticks.appendTo(appender);
-      appender.closeSync();
-    }
-    if (batch.bars.length > 0) {
-      const appender = await connection.createAppender(TABLES.bars.name);
-      batch.bars.appendTo(appender);
-      appender.closeSync();
-    }
-    for (const buffer of batch.rows.values()) {
-      if (buffer.length === 0) continue;
-      const appender = await connection.createAppender(buffer.table.name);
-      buffer.appendTo(appender);
-      appender.closeSync();
-    }
-    await connection.run('COMMIT');
+  /** The writer thread reports each failed attempt at a commit; the last one stops the store. */
+  private commitFailed(attempt: number, final: boolean, message: string): void {
+    this.commitErrors++;
+    this.bus?.publish(TOPICS.alerts, {
+      ts: this.clock.now(),
+      severity: final ? 'critical' : 'warning',
+      code: 'STORE_COMMIT_FAILED',
+      message: `commit failed (attempt ${attempt}): ${message}`,
+    });
   }
 }

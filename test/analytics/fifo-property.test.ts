@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { roundTrips } from '../../src/analytics/trades.js';
 import type { Fill } from '../../src/core/events.js';
+import { openReadOnly } from '../../src/reports/open-database.js';
 import { Store } from '../../src/store/store.js';
+import { tempDir } from '../store/helpers.js';
 
 interface Match {
   entry: string;
@@ -53,13 +55,13 @@ describe('FIFO round trips in SQL', () => {
           price: 5000 + d.ticks * 0.25,
           commission: 0,
         }));
-        const store = await Store.open(':memory:');
+        const temp = tempDir('enigma-fifo-');
+        const store = await Store.open(temp.file('fills.duckdb'));
         try {
           for (const fill of fills) store.writeFill(fill);
-          await store.flush();
-          const connection = await store.connect();
-          const trades = await roundTrips(connection);
-          connection.closeSync();
+          await store.close();
+          const database = await openReadOnly(temp.file('fills.duckdb'));
+          const trades = await roundTrips(database.connection).finally(() => database.close());
           expect(
             trades.map((t) => ({ entry: t.entryFillId, exit: t.exitFillId, quantity: t.quantity })),
           ).toEqual(referenceFifo(fills));
@@ -71,6 +73,7 @@ describe('FIFO round trips in SQL', () => {
           }
         } finally {
           await store.close();
+          temp.remove();
         }
       }),
       { numRuns: 40 },

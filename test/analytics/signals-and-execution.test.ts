@@ -1,8 +1,10 @@
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { returnCorrelations } from '../../src/analytics/correlation.js';
 import { signalToFillLatency, slippage } from '../../src/analytics/execution-quality.js';
 import { signalEffectiveness } from '../../src/analytics/signal-effectiveness.js';
 import type { Signal, Tick } from '../../src/core/events.js';
+import { openReadOnly } from '../../src/reports/open-database.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../store/helpers.js';
 import { DAY1, HOUR, writeFixture } from './fixtures.js';
@@ -42,6 +44,17 @@ describe('signal, market and execution analytics', () => {
     temp.remove();
   });
 
+  /** Closes the store and runs an analysis on the file read-only, as `enigma report` does. */
+  async function analyse<T>(analysis: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    await store.close();
+    const database = await openReadOnly(temp.file('signals.duckdb'));
+    try {
+      return await analysis(database.connection);
+    } finally {
+      database.close();
+    }
+  }
+
   it('measures hit rate and forward move per bucket at each horizon the data covers', async () => {
     // ES: 5000 at T0, 5001 at +30 s, 5002 at +70 s (the last tick, so only the 60 s horizon is covered).
     for (const [offset, price] of [
@@ -54,10 +67,9 @@ describe('signal, market and execution analytics', () => {
     store.writeSignal(signal(T0, 'long', 0.75, 1));
     store.writeSignal(signal(T0 + 10 * SECOND, 'short', 0.82, 9));
     store.writeSignal({ ...signal(T0 + 20 * SECOND, 'neutral', 0.5, 5) });
-    await store.flush();
-    const connection = await store.connect();
-    const rows = await signalEffectiveness(connection, { horizonsSeconds: [60, 300] });
-    connection.closeSync();
+    const rows = await analyse((connection) =>
+      signalEffectiveness(connection, { horizonsSeconds: [60, 300] }),
+    );
     const pick = (dimension: string) =>
       rows
         .filter((r) => r.dimension === dimension)
@@ -81,10 +93,7 @@ describe('signal, market and execution analytics', () => {
       store.writeTick(tick('NQ 12-26', T0 + minute * 60 * SECOND, 1_000_000 / price));
       store.writeTick(tick('CL 01-27', T0 + minute * 60 * SECOND, price * 3));
     });
-    await store.flush();
-    const connection = await store.connect();
-    const rows = await returnCorrelations(connection);
-    connection.closeSync();
+    const rows = await analyse(returnCorrelations);
     expect(rows.map((r) => [r.a, r.b, r.observations])).toEqual([
       ['CL 01-27', 'ES 12-26', 4],
       ['CL 01-27', 'NQ 12-26', 4],
@@ -97,13 +106,14 @@ describe('signal, market and execution analytics', () => {
 
   it('prices slippage against the signal price and times signal to fill', async () => {
     writeFixture(store);
-    await store.flush();
-    const connection = await store.connect();
     // Market buy 2 ES at 5000 from a signal at 4999.75: 1 tick worse per contract, 2 × $12.50.
-    expect(await slippage(connection)).toEqual([
+    const [slipped, latency] = await analyse((connection) =>
+      Promise.all([slippage(connection), signalToFillLatency(connection)]),
+    );
+    expect(slipped).toEqual([
       { account: 'A', symbol: 'ES 12-26', fills: 1, contracts: 2, averageTicks: 1, totalDollars: 25 },
     ]);
-    expect(await signalToFillLatency(connection)).toEqual({
+    expect(latency).toEqual({
       fills: 1,
       meanMillis: 2,
       p50Millis: 2,
@@ -111,6 +121,5 @@ describe('signal, market and execution analytics', () => {
       p99Millis: 2,
       maxMillis: 2,
     });
-    connection.closeSync();
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { openReadOnly } from '../../src/reports/open-database.js';
 import { dailyPnl, equityCurve, performanceStats, statsBy } from '../../src/analytics/performance.js';
 import { periodOf } from '../../src/analytics/period.js';
 import { roundTrips, type Trade } from '../../src/analytics/trades.js';
@@ -9,20 +10,20 @@ import { DAY, DAY1, FILLS, HOUR, writeFixture } from './fixtures.js';
 
 describe('round trips and performance', () => {
   const temp = tempDir('enigma-analytics-');
-  let store: Store;
+  let database: Awaited<ReturnType<typeof openReadOnly>>;
   let connection: DuckDBConnection;
   let trades: Trade[];
 
   beforeAll(async () => {
-    store = await Store.open(temp.file('analytics.duckdb'));
+    const store = await Store.open(temp.file('analytics.duckdb'));
     writeFixture(store);
-    await store.flush();
-    connection = await store.connect();
+    await store.close();
+    database = await openReadOnly(temp.file('analytics.duckdb'));
+    connection = database.connection;
     trades = await roundTrips(connection);
   });
   afterAll(async () => {
-    connection.closeSync();
-    await store.close();
+    database.close();
     temp.remove();
   });
 

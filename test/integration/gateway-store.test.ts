@@ -6,6 +6,7 @@ import { MessageBus } from '../../src/bus/bus.js';
 import { attachGateway, type AttachedGateway } from '../../src/gateway/attach-gateway.js';
 import { GatewayClient } from '../../src/gateway/client.js';
 import { Store } from '../../src/store/store.js';
+import { queryStore } from '../store/helpers.js';
 
 const TOKEN = 'store-integration-token';
 
@@ -51,18 +52,13 @@ describe('gateway acks what the DuckDB store committed', () => {
     await client.acknowledged();
     expect(client.sessionId).toBe(welcome.session_id);
 
-    const connection = await store.connect();
-    const ticks = await connection.runAndReadAll(
-      'SELECT count(*), count(DISTINCT ts), min(ts), max(ts) FROM ticks',
-    );
-    expect(ticks.getRows()[0]?.map(Number)).toEqual([
-      20_000, 20_000, 1_764_115_200_000_001, 1_764_115_200_020_000,
-    ]);
-    const received = await connection.runAndReadAll(
+    const ticks = await queryStore(store, 'SELECT count(*), count(DISTINCT ts), min(ts), max(ts) FROM ticks');
+    expect(ticks[0]?.map(Number)).toEqual([20_000, 20_000, 1_764_115_200_000_001, 1_764_115_200_020_000]);
+    const received = await queryStore(
+      store,
       `SELECT count(*), count(DISTINCT source_seq), max(source_seq) FROM received WHERE source = 'gateway:${welcome.session_id}'`,
     );
-    expect(received.getRows()[0]?.map(Number)).toEqual([20_000, 20_000, 20_000]);
-    connection.closeSync();
+    expect(received[0]?.map(Number)).toEqual([20_000, 20_000, 20_000]);
   });
 });
 
@@ -138,13 +134,12 @@ describe('gateway sessions survive an engine restart through the store', () => {
     expect(welcomes).toEqual([false, true]);
     expect(client.sessionId).toBe(welcome.session_id);
 
-    const connection = await second.store.connect();
-    const ticks = await connection.runAndReadAll('SELECT count(*), count(DISTINCT ts) FROM ticks');
-    expect(ticks.getRows()[0]?.map(Number)).toEqual([5_000, 5_000]);
-    const received = await connection.runAndReadAll(
+    const ticks = await queryStore(second.store, 'SELECT count(*), count(DISTINCT ts) FROM ticks');
+    expect(ticks[0]?.map(Number)).toEqual([5_000, 5_000]);
+    const received = await queryStore(
+      second.store,
       `SELECT count(*), count(DISTINCT source_seq), max(source_seq) FROM received WHERE source = 'gateway:${welcome.session_id}'`,
     );
-    expect(received.getRows()[0]?.map(Number)).toEqual([5_000, 5_000, 5_000]);
-    connection.closeSync();
+    expect(received[0]?.map(Number)).toEqual([5_000, 5_000, 5_000]);
   });
 });

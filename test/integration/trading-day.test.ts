@@ -6,7 +6,7 @@ import { roundTrips } from '../../src/analytics/index.js';
 import { TOPICS } from '../../src/bus/topics.js';
 import type { Fill } from '../../src/core/events.js';
 import { Engine, preparePipeline } from '../../src/engine.js';
-import { Store } from '../../src/store/store.js';
+import { openReadOnly } from '../../src/reports/open-database.js';
 
 describe('a simulated trading day through the default pipeline', () => {
   it('produces trades that the paper broker fills, the store keeps and the analytics rebuild', async () => {
@@ -33,9 +33,8 @@ describe('a simulated trading day through the default pipeline', () => {
     await engine.finished();
     expect(fills.length).toBeGreaterThan(10);
 
-    const store = await Store.open(database);
+    const { connection, close } = await openReadOnly(database);
     try {
-      const connection = await store.connect();
       const stored = Number((await connection.runAndReadAll('SELECT count(*) FROM fills')).getRows()[0]?.[0]);
       expect(stored).toBe(fills.length);
       const trades = await roundTrips(connection);
@@ -46,7 +45,7 @@ describe('a simulated trading day through the default pipeline', () => {
       expect(trades.reduce((sum, trade) => sum + trade.quantity, 0)).toBeLessThanOrEqual(filled / 2);
       for (const trade of trades) expect(trade.netPnl).toBeCloseTo(trade.grossPnl - trade.commission, 6);
     } finally {
-      await store.close();
+      close();
     }
   });
 });

@@ -30,6 +30,15 @@ export async function queryFile(path: string, sql: string): Promise<unknown[][]>
   }
 }
 
+/** Rows of a query on a live store (read in its writer thread: committed rows only). */
+export async function queryStore(store: Store, sql: string): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  for await (const block of store.read(sql)) {
+    for (let r = 0; r < block.rowCount; r++) rows.push(block.columns.map((column) => column[r]));
+  }
+  return rows;
+}
+
 export const BASE_TS = 1_790_000_000_000_000;
 const SYMBOLS = ['ES 12-26', 'NQ 12-26', 'CL 01-27', 'GC 02-27'];
 const SIDES = ['buy', 'sell', 'unknown'] as const;

@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Type } from '@sinclair/typebox';
-import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { Observable } from 'rxjs';
 import { OperatorError, describeError } from '../../core/errors.js';
 import type { AggressorSide, Bar, Signal, Tick } from '../../core/events.js';
@@ -17,27 +17,51 @@ export const DEFAULT_SIGNAL_REPLAY_QUERY =
 
 const SIDES: ReadonlySet<string> = new Set(['buy', 'sell', 'unknown']);
 
-interface Opened {
-  readonly connection: DuckDBConnection;
-  readonly release: () => void;
+/** A block of result rows, column by column. */
+interface Block {
+  readonly names: readonly string[];
+  readonly rowCount: number;
+  readonly columns: readonly (readonly unknown[])[];
 }
 
-async function openConnection(path: string | undefined, context: RunContext): Promise<Opened> {
-  if (path === undefined && context.store) {
-    const connection = await context.store.connect();
-    return { connection, release: () => connection.closeSync() };
-  }
+/** Rows of a query, block by block; ending the iteration early ends the query. */
+type Reader = (sql: string) => AsyncIterable<Block>;
+
+/**
+ * Reads the run's own store through its writer thread (one process holds a database file once),
+ * or any other database file read-only.
+ */
+async function openReader(
+  path: string | undefined,
+  context: RunContext,
+): Promise<{ read: Reader; release: () => void }> {
+  const store = context.store;
+  if (path === undefined && store) return { read: (sql) => store.read(sql), release: () => undefined };
   const file =
     path === undefined ? resolve(context.dataDir, 'enigma.duckdb') : resolve(context.baseDir, path);
   const instance = await DuckDBInstance.create(file, { access_mode: 'READ_ONLY' });
   const connection = await instance.connect();
   return {
-    connection,
+    read: async function* (sql) {
+      const result = await connection.stream(sql);
+      const names = result.columnNames();
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0) return;
+        yield { names, rowCount: chunk.rowCount, columns: chunk.getColumns() };
+      }
+    },
     release: () => {
       connection.closeSync();
       instance.closeSync();
     },
   };
+}
+
+async function countRows(read: Reader, query: string): Promise<number> {
+  for await (const block of read(`SELECT count(*) FROM (${query})`))
+    return Number(block.columns[0]?.[0] ?? 0);
+  return 0;
 }
 
 /** Reads column `name` of a result chunk's row. */
@@ -77,34 +101,28 @@ function replaySource<T extends { readonly ts: number }>(spec: ReplaySpec<T>) {
       new Observable<T>((subscriber) => {
         let stopped = false;
         const run = async (): Promise<void> => {
-          const opened = await openConnection(params.path, context);
+          const reader = await openReader(params.path, context);
           try {
             const query = params.query ?? spec.defaultQuery;
-            const total = context.progress
-              ? Number(
-                  (
-                    await opened.connection.runAndReadAll(`SELECT count(*) FROM (${query})`)
-                  ).getRows()[0]?.[0] ?? 0,
-                )
-              : 0;
-            const result = await opened.connection.stream(query);
-            const names = result.columnNames();
-            for (const name of spec.columns) {
-              if (!names.includes(name)) throw new Error(`the replay query returns no '${name}' column`);
-            }
+            const total = context.progress ? await countRows(reader.read, query) : 0;
             const speed = params.speed ?? 0;
             let firstTs: number | undefined;
             const startedAt = performance.now();
             let done = 0;
-            for (;;) {
-              // Backpressure: when the run's store is above its high-water mark, wait for it to drain.
-              if (context.store && !context.store.writable) await context.store.whenWritable();
-              const chunk = await result.fetchChunk();
-              if (!chunk || chunk.rowCount === 0 || stopped) break;
-              const columns = new Map(names.map((name, i) => [name, chunk.getColumnValues(i) as unknown[]]));
+            let checked = false;
+            for await (const block of reader.read(query)) {
+              if (!checked) {
+                for (const name of spec.columns) {
+                  if (!block.names.includes(name))
+                    throw new Error(`the replay query returns no '${name}' column`);
+                }
+                checked = true;
+              }
+              if (stopped) break;
+              const columns = new Map(block.names.map((name, i) => [name, block.columns[i] as unknown[]]));
               let row = 0;
               const cell: Cell = (name) => columns.get(name)?.[row];
-              for (; row < chunk.rowCount && !stopped; row++) {
+              for (; row < block.rowCount && !stopped; row++) {
                 const message = spec.toMessage(cell);
                 if (speed > 0) {
                   firstTs ??= message.ts;
@@ -113,11 +131,13 @@ function replaySource<T extends { readonly ts: number }>(spec: ReplaySpec<T>) {
                 }
                 subscriber.next(message);
               }
-              done += chunk.rowCount;
+              done += block.rowCount;
               context.progress?.(done, total);
+              // Backpressure: when the run's store is above its high-water mark, wait for it to drain.
+              if (context.store && !context.store.writable) await context.store.whenWritable();
             }
           } finally {
-            opened.release();
+            reader.release();
           }
         };
         run().then(

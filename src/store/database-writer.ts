@@ -1,0 +1,191 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
+import type { SealedBatch } from './batch.js';
+import { appendColumns, appendRows } from './chunk-append.js';
+import { migrate } from './migrations.js';
+import { TABLES, type TableKey } from './schema.js';
+
+/** What a new writer continues from, read from the database at open. */
+export interface StoredState {
+  /** Next `seq` of every table. */
+  readonly nextSeq: Readonly<Record<TableKey, number>>;
+  readonly symbols: readonly (readonly [number, string])[];
+  /** Per edge source whose seqs start at 1, the highest contiguous stored seq. */
+  readonly watermarks: readonly (readonly [string, number])[];
+}
+
+/** A block of query results, column by column: numbers, bigints, strings, booleans, null. */
+export interface ResultChunk {
+  readonly rowCount: number;
+  readonly columns: unknown[][];
+}
+
+/** Where opening failed: the file itself, or preparing its schema. */
+export class OpenError extends Error {
+  constructor(
+    readonly stage: 'open' | 'migrate',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The only code that writes the database: it lives in the store's writer thread (see
+ * writer-thread.ts), because DuckDB's appender flush is synchronous and would stall the engine's
+ * event loop for milliseconds per batch. Readers of the live database go through it too, on
+ * connections of their own: one process may hold a database file only once.
+ */
+export class DatabaseWriter {
+  private readonly streams = new Map<number, { connection: DuckDBConnection; result: DuckDBResult }>();
+  private nextStreamId = 1;
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  /** Opens (or creates) the database, migrates it and reads the state a writer continues from. */
+  static async open(
+    path: string,
+    settings: Readonly<Record<string, string>>,
+    now: number,
+  ): Promise<{ writer: DatabaseWriter; state: StoredState }> {
+    let writer: DatabaseWriter;
+    try {
+      if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+      const instance = await DuckDBInstance.create(path, { ...settings });
+      writer = new DatabaseWriter(instance, await instance.connect());
+    } catch (error) {
+      throw new OpenError('open', error instanceof Error ? error.message : String(error));
+    }
+    try {
+      await migrate(writer.connection, () => now);
+      return { writer, state: await writer.readState() };
+    } catch (error) {
+      writer.closeHandles();
+      throw new OpenError('migrate', error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  private async readState(): Promise<StoredState> {
+    const nextSeq = {} as Record<TableKey, number>;
+    for (const key of Object.keys(TABLES) as TableKey[]) {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT coalesce(max(seq), 0) FROM ${TABLES[key].name}`,
+      );
+      nextSeq[key] = Number(reader.getRows()[0]?.[0] ?? 0) + 1;
+    }
+    const symbols = (await this.connection.runAndReadAll('SELECT id, symbol FROM symbols'))
+      .getRows()
+      .map(([id, symbol]) => [Number(id), String(symbol)] as const);
+    const watermarks = (
+      await this.connection.runAndReadAll(
+        `SELECT source, min(source_seq) FILTER (WHERE next_seq IS NULL OR next_seq <> source_seq + 1) AS watermark,
+                min(source_seq) AS first
+           FROM (SELECT source, source_seq, lead(source_seq) OVER (PARTITION BY source ORDER BY source_seq) AS next_seq
+                   FROM (SELECT DISTINCT source, source_seq FROM received))
+          GROUP BY source`,
+      )
+    )
+      .getRows()
+      .filter(([, , first]) => Number(first) === 1)
+      .map(([source, watermark]) => [String(source), Number(watermark)] as const);
+    return { nextSeq, symbols, watermarks };
+  }
+
+  /** One transaction per batch: every table's rows through its appender, then COMMIT. */
+  async commit(batch: SealedBatch): Promise<void> {
+    const connection = this.connection;
+    await connection.run('BEGIN TRANSACTION');
+    try {
+      if (batch.newSymbols.length > 0) {
+        const appender = await connection.createAppender('symbols');
+        for (const [id, symbol] of batch.newSymbols) {
+          appender.appendInteger(id);
+          appender.appendVarchar(symbol);
+          appender.endRow();
+        }
+        appender.closeSync();
+      }
+      for (const [key, sealed] of [
+        ['ticks', batch.ticks],
+        ['bars', batch.bars],
+      ] as const) {
+        if (sealed.length === 0) continue;
+        const appender = await connection.createAppender(TABLES[key].name);
+        appendColumns(appender, TABLES[key], sealed);
+        appender.closeSync();
+      }
+      for (const [key, sealed] of batch.rows) {
+        const appender = await connection.createAppender(TABLES[key].name);
+        appendRows(appender, TABLES[key], sealed);
+        appender.closeSync();
+      }
+      await connection.run('COMMIT');
+    } catch (error) {
+      await connection.run('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** Folds the WAL into the database file. */
+  async checkpoint(): Promise<void> {
+    await this.connection.run('CHECKPOINT');
+  }
+
+  /** Starts a query on a connection of its own; its rows come out by `next`. */
+  async openStream(sql: string): Promise<{ id: number; names: string[] }> {
+    const connection = await this.instance.connect();
+    try {
+      const result = await connection.stream(sql);
+      const id = this.nextStreamId++;
+      this.streams.set(id, { connection, result });
+      return { id, names: result.columnNames() };
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+  }
+
+  /** The next block of a stream's rows; an empty one at the end (the stream is then closed). */
+  async next(id: number): Promise<ResultChunk> {
+    const stream = this.streams.get(id);
+    if (!stream) throw new Error(`no open query ${id}`);
+    const chunk = await stream.result.fetchChunk();
+    if (!chunk || chunk.rowCount === 0) {
+      this.closeStream(id);
+      return { rowCount: 0, columns: [] };
+    }
+    // Dates, decimals, lists... cross to the main thread as their text; primitives as they are.
+    const columns = chunk
+      .getColumns()
+      .map((column) =>
+        column.map((value) => (typeof value === 'object' && value !== null ? String(value) : value)),
+      );
+    return { rowCount: chunk.rowCount, columns };
+  }
+
+  closeStream(id: number): void {
+    const stream = this.streams.get(id);
+    if (!stream) return;
+    this.streams.delete(id);
+    stream.connection.closeSync();
+  }
+
+  /** Checkpoints the WAL into the file and releases the database. */
+  async close(): Promise<void> {
+    try {
+      await this.checkpoint();
+    } finally {
+      this.closeHandles();
+    }
+  }
+
+  private closeHandles(): void {
+    for (const id of [...this.streams.keys()]) this.closeStream(id);
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}

@@ -1,0 +1,143 @@
+import { Worker } from 'node:worker_threads';
+import type { SealedBatch } from './batch.js';
+import type { ResultChunk, StoredState } from './database-writer.js';
+import type { WriterMessage, WriterReplies, WriterRequest, WriterSettings } from './writer-protocol.js';
+
+type Op = keyof WriterReplies;
+type Body<O extends Op> = Omit<Extract<WriterRequest, { op: O }>, 'id' | 'op'>;
+
+interface Pending {
+  readonly resolve: (value: unknown) => void;
+  readonly reject: (error: Error) => void;
+}
+
+/** Why the writer thread could not open the database. */
+export class WriterOpenError extends Error {
+  constructor(
+    readonly stage: 'open' | 'migrate',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * The worker entry. Compiled, it is writer-thread.js beside this file; run from the TypeScript
+ * sources (tests, benches), the thread loads writer-thread.ts through tsx.
+ */
+function startThread(settings: WriterSettings): Worker {
+  const fromSources = import.meta.url.endsWith('.ts');
+  const entry = new URL(fromSources ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
+  if (!fromSources) return new Worker(entry, { workerData: settings });
+  const tsx = import.meta.resolve('tsx/esm/api');
+  const bootstrap = `import(${JSON.stringify(tsx)}).then((tsx) => tsx.tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(entry.href)}))`;
+  return new Worker(bootstrap, { eval: true, workerData: settings });
+}
+
+/**
+ * The main thread's handle on the store's writer thread: requests out, one answer back for each.
+ * The thread keeps the process alive only while a request is pending, so an engine that forgets
+ * to close its store still exits, and one that awaits a commit never exits under it.
+ */
+export class WriterClient {
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited: Error | undefined;
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly onCommitFailed: (attempt: number, final: boolean, message: string) => void,
+  ) {
+    worker.on('message', (message: WriterMessage) => this.receive(message));
+    worker.on('error', (error) => this.fail(error));
+    worker.on('exit', (code) => this.fail(new Error(`the store's writer thread exited (code ${code})`)));
+    worker.unref();
+  }
+
+  /** Starts the thread; resolves once the database is open, migrated and its state read. */
+  static start(
+    settings: WriterSettings,
+    onCommitFailed: (attempt: number, final: boolean, message: string) => void,
+  ): Promise<{ writer: WriterClient; state: StoredState }> {
+    const worker = startThread(settings);
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error): void => reject(new WriterOpenError('open', error.message));
+      worker.once('error', onError);
+      worker.once('message', (message: WriterMessage) => {
+        worker.off('error', onError);
+        if (message.kind === 'opened') {
+          resolve({ writer: new WriterClient(worker, onCommitFailed), state: message.state });
+        } else if (message.kind === 'failed') {
+          void worker.terminate();
+          reject(new WriterOpenError(message.stage, message.message));
+        }
+      });
+    });
+  }
+
+  commit(batch: SealedBatch, transfer: ArrayBuffer[]): Promise<void> {
+    return this.request('commit', { batch }, transfer);
+  }
+
+  checkpoint(): Promise<void> {
+    return this.request('checkpoint', {});
+  }
+
+  /** Rows of a query on the live database, block by block (read on a connection of its own). */
+  async *stream(sql: string): AsyncGenerator<ResultChunk & { names: string[] }> {
+    const { id, names } = await this.request('openStream', { sql });
+    let done = false;
+    try {
+      for (;;) {
+        const chunk = await this.request('next', { stream: id });
+        if (chunk.rowCount === 0) {
+          done = true;
+          return;
+        }
+        yield { ...chunk, names };
+      }
+    } finally {
+      if (!done && !this.exited) await this.request('closeStream', { stream: id });
+    }
+  }
+
+  /** Checkpoints, closes the database and ends the thread. */
+  async close(): Promise<void> {
+    if (this.exited) return;
+    await this.request('close', {});
+  }
+
+  private request<O extends Op>(
+    op: O,
+    body: Body<O>,
+    transfer: ArrayBuffer[] = [],
+  ): Promise<WriterReplies[O]> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<WriterReplies[O]>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      if (this.pending.size === 1) this.worker.ref();
+      this.worker.postMessage({ id, op, ...body }, transfer);
+    });
+  }
+
+  private receive(message: WriterMessage): void {
+    if (message.kind === 'commitFailed') {
+      this.onCommitFailed(message.attempt, message.final, message.message);
+      return;
+    }
+    if (message.kind !== 'reply') return;
+    const pending = this.pending.get(message.id);
+    if (!pending) return;
+    this.pending.delete(message.id);
+    if (this.pending.size === 0) this.worker.unref();
+    if (message.ok) pending.resolve(message.value);
+    else pending.reject(new Error(message.message));
+  }
+
+  private fail(error: Error): void {
+    this.exited ??= error;
+    for (const pending of this.pending.values()) pending.reject(error);
+    this.pending.clear();
+  }
+}
