@@ -1,5 +1,5 @@
 import type { LoadReport } from './load-generator.js';
-import { sloMisses } from './sweep.js';
+import { sloMisses, sustainMisses } from './sweep.js';
 
 const ms = (micros: number): number => Number((micros / 1000).toFixed(micros < 10_000 ? 2 : 0));
 
@@ -20,7 +20,8 @@ export function formatRow(report: LoadReport, engine = 'enigma'): Record<string,
     'hiccup p99/max ms': `${String(ms(report.hiccup.p99))}/${String(ms(report.hiccup.max))}`,
     'gen lag p99 ms': ms(report.generatorLag.p99),
     'lost/dup/reord': `${String(report.lost)}/${String(report.duplicated)}/${String(report.reordered)}`,
-    SLO: misses.length === 0 ? 'met' : `missed: ${misses.join(', ')}`,
+    sustained: sustainMisses(report).length === 0 ? 'yes' : 'no',
+    'latency SLO': misses.length === 0 ? 'met' : `missed: ${misses.join(', ')}`,
   };
 }
 

@@ -38,7 +38,9 @@ if (values.json) {
   process.stdout.write(`${ROW_HEADERS.join('\t')}\n`);
   for (const report of result.steps)
     process.stdout.write(`${Object.values(formatRow(report, values.engine)).join('\t')}\n`);
-  process.stdout.write(`saturation (highest rate meeting the SLO): ${String(result.saturation)} msg/s\n`);
+  process.stdout.write(
+    `sustained (highest rate persisted in pace, nothing lost): ${String(result.sustained)} msg/s; latency objectives hold up to ${String(result.latencySloHolds)} msg/s\n`,
+  );
   if (result.engineStats) process.stdout.write(`engine: ${JSON.stringify(result.engineStats)}\n`);
 }
 if (result.steps.some((report) => report.lost + report.duplicated + report.reordered > 0))

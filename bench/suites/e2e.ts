@@ -9,6 +9,7 @@ import { cpus, loadavg } from 'node:os';
 import { formatRow } from '../e2e/format-row.js';
 import type { LoadReport } from '../e2e/load-generator.js';
 import { runSweep } from '../e2e/sweep.js';
+import { QUICK_TOLERANCE } from '../slo.js';
 import type { Suite } from '../suite.js';
 
 const SLO_RATE = 10_000;
@@ -21,12 +22,14 @@ const e2eSuite: Suite = async ({ quick }) => {
     process.stderr.write(
       `  e2e ${String(report.offered)} msg/s × ${String(report.connections)}: ${String(Math.round(report.achievedPerSecond))} msg/s achieved\n`,
     );
+  const slack = quick ? QUICK_TOLERANCE : 1;
   const single = await runSweep({
-    rates: quick ? [SLO_RATE, 'max'] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
-    durationMs: quick ? 1000 : 8000,
+    rates: quick ? [SLO_RATE, 100_000] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
+    durationMs: quick ? 2000 : 8000,
     warmupMs: quick ? 1000 : 2000,
     connections: 1,
     onStep: progress,
+    slack,
   });
   const several = quick
     ? undefined
@@ -36,6 +39,7 @@ const e2eSuite: Suite = async ({ quick }) => {
         warmupMs: 1000,
         connections: 4,
         onStep: progress,
+        slack,
       });
   // The floor in the same run: the same generator against a bare ws engine (no validation,
   // sessions, pipeline or store), and the engine acking on acceptance instead of once stored.
@@ -82,7 +86,11 @@ const e2eSuite: Suite = async ({ quick }) => {
         'e2e.tickToAckP99Micros': atSlo.tickToAck.p99,
         'e2e.hiccupP99Micros': atSlo.hiccup.p99,
       }),
-      'e2e.saturationMessagesPerSecond': Math.max(single.saturation, several?.saturation ?? 0),
+      ...(bareAtSlo && {
+        'e2e.floorSignalToOrderP99Micros': bareAtSlo.signalToOrder.p99,
+        'e2e.floorSignalToOrderP999Micros': bareAtSlo.signalToOrder.p999,
+      }),
+      'e2e.sustainedMessagesPerSecond': Math.max(single.sustained, several?.sustained ?? 0),
       ...(fastest && { 'e2e.maxMessagesPerSecond': Math.round(fastest.achievedPerSecond) }),
       'e2e.lostDuplicatedReordered': steps.reduce(
         (sum, report) => sum + report.lost + report.duplicated + report.reordered + report.disconnects,
@@ -90,11 +98,12 @@ const e2eSuite: Suite = async ({ quick }) => {
       ),
     },
     notes: [
-      `${quick ? '1 s' : '8 s (5 s with 4 connections)'} per step after an unrecorded warm-up; one signal in 10 messages, the rest ticks over 3 instruments per connection`,
+      `${quick ? '2 s' : '8 s (5 s with 4 connections)'} per step after an unrecorded warm-up; one signal in 10 messages, the rest ticks over 3 instruments per connection`,
       'open loop: latencies run from each message’s intended send time (no coordinated omission); "max" sends whenever < 20,000 are unacked and times from the actual send',
       'tick→ack: until the engine acks it as committed to DuckDB; sig→ord: until the order frame arrives back',
       'hiccup: the generator process’s 1 ms sleeps woken late, in the same run (the machine’s own stalls); gen lag: how late the generator itself sent',
-      'SLO per step: sig→ord p99 < 2 ms and p99.9 < 5 ms, tick→ack p99 < 50 ms, nothing lost/duplicated/reordered, ≥ 95 % of the offered rate achieved',
+      'sustained: ≥ 95 % of the offered rate achieved, every tick acked as stored with p99 < 250 ms (acks keep pace), nothing lost/duplicated/reordered',
+      'latency SLO (set for 10,000 msg/s, shown at every rate): sustained, and sig→ord p99 < 2 ms and p99.9 < 5 ms, tick→ack p99 < 50 ms',
       ...(atSlo && bareAtSlo
         ? [
             `at ${String(SLO_RATE)} msg/s, enigma ÷ bare ws: sig→ord p50 ${ratio(atSlo.signalToOrder.p50, bareAtSlo.signalToOrder.p50)}, p99 ${ratio(atSlo.signalToOrder.p99, bareAtSlo.signalToOrder.p99)}; tick→ack p99 ${ratio(atSlo.tickToAck.p99, bareAtSlo.tickToAck.p99)}`,
@@ -105,7 +114,7 @@ const e2eSuite: Suite = async ({ quick }) => {
             `the engine's store over the one-connection sweep: commit p50 ${commit.p50.toFixed(0)} ms, p99 ${commit.p99.toFixed(0)} ms, max ${commit.max.toFixed(0)} ms (its own counters)`,
           ]
         : []),
-      `saturation: highest rate meeting the SLO = ${String(Math.max(single.saturation, several?.saturation ?? 0))} msg/s; gateway rejected ${String(gatewayRejected)} message(s)`,
+      `saturation: highest rate sustained = ${String(Math.max(single.sustained, several?.sustained ?? 0))} msg/s; latency SLO holds up to ${String(Math.max(single.latencySloHolds, several?.latencySloHolds ?? 0))} msg/s${quick ? ' (quick: limits × 3)' : ''}; gateway rejected ${String(gatewayRejected)} message(s)`,
       `load average ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)} on ${String(cpus().length)} cores: latency tails below the hiccup max are the machine’s`,
     ],
   };

@@ -11,6 +11,18 @@ export interface SealedBatch {
   readonly rows: readonly (readonly [TableKey, SealedRows])[];
 }
 
+/** A sealed batch on its way to the writer thread, with what the store needs once it commits. */
+export interface Sealed {
+  readonly batch: SealedBatch;
+  /** The buffers to transfer to the writer thread rather than copy. */
+  readonly transfer: ArrayBuffer[];
+  readonly rows: number;
+  /** performance.now() when the batch's first row arrived. */
+  readonly openedAt: number;
+  /** Edge envelopes in the batch, per source. */
+  readonly received: Map<string, number[]>;
+}
+
 /** One batch: the rows accepted since the previous seal, per table. */
 export class Batch {
   readonly ticks = new NumericBuffer(TABLES.ticks);
@@ -18,7 +30,7 @@ export class Batch {
   readonly rows = new Map<TableKey, RowBuffer>();
   newSymbols: [number, string][] = [];
   /** Edge envelopes in this batch, per source: their seqs count toward the watermark once committed. */
-  readonly received = new Map<string, number[]>();
+  received = new Map<string, number[]>();
   rowCount = 0;
   /** performance.now() when the first row arrived. */
   openedAt = 0;
@@ -32,24 +44,25 @@ export class Batch {
     return buffer;
   }
 
-  /** The rows for the writer thread, and the buffers to transfer rather than copy. */
-  seal(): { batch: SealedBatch; transfer: ArrayBuffer[] } {
+  /** Hands the rows over for the writer thread and empties the batch for the next rows. */
+  seal(): Sealed {
     const ticks = this.ticks.seal();
     const bars = this.bars.seal();
     const rows: [TableKey, SealedRows][] = [];
     for (const [key, buffer] of this.rows) if (buffer.length > 0) rows.push([key, buffer.seal()]);
-    const batch = { newSymbols: this.newSymbols, ticks, bars, rows };
-    this.newSymbols = [];
-    return { batch, transfer: [...ticks.columns, ...bars.columns] };
-  }
-
-  clear(): void {
+    const sealed: Sealed = {
+      batch: { newSymbols: this.newSymbols, ticks, bars, rows },
+      transfer: [...ticks.columns, ...bars.columns],
+      rows: this.rowCount,
+      openedAt: this.openedAt,
+      received: this.received,
+    };
     this.ticks.clear();
     this.bars.clear();
-    for (const buffer of this.rows.values()) buffer.clear();
     this.newSymbols = [];
-    this.received.clear();
+    this.received = new Map();
     this.rowCount = 0;
     this.openedAt = 0;
+    return sealed;
   }
 }

@@ -4,6 +4,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckd
 import type { SealedBatch } from './batch.js';
 import { appendColumns, appendRows } from './chunk-append.js';
 import { migrate } from './migrations.js';
+import type { SealedRows } from './row-buffer.js';
 import { TABLES, type TableKey } from './schema.js';
 
 /** What a new writer continues from, read from the database at open. */
@@ -95,32 +96,38 @@ export class DatabaseWriter {
     return { nextSeq, symbols, watermarks };
   }
 
-  /** One transaction per batch: every table's rows through its appender, then COMMIT. */
-  async commit(batch: SealedBatch): Promise<void> {
+  /**
+   * One transaction for the batches given (one, or several that queued up while the previous
+   * commit ran): every table's rows through one appender, then COMMIT. All or nothing.
+   */
+  async commit(batches: readonly SealedBatch[]): Promise<void> {
     const connection = this.connection;
     await connection.run('BEGIN TRANSACTION');
     try {
-      if (batch.newSymbols.length > 0) {
+      const symbols = batches.flatMap((batch) => batch.newSymbols);
+      if (symbols.length > 0) {
         const appender = await connection.createAppender('symbols');
-        for (const [id, symbol] of batch.newSymbols) {
+        for (const [id, symbol] of symbols) {
           appender.appendInteger(id);
           appender.appendVarchar(symbol);
           appender.endRow();
         }
         appender.closeSync();
       }
-      for (const [key, sealed] of [
-        ['ticks', batch.ticks],
-        ['bars', batch.bars],
-      ] as const) {
-        if (sealed.length === 0) continue;
+      for (const key of ['ticks', 'bars'] as const) {
+        const parts = batches.map((batch) => batch[key]).filter((sealed) => sealed.length > 0);
+        if (parts.length === 0) continue;
         const appender = await connection.createAppender(TABLES[key].name);
-        appendColumns(appender, TABLES[key], sealed);
+        for (const sealed of parts) appendColumns(appender, TABLES[key], sealed);
         appender.closeSync();
       }
-      for (const [key, sealed] of batch.rows) {
+      const rows = new Map<TableKey, SealedRows[]>();
+      for (const batch of batches) {
+        for (const [key, sealed] of batch.rows) rows.set(key, [...(rows.get(key) ?? []), sealed]);
+      }
+      for (const [key, parts] of rows) {
         const appender = await connection.createAppender(TABLES[key].name);
-        appendRows(appender, TABLES[key], sealed);
+        for (const sealed of parts) appendRows(appender, TABLES[key], sealed);
         appender.closeSync();
       }
       await connection.run('COMMIT');

@@ -19,7 +19,7 @@ import type {
   Tick,
 } from '../core/events.js';
 import type { DataType } from '../pipeline/data-types.js';
-import { Batch } from './batch.js';
+import { Batch, type Sealed } from './batch.js';
 import type { ResultChunk, StoredState } from './database-writer.js';
 import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
 import { writeInt64 } from './numeric-buffer.js';
@@ -174,9 +174,12 @@ export class Store {
   private dirty = false;
   private checkpoints = 0;
 
-  private current = new Batch();
-  private spare: Batch | undefined = new Batch();
+  private readonly current = new Batch();
+  /** Rows sealed and not yet committed, and their batches. */
   private inFlightRows = 0;
+  private commitsInFlight = 0;
+  /** Settles once every batch sealed so far has committed (or the store has failed). */
+  private lastCommit: Promise<void> = Promise.resolve();
   private readonly nextSeq = new Map<TableKey, number>();
   /** Next `ticks.seq` (kept apart from `nextSeq`: it is the hottest counter). */
   private tickSeq = 1;
@@ -195,8 +198,6 @@ export class Store {
   private publishWatermark: ((watermark: StoredWatermark) => void) | undefined;
   private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
-  private loop: Promise<void> | undefined;
-  private again = false;
   private failure: StorageError | undefined;
   private closed = false;
   /** close() has begun: no more idle checkpoints (close runs its own). */
@@ -700,19 +701,10 @@ export class Store {
 
   /** Commits everything accepted so far; resolves once it is durable. */
   async flush(): Promise<void> {
-    for (;;) {
-      if (this.failure) throw this.failure;
-      const loop = this.loop;
-      if (loop) {
-        if (this.current.rowCount > 0) this.again = true;
-        await loop;
-        // A loop that has ended always clears itself; never wait on a settled one twice.
-        if (this.loop === loop) this.loop = undefined;
-        continue;
-      }
-      if (this.current.rowCount === 0) return;
-      this.requestCommit();
-    }
+    if (this.failure) throw this.failure;
+    this.requestCommit();
+    await this.lastCommit;
+    if (this.failure) throw this.failure;
   }
 
   /** Stops listening, commits what is queued, checkpoints the WAL into the file and closes. */
@@ -847,59 +839,53 @@ export class Store {
     this.timer.unref();
   }
 
+  /**
+   * Seals the open batch and hands it to the writer thread at once, even while earlier batches
+   * are still committing: the writer commits them in order, several in one transaction when they
+   * queue up, so a busy engine pays for fewer, larger commits instead of waiting for each.
+   */
   private requestCommit(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = undefined;
     }
-    if (this.loop) {
-      this.again = true;
-      return;
-    }
-    // Nothing to commit (a timer that outlived the batch it was started for). Returning here
-    // also guarantees commitLoop reaches an await before its `finally` clears `this.loop`.
-    if (this.current.rowCount === 0 && this.current.newSymbols.length === 0) return;
-    this.loop = this.commitLoop();
+    const batch = this.current;
+    if (this.failure || (batch.rowCount === 0 && batch.newSymbols.length === 0)) return;
+    const sealed = batch.seal();
+    const sealedAt = performance.now();
+    this.inFlightRows += sealed.rows;
+    this.commitsInFlight++;
+    const previous = this.lastCommit;
+    const commit = this.writer.commit(sealed.batch, sealed.transfer);
+    this.lastCommit = commit.then(
+      async () => {
+        await previous; // watermarks move in commit order
+        this.committed(sealed, sealedAt);
+      },
+      async (cause: unknown) => {
+        await previous;
+        this.commitsInFlight--;
+        this.failure ??= new StorageError(
+          'STORE_COMMIT_FAILED',
+          `commit of ${sealed.rows} rows failed: ${describeError(cause)}`,
+          { cause },
+        );
+      },
+    );
   }
 
-  private async commitLoop(): Promise<void> {
-    try {
-      do {
-        this.again = false;
-        if (this.current.rowCount === 0 && this.current.newSymbols.length === 0) break;
-        const batch = this.current;
-        // The batch's timer goes with it; the next batch starts its own with its first row.
-        if (this.timer) {
-          clearTimeout(this.timer);
-          this.timer = undefined;
-        }
-        this.current = this.spare ?? new Batch();
-        this.spare = undefined;
-        this.inFlightRows = batch.rowCount;
-        await this.commitWithRetry(batch);
-        this.inFlightRows = 0;
-        batch.clear();
-        batch.openedAt = 0;
-        this.spare = batch;
-        this.releaseBackpressure();
-      } while (this.again || this.current.rowCount >= this.batchRows);
-    } catch (error) {
-      this.failure =
-        error instanceof StorageError
-          ? error
-          : new StorageError('STORE_COMMIT_FAILED', describeError(error), { cause: error });
-    } finally {
-      this.loop = undefined;
-      this.afterLoop();
-    }
-  }
-
-  /** After a commit loop or a checkpoint: go on with what arrived meanwhile, or wait for idleness. */
-  private afterLoop(): void {
-    if (this.failure || this.closed) return;
-    if (this.current.rowCount >= this.batchRows) this.requestCommit();
-    else if (this.current.rowCount > 0 && !this.timer) this.startTimer();
-    if (this.dirty && !this.closing) {
+  private committed(sealed: Sealed, sealedAt: number): void {
+    const now = performance.now();
+    this.commitsInFlight--;
+    this.inFlightRows -= sealed.rows;
+    this.commitLatency.record(now - sealedAt);
+    this.ackLatency.record(now - sealed.openedAt);
+    this.rowsCommitted += sealed.rows;
+    this.batchesCommitted++;
+    this.dirty = true;
+    for (const watermark of this.watermarks.commit(sealed.received)) this.publishWatermark?.(watermark);
+    this.releaseBackpressure();
+    if (this.commitsInFlight === 0 && !this.closing) {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = setTimeout(() => this.checkpointIfIdle(), this.idleCheckpointMs);
       this.idleTimer.unref();
@@ -909,20 +895,14 @@ export class Store {
   /** Folds the WAL into the file while nothing waits, so no commit has to do it under load. */
   private checkpointIfIdle(): void {
     this.idleTimer = undefined;
-    if (this.loop || this.closed || this.closing || this.failure || !this.dirty) return;
-    if (this.current.rowCount > 0) return;
-    this.loop = (async () => {
-      try {
-        await this.writer.checkpoint();
-        this.dirty = false;
-        this.checkpoints++;
-      } catch {
-        // A failed checkpoint leaves the WAL as it is: DuckDB retries it at the next one.
-      } finally {
-        this.loop = undefined;
-        this.afterLoop();
-      }
-    })();
+    if (this.commitsInFlight > 0 || this.current.rowCount > 0) return;
+    if (this.closed || this.closing || this.failure || !this.dirty) return;
+    this.dirty = false;
+    this.writer.checkpoint().then(
+      () => this.checkpoints++,
+      // A failed checkpoint leaves the WAL as it is: DuckDB retries it at the next one.
+      () => (this.dirty = true),
+    );
   }
 
   private releaseBackpressure(): void {
@@ -930,31 +910,6 @@ export class Store {
       this.backpressured = false;
       for (const resolve of this.writableWaiters.splice(0)) resolve();
     }
-  }
-
-  /** Hands the batch to the writer thread (which retries a failing commit) and waits for COMMIT. */
-  private async commitWithRetry(batch: Batch): Promise<void> {
-    const sealedAt = performance.now();
-    const rows = batch.rowCount;
-    const { batch: sealed, transfer } = batch.seal();
-    try {
-      await this.writer.commit(sealed, transfer);
-    } catch (cause) {
-      throw new StorageError(
-        'STORE_COMMIT_FAILED',
-        `commit of ${rows} rows failed: ${describeError(cause)}`,
-        {
-          cause,
-        },
-      );
-    }
-    const now = performance.now();
-    this.commitLatency.record(now - sealedAt);
-    this.ackLatency.record(now - batch.openedAt);
-    this.rowsCommitted += rows;
-    this.batchesCommitted++;
-    this.dirty = true;
-    for (const watermark of this.watermarks.commit(batch.received)) this.publishWatermark?.(watermark);
   }
 
   /** The writer thread reports each failed attempt at a commit; the last one stops the store. */

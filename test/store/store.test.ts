@@ -1,3 +1,4 @@
+import { writeFileSync } from 'node:fs';
 import { firstValueFrom, toArray } from 'rxjs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
@@ -11,7 +12,7 @@ import {
 } from '../../src/store/operators/duckdb-replay.js';
 import type { Bar, Signal, Tick } from '../../src/core/events.js';
 import { Store } from '../../src/store/store.js';
-import { BASE_TS, queryFile, runContext, tempDir, tickAt } from './helpers.js';
+import { BASE_TS, queryFile, queryStore, runContext, tempDir, tickAt } from './helpers.js';
 
 describe('Store', () => {
   let temp: ReturnType<typeof tempDir>;
@@ -335,6 +336,47 @@ describe('Store', () => {
       [200n, 200n, 200n],
     ]);
     expect(await queryFile(path, 'SELECT count(*) FROM symbols')).toEqual([[4n]]);
+  });
+
+  it('reads the live database through its writer thread: committed rows, in blocks, while writing goes on', async () => {
+    const path = temp.file('read.duckdb');
+    const store = await Store.open(path);
+    try {
+      for (let i = 0; i < 5000; i++) store.writeTick(tickAt(i));
+      await store.flush();
+      for (let i = 5000; i < 5100; i++) store.writeTick(tickAt(i)); // accepted, not yet committed
+      const blocks: { names: string[]; rowCount: number }[] = [];
+      let sum = 0;
+      for await (const block of store.read('SELECT seq, symbol FROM ticks_v ORDER BY seq')) {
+        blocks.push({ names: block.names, rowCount: block.rowCount });
+        for (const seq of block.columns[0] as bigint[]) sum += Number(seq);
+      }
+      expect(blocks.length).toBeGreaterThan(1); // DuckDB's 2,048-row vectors
+      expect(blocks.every((block) => block.names.join() === 'seq,symbol')).toBe(true);
+      expect(blocks.reduce((rows, block) => rows + block.rowCount, 0)).toBe(5000);
+      expect(sum).toBe((5000 * 5001) / 2);
+
+      // Leaving early ends the query; a query DuckDB refuses rejects with its reason; the store
+      // goes on writing and committing after both.
+      for await (const block of store.read('SELECT * FROM ticks')) {
+        expect(block.rowCount).toBeGreaterThan(0);
+        break;
+      }
+      await expect(queryStore(store, 'SELECT * FROM no_such_table')).rejects.toThrow(/no_such_table/);
+      await store.flush();
+      expect(await queryStore(store, 'SELECT count(*) FROM ticks')).toEqual([[5100n]]);
+      expect(store.stats.commitErrors).toBe(0);
+    } finally {
+      await store.close();
+    }
+    expect(() => store.read('SELECT 1')).toThrow(/closed/);
+  });
+
+  it('refuses to open what is not a database, with the code and the file named', async () => {
+    const path = temp.file('not-a-database.duckdb');
+    writeFileSync(path, 'this is not a DuckDB file');
+    await expect(Store.open(path)).rejects.toMatchObject({ code: 'STORE_OPEN_FAILED' });
+    await expect(Store.open(path)).rejects.toThrow(/not-a-database\.duckdb/);
   });
 
   it('reports replay progress and ends with SOURCE_FAILED on a query it cannot run', async () => {
