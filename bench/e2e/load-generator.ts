@@ -1,4 +1,5 @@
 import WebSocket from 'ws';
+import { startFsyncMeter } from './fsync-meter.js';
 import { startHiccupMeter } from './hiccup-meter.js';
 import { LatencyHistogram, summarise, type Percentiles } from './latency-histogram.js';
 import { SequenceLedger, type SequenceCounts } from './sequence-ledger.js';
@@ -29,6 +30,11 @@ export interface LoadOptions {
   readonly window?: number;
   /** How long to wait after the last send for the outstanding acks and orders. Default 10 s. */
   readonly drainMs?: number;
+  /**
+   * Messages due in the first `settleMs` of the step are sent and accounted for but not timed:
+   * the fresh generator process is still compiling its own hot path. Default 500 ms.
+   */
+  readonly settleMs?: number;
 }
 
 export interface LoadReport {
@@ -48,6 +54,8 @@ export interface LoadReport {
   readonly generatorLag: Percentiles;
   /** The machine's stalls in the same run (hiccup-meter.ts). */
   readonly hiccup: Percentiles;
+  /** The disk's fsync latency in the same run (fsync-meter.ts). */
+  readonly fsync: Percentiles;
   /** Client → engine: messages never acknowledged. */
   readonly unacked: number;
   /** Engine → client sequenced messages (orders). */
@@ -206,7 +214,9 @@ class BenchConnection {
     }
     const top = Math.min(lastSeq, this.nextSeq);
     for (let seq = this.acked + 1; seq <= top; seq++) {
-      if (this.kinds[seq] === 0) this.shared.tickToAck.record((now - (this.intended[seq] as number)) * 1000);
+      const intended = this.intended[seq] as number;
+      if (this.kinds[seq] === 0 && intended >= this.shared.timedFrom)
+        this.shared.tickToAck.record((now - intended) * 1000);
     }
     if (lastSeq > this.acked) this.lastAckAt = now;
     this.acked = top;
@@ -223,7 +233,8 @@ class BenchConnection {
     }
     this.kinds[seq] = 2;
     this.answered += 1;
-    this.shared.signalToOrder.record((now - (this.intended[seq] as number)) * 1000);
+    const intended = this.intended[seq] as number;
+    if (intended >= this.shared.timedFrom) this.shared.signalToOrder.record((now - intended) * 1000);
   }
 
   /** True once every message is acked and every signal answered. */
@@ -249,6 +260,8 @@ interface SharedState {
   readonly tickToAck: LatencyHistogram;
   readonly signalToOrder: LatencyHistogram;
   readonly errors: Record<string, number>;
+  /** performance.now() from which intended send times are timed (see LoadOptions.settleMs). */
+  timedFrom: number;
   closing: boolean;
 }
 
@@ -274,6 +287,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     tickToAck: new LatencyHistogram(),
     signalToOrder: new LatencyHistogram(),
     errors: {},
+    timedFrom: Infinity,
     closing: false,
   };
   const generatorLag = new LatencyHistogram();
@@ -293,7 +307,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
   }
 
   const hiccups = startHiccupMeter();
+  const fsyncs = startFsyncMeter();
   const started = performance.now();
+  shared.timedFrom = started + (options.settleMs ?? 500);
   const end = started + options.durationMs;
   let sent = 0;
   if (options.rate === 'max') {
@@ -329,6 +345,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     await new Promise((resolve) => setTimeout(resolve, 1));
   }
   const hiccupSamples = await hiccups.stop();
+  const fsyncSamples = await fsyncs.stop();
   shared.closing = true;
   await Promise.all(
     connections.map(
@@ -379,6 +396,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     signalToOrder: shared.signalToOrder.summary(),
     generatorLag: generatorLag.summary(),
     hiccup: summarise(hiccupSamples),
+    fsync: summarise(fsyncSamples),
     unacked,
     commands,
     unanswered,

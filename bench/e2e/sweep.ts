@@ -55,6 +55,8 @@ export interface SweepOptions {
   /** An unrecorded step first (JIT, sockets, DuckDB), at 10,000 msg/s. Default 1 s. */
   readonly warmupMs?: number;
   readonly signalEvery?: number;
+  /** Untimed start of each step (LoadOptions.settleMs); default 500 ms. */
+  readonly settleMs?: number;
   /** Which engine to load (processes.ts); default the embedded engine with its store. */
   readonly engine?: EngineKind;
   /** Called after each step (progress on stderr). */
@@ -102,6 +104,7 @@ export async function runSweep(options: SweepOptions): Promise<SweepResult> {
           rate,
           durationMs,
           ...(options.signalEvery !== undefined && { signalEvery: options.signalEvery }),
+          ...(options.settleMs !== undefined && { settleMs: options.settleMs }),
         },
         token,
       );

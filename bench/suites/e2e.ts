@@ -14,6 +14,14 @@ import type { Suite } from '../suite.js';
 
 const SLO_RATE = 10_000;
 
+/** The middle report by `key` (the one of three that is neither the best nor the worst). */
+function medianBy(
+  reports: readonly LoadReport[],
+  key: (report: LoadReport) => number,
+): LoadReport | undefined {
+  return [...reports].sort((a, b) => key(a) - key(b))[Math.floor((reports.length - 1) / 2)];
+}
+
 const ratio = (a: number, b: number): string => (b > 0 ? `${(a / b).toFixed(1)}×` : 'n/a');
 
 const e2eSuite: Suite = async ({ quick }) => {
@@ -24,7 +32,8 @@ const e2eSuite: Suite = async ({ quick }) => {
     );
   const slack = quick ? QUICK_TOLERANCE : 1;
   const single = await runSweep({
-    rates: quick ? [SLO_RATE, 100_000] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
+    // Quick steps are short, so the 10,000 msg/s step runs three times and the median counts.
+    rates: quick ? [SLO_RATE, SLO_RATE, SLO_RATE, 100_000] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
     durationMs: quick ? 2000 : 8000,
     warmupMs: quick ? 1000 : 2000,
     connections: 1,
@@ -63,7 +72,10 @@ const e2eSuite: Suite = async ({ quick }) => {
       });
   const steps = [...single.steps, ...(several?.steps ?? [])];
   const bareAtSlo = bare.steps.find((report) => report.offered === SLO_RATE);
-  const atSlo = single.steps.find((report) => report.offered === SLO_RATE);
+  const atSlo = medianBy(
+    single.steps.filter((report) => report.offered === SLO_RATE),
+    (report) => report.signalToOrder.p99,
+  );
   const fastest = single.steps.find((report) => report.offered === 'max');
   const loadAtEnd = loadavg()[0] ?? 0;
   const commit = single.engineStats?.store?.['commitMillis'] as
@@ -85,6 +97,7 @@ const e2eSuite: Suite = async ({ quick }) => {
         'e2e.signalToOrderP999Micros': atSlo.signalToOrder.p999,
         'e2e.tickToAckP99Micros': atSlo.tickToAck.p99,
         'e2e.hiccupP99Micros': atSlo.hiccup.p99,
+        'e2e.fsyncP99Micros': atSlo.fsync.p99,
       }),
       ...(bareAtSlo && {
         'e2e.floorSignalToOrderP99Micros': bareAtSlo.signalToOrder.p99,
@@ -98,10 +111,10 @@ const e2eSuite: Suite = async ({ quick }) => {
       ),
     },
     notes: [
-      `${quick ? '2 s' : '8 s (5 s with 4 connections)'} per step after an unrecorded warm-up; one signal in 10 messages, the rest ticks over 3 instruments per connection`,
+      `${quick ? '2 s (10,000 msg/s three times: the median step by signal → order p99 gives the e2e figures)' : '8 s (5 s with 4 connections)'} per step after an unrecorded warm-up; one signal in 10 messages, the rest ticks over 3 instruments per connection`,
       'open loop: latencies run from each message’s intended send time (no coordinated omission); "max" sends whenever < 20,000 are unacked and times from the actual send',
       'tick→ack: until the engine acks it as committed to DuckDB; sig→ord: until the order frame arrives back',
-      'hiccup: the generator process’s 1 ms sleeps woken late, in the same run (the machine’s own stalls); gen lag: how late the generator itself sent',
+      'hiccup: the generator process’s 1 ms sleeps woken late, in the same run (the machine’s own stalls); fsync: 4 KiB appended and fsynced every 10 ms in the temp dir the engine’s DuckDB file lives in (the disk’s own stalls: a stored ack waits for a WAL fsync); gen lag: how late the generator itself sent',
       'sustained: ≥ 95 % of the offered rate achieved, every tick acked as stored with p99 < 250 ms (acks keep pace), nothing lost/duplicated/reordered',
       'latency SLO (set for 10,000 msg/s, shown at every rate): sustained, and sig→ord p99 < 2 ms and p99.9 < 5 ms, tick→ack p99 < 50 ms',
       ...(atSlo && bareAtSlo

@@ -2,8 +2,6 @@
  * The store's writer thread: owns the DuckDB database and runs what the store on the main
  * thread asks of it (commits, checkpoints, reads of the live database). See writer-client.ts.
  */
-import { readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { DatabaseWriter, OpenError } from './database-writer.js';
 import type { WriterMessage, WriterRequest, WriterSettings } from './writer-protocol.js';
@@ -13,26 +11,6 @@ if (!port) throw new Error('writer-thread.ts runs only as a worker thread');
 const settings = workerData as WriterSettings;
 const post = (message: WriterMessage): void => port.postMessage(message);
 const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-/**
- * Commits are throughput work and the main thread is latency work. At normal priority, the
- * post that wakes this thread lets it preempt the engine's event loop on the same core for a
- * whole commit; niced, it tends to wait for a free core instead. Niced too far, it falls behind
- * under full load. Interleaved runs of bench/e2e on 2 cores (signal → order p99 at 10,000 msg/s;
- * tick → stored ack p99 at 100,000 msg/s): nice 0: 5.7 / 5.2 ms; 76 / 179 ms. Nice 5: 5.3 /
- * 4.6 ms; 112 / 105 ms. Nice 10: 4.5 / 4.7 ms; 349 / 313 ms. Linux keeps a nice value per
- * thread and new threads inherit it (DuckDB's among them).
- */
-const WRITER_NICE = 5;
-
-function lowerPriority(): void {
-  try {
-    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isSafeInteger(tid)) setPriority(tid, WRITER_NICE);
-  } catch {
-    // Not Linux, or not permitted: the thread runs at normal priority.
-  }
-}
-
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 type WriteRequest = Extract<WriterRequest, { op: 'commit' | 'checkpoint' | 'close' }>;
@@ -106,7 +84,6 @@ function read(writer: DatabaseWriter, request: Exclude<WriterRequest, WriteReque
   }
 }
 
-lowerPriority();
 try {
   const { writer, state } = await DatabaseWriter.open(settings.path, settings.duckdb, settings.now);
   const writes = new WriteQueue(writer);

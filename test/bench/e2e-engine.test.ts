@@ -7,6 +7,7 @@ describe('the load generator against the real engine (separate processes, loopba
       rates: [2000],
       durationMs: 500,
       warmupMs: 0,
+      settleMs: 0,
       connections: 2,
       signalEvery: 5,
     });

@@ -20,6 +20,7 @@ async function load(faults: Faults, options: Partial<LoadOptions> = {}) {
     rate: 2000,
     durationMs: 500,
     signalEvery: 5,
+    settleMs: 0,
     drainMs: faults.drop || faults.withholdAcks ? 300 : 10_000,
     ...options,
   });
@@ -36,6 +37,17 @@ describe('the load generator accounting', () => {
     expect(report.tickToAck.count).toBe(800);
     expect(report.signalToOrder.count).toBe(200);
     expect([report.lost, report.duplicated, report.reordered, report.unacked]).toEqual([0, 0, 0, 0]);
+  });
+
+  it('times only what is due after the settling start, and still accounts for everything', async () => {
+    const { report } = await load({}, { settleMs: 250 });
+    expect(report.sent).toBe(1000);
+    expect(report.commands).toEqual({ received: 200, lost: 0, duplicated: 0, reordered: 0 });
+    // Messages are due every 0.5 ms: the second half of the step (±1 for the boundary) is timed.
+    expect(report.tickToAck.count).toBeGreaterThanOrEqual(399);
+    expect(report.tickToAck.count).toBeLessThanOrEqual(401);
+    expect(report.signalToOrder.count).toBeGreaterThanOrEqual(99);
+    expect(report.signalToOrder.count).toBeLessThanOrEqual(101);
   });
 
   it('catches one dropped order, one duplicated and two swapped with the exact counts', async () => {

@@ -26,14 +26,13 @@ describe('the objectives check (bench/slo.json)', () => {
     expect(status({ 'e2e.lostDuplicatedReordered': 1 }, true, 'e2e.lostDuplicatedReordered')).toBe('missed');
   });
 
-  it('stretches a quick latency limit to the bare floor measured in the same run, never a full one', () => {
+  it('judges a quick latency by the engine’s share over the bare floor of the same run, never a full one', () => {
     const figure = 'e2e.signalToOrderP99Micros'; // max 2,000 µs, floor e2e.floorSignalToOrderP99Micros
-    const noisy = { [figure]: 8_000, 'e2e.floorSignalToOrderP99Micros': 3_000 };
-    expect(status(noisy, true, figure)).toBe('met'); // ≤ 3 × 3,000
-    expect(status({ ...noisy, [figure]: 9_500 }, true, figure)).toBe('missed');
+    const noisy = { [figure]: 8_900, 'e2e.floorSignalToOrderP99Micros': 3_000 };
+    expect(status(noisy, true, figure)).toBe('met'); // 8,900 − 3,000 ≤ 3 × 2,000
+    expect(status({ ...noisy, [figure]: 9_100 }, true, figure)).toBe('missed');
     expect(status(noisy, false, figure)).toBe('missed');
-    // A floor under the target changes nothing: the limit is 3 × 2,000.
-    expect(status({ [figure]: 6_500, 'e2e.floorSignalToOrderP99Micros': 500 }, true, figure)).toBe('missed');
+    // Without its floor in the run, the figure is judged whole.
     const { missed } = checkSlos({ [figure]: 6_500 }, true);
     expect(missed).toBe(1);
   });
