@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startProbe, type Probe } from './probe-thread.js';
 
 /**
  * The disk's own stalls, measured beside tick → stored ack: a thread of the load generator's
@@ -28,26 +28,7 @@ rmSync(dir, { recursive: true, force: true });
 parentPort.postMessage(Float64Array.from(samples));
 `;
 
-export interface FsyncMeter {
-  /** Stops the thread and returns every sample: each fsync's duration, in microseconds. */
-  stop(): Promise<Float64Array>;
-}
-
-export function startFsyncMeter(intervalMs = 10): FsyncMeter {
-  const flag = new SharedArrayBuffer(4);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { flag, intervalMs } });
-  const samples = new Promise<Float64Array>((resolve, reject) => {
-    worker.once('message', (value: Float64Array) => resolve(value));
-    worker.once('error', reject);
-  });
-  return {
-    async stop() {
-      const view = new Int32Array(flag);
-      Atomics.store(view, 0, 1);
-      Atomics.notify(view, 0);
-      const result = await samples;
-      await worker.terminate();
-      return result;
-    },
-  };
+/** Samples in microseconds: each fsync's duration. */
+export function startFsyncMeter(intervalMs = 10): Probe {
+  return startProbe(WORKER_SOURCE, intervalMs);
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { startProbe, type Probe } from './probe-thread.js';
 
 /**
  * The machine's own stalls, measured beside every latency figure (the jHiccup method): a thread of
@@ -22,26 +22,7 @@ while (Atomics.load(flag, 0) === 0) {
 parentPort.postMessage(Float64Array.from(samples));
 `;
 
-export interface HiccupMeter {
-  /** Stops the thread and returns every sample: how late each wake-up was, in microseconds. */
-  stop(): Promise<Float64Array>;
-}
-
-export function startHiccupMeter(intervalMs = 1): HiccupMeter {
-  const flag = new SharedArrayBuffer(4);
-  const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { flag, intervalMs } });
-  const samples = new Promise<Float64Array>((resolve, reject) => {
-    worker.once('message', (value: Float64Array) => resolve(value));
-    worker.once('error', reject);
-  });
-  return {
-    async stop() {
-      const view = new Int32Array(flag);
-      Atomics.store(view, 0, 1);
-      Atomics.notify(view, 0);
-      const result = await samples;
-      await worker.terminate();
-      return result;
-    },
-  };
+/** Samples in microseconds: how late each wake-up was. */
+export function startHiccupMeter(intervalMs = 1): Probe {
+  return startProbe(WORKER_SOURCE, intervalMs);
 }

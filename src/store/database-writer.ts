@@ -22,7 +22,7 @@ export interface ResultChunk {
   readonly columns: unknown[][];
 }
 
-/** Where opening failed: the file itself, or preparing its schema. */
+/** Where opening the database failed: the file itself, or preparing its schema. */
 export class OpenError extends Error {
   constructor(
     readonly stage: 'open' | 'migrate',

@@ -38,8 +38,4 @@ export class RowBuffer {
     this.values = [];
     return sealed;
   }
-
-  clear(): void {
-    this.values = [];
-  }
 }

@@ -20,14 +20,14 @@ import type {
 } from '../core/events.js';
 import type { DataType } from '../pipeline/data-types.js';
 import { Batch, type Sealed } from './batch.js';
-import type { ResultChunk, StoredState } from './database-writer.js';
+import { OpenError, type ResultChunk, type StoredState } from './database-writer.js';
 import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
 import { writeInt64 } from './numeric-buffer.js';
 import { payloadText } from './payload.js';
 import type { RowValues } from './row-buffer.js';
 import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
 import { WatermarkTracker } from './watermarks.js';
-import { WriterClient, WriterOpenError } from './writer-client.js';
+import { WriterClient } from './writer-client.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_DATABASE_PATH = './data/enigma.duckdb';
@@ -160,8 +160,8 @@ function optionalText(value: string | undefined): string | null {
  * `batchRows` rows or `flushIntervalMs`, whichever comes first. Writes never wait: rows go into
  * columnar buffers on the calling thread, and each sealed batch is committed by the store's
  * writer thread (DuckDB's appender flush is synchronous: on the main thread it stalled the
- * engine for milliseconds per batch); past the high-water mark the store
- * counts a backpressure event, raises an alert and reports `writable === false` until the
+ * engine for milliseconds per batch), without waiting for the batches before it to commit.
+ * Past the high-water mark the store counts a backpressure event, raises an alert and reports `writable === false` until the
  * queue drains (`whenWritable()`), but it never drops a row. After each commit it publishes,
  * per edge source, the highest contiguous committed seq on `TOPICS.stored`.
  *
@@ -256,7 +256,7 @@ export class Store {
       store.restore(state);
       return store;
     } catch (cause) {
-      const migrating = cause instanceof WriterOpenError && cause.stage === 'migrate';
+      const migrating = cause instanceof OpenError && cause.stage === 'migrate';
       throw new StorageError(
         migrating ? 'STORE_MIGRATION_FAILED' : 'STORE_OPEN_FAILED',
         `${migrating ? 'cannot prepare' : 'cannot open'} the database '${path}': ${describeError(cause)}`,

@@ -1,6 +1,6 @@
 import { Worker } from 'node:worker_threads';
 import type { SealedBatch } from './batch.js';
-import type { ResultChunk, StoredState } from './database-writer.js';
+import { OpenError, type ResultChunk, type StoredState } from './database-writer.js';
 import type { WriterMessage, WriterReplies, WriterRequest, WriterSettings } from './writer-protocol.js';
 
 type Op = keyof WriterReplies;
@@ -9,16 +9,6 @@ type Body<O extends Op> = Omit<Extract<WriterRequest, { op: O }>, 'id' | 'op'>;
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
-}
-
-/** Why the writer thread could not open the database. */
-export class WriterOpenError extends Error {
-  constructor(
-    readonly stage: 'open' | 'migrate',
-    message: string,
-  ) {
-    super(message);
-  }
 }
 
 /**
@@ -61,7 +51,7 @@ export class WriterClient {
   ): Promise<{ writer: WriterClient; state: StoredState }> {
     const worker = startThread(settings);
     return new Promise((resolve, reject) => {
-      const onError = (error: Error): void => reject(new WriterOpenError('open', error.message));
+      const onError = (error: Error): void => reject(new OpenError('open', error.message));
       worker.once('error', onError);
       worker.once('message', (message: WriterMessage) => {
         worker.off('error', onError);
@@ -69,7 +59,7 @@ export class WriterClient {
           resolve({ writer: new WriterClient(worker, onCommitFailed), state: message.state });
         } else if (message.kind === 'failed') {
           void worker.terminate();
-          reject(new WriterOpenError(message.stage, message.message));
+          reject(new OpenError(message.stage, message.message));
         }
       });
     });
