@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResult } from '@duckdb/node-api';
 import type { SealedBatch } from './batch.js';
+import { describeError } from '../core/errors.js';
 import { appendColumns, appendRows } from './chunk-append.js';
 import { migrate } from './migrations.js';
 import type { SealedRows } from './row-buffer.js';
@@ -59,14 +60,14 @@ export class DatabaseWriter {
       const instance = await DuckDBInstance.create(path, { ...settings });
       writer = new DatabaseWriter(instance, await instance.connect());
     } catch (error) {
-      throw new OpenError('open', error instanceof Error ? error.message : String(error));
+      throw new OpenError('open', describeError(error));
     }
     try {
       await migrate(writer.connection, () => now);
       return { writer, state: await writer.readState() };
     } catch (error) {
       writer.closeHandles();
-      throw new OpenError('migrate', error instanceof Error ? error.message : String(error));
+      throw new OpenError('migrate', describeError(error));
     }
   }
 

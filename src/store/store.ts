@@ -70,7 +70,7 @@ export interface StoreOptions {
   readonly maxCommitAttempts?: number;
   /** Checkpoint the WAL into the file after this long without a commit (default 1,000 ms). */
   readonly idleCheckpointMs?: number;
-  /** DuckDB settings for the database instance (e.g. `{ threads: '4', memory_limit: '2GB' }`). */
+  /** DuckDB settings over {@link DEFAULT_DUCKDB_SETTINGS} (e.g. `{ memory_limit: '2GB' }`). */
   readonly duckdb?: Readonly<Record<string, string>>;
 }
 

@@ -3,6 +3,7 @@
  * thread asks of it (commits, checkpoints, reads of the live database). See writer-client.ts.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { describeError } from '../core/errors.js';
 import { DatabaseWriter, OpenError } from './database-writer.js';
 import type { WriterMessage, WriterRequest, WriterSettings } from './writer-protocol.js';
 
@@ -10,7 +11,6 @@ const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs only as a worker thread');
 const settings = workerData as WriterSettings;
 const post = (message: WriterMessage): void => port.postMessage(message);
-const describe = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 type WriteRequest = Extract<WriterRequest, { op: 'commit' | 'checkpoint' | 'close' }>;
@@ -19,7 +19,7 @@ type CommitRequest = Extract<WriterRequest, { op: 'commit' }>;
 function answer(request: WriterRequest, outcome: Promise<unknown>): Promise<void> {
   return outcome.then(
     (value) => post({ kind: 'reply', id: request.id, ok: true, value }),
-    (error: unknown) => post({ kind: 'reply', id: request.id, ok: false, message: describe(error) }),
+    (error: unknown) => post({ kind: 'reply', id: request.id, ok: false, message: describeError(error) }),
   );
 }
 
@@ -29,7 +29,7 @@ async function commitWithRetry(writer: DatabaseWriter, group: readonly CommitReq
       return await writer.commit(group.map((request) => request.batch));
     } catch (error) {
       const final = attempt >= settings.maxCommitAttempts;
-      post({ kind: 'commitFailed', attempt, final, message: describe(error) });
+      post({ kind: 'commitFailed', attempt, final, message: describeError(error) });
       if (final) throw error;
       await sleep(50 * attempt);
     }
@@ -97,7 +97,7 @@ try {
   post({
     kind: 'failed',
     stage: error instanceof OpenError ? error.stage : 'open',
-    message: describe(error),
+    message: describeError(error),
   });
   port.close();
 }
