@@ -1,7 +1,7 @@
 import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import { PipelineDefinitionError } from './core/errors.js';
-import { startTrading, type TradingHandle, type TradingOptions } from './execution/start-trading.js';
+import { startTrading, type TradingHandle, type TradingOptions } from './trading.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';

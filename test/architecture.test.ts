@@ -60,6 +60,18 @@ describe('architecture: dependencies point inward', () => {
     }
   });
 
+  it('risk and execution never import each other: they talk through the bus, wired in the composition root', () => {
+    for (const [from, to] of [
+      ['risk', 'execution'],
+      ['execution', 'risk'],
+    ] as const) {
+      for (const file of files(join(SRC, from))) {
+        for (const { target } of imports(file))
+          expect(area(target), `${relative(SRC, file)} imports ${target}`).not.toBe(to);
+      }
+    }
+  });
+
   it('topic names are built only in src/bus/topics.ts', () => {
     for (const file of files(SRC)) {
       if (file.endsWith('bus/topics.ts')) continue;

@@ -7,7 +7,7 @@ import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { OrderIntent, Tick } from '../../src/core/events.js';
 import { microsFromIso } from '../../src/core/time.js';
-import { startTrading } from '../../src/execution/start-trading.js';
+import { startTrading } from '../../src/trading.js';
 import { AccountCompliance } from '../../src/risk/account-compliance.js';
 import { AccountExposure } from '../../src/risk/account-exposure.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';

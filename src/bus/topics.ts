@@ -12,7 +12,7 @@ import type {
   Signal,
   Tick,
 } from '../core/events.js';
-import type { ExecutionCommand } from '../execution/execution-commands.js';
+import type { ExecutionCommand } from '../core/execution-commands.js';
 import type { OrderDenied, OrderProposal, RiskLimits } from '../risk/risk-events.js';
 
 /**

@@ -114,6 +114,16 @@ export type OrderStatus =
   | 'rejected'
   | 'expired';
 
+/** Statuses in which an order can still fill. */
+export const LIVE_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set<OrderStatus>([
+  'pending',
+  'submitted',
+  'accepted',
+  'working',
+  'partially-filled',
+  'cancel-pending',
+]);
+
 /** An order as the execution engine knows it; every status change is a new Order event. */
 export interface Order {
   readonly clientOrderId: string;

@@ -8,7 +8,10 @@ import type {
   Side,
   TimeInForce,
 } from '../core/events.js';
+import type { OrderChanges } from '../core/execution-commands.js';
 import type { Micros } from '../core/time.js';
+
+export type { OrderChanges };
 
 /** An order as sent to a broker: the order manager has already assigned its client order id. */
 export interface OrderRequest {
@@ -22,13 +25,6 @@ export interface OrderRequest {
   readonly limitPrice?: number;
   readonly stopPrice?: number;
   readonly timeInForce: TimeInForce;
-}
-
-/** Fields of a working order that a cancel/replace may change. */
-export interface OrderChanges {
-  readonly quantity?: number;
-  readonly limitPrice?: number;
-  readonly stopPrice?: number;
 }
 
 /** What a broker reports. Listeners are called synchronously, in the order things happened. */

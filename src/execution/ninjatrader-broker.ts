@@ -1,9 +1,8 @@
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS, type NinjaTraderCommand } from '../bus/topics.js';
-import type { AccountState, Order, Position } from '../core/events.js';
+import { LIVE_ORDER_STATUSES, type AccountState, type Order, type Position } from '../core/events.js';
 import type { Micros } from '../core/time.js';
-import { LIVE_ORDER_STATUSES } from '../risk/account-exposure.js';
 import type { BrokerAdapter, BrokerEvent, OrderChanges, OrderRequest } from './broker.js';
 
 /**

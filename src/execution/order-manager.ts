@@ -5,8 +5,8 @@ import type { AccountState, Alert, Bar, Fill, Order, OrderIntent, Position, Tick
 import { roundToTick } from '../core/instruments.js';
 import type { Micros } from '../core/time.js';
 import type { BrokerAdapter, BrokerEvent, OrderChanges, OrderRequest } from './broker.js';
-import type { ExecutionCommand, ExecutionResult } from './execution-commands.js';
-import { InstrumentCache } from './money.js';
+import type { ExecutionCommand, ExecutionResult } from '../core/execution-commands.js';
+import { InstrumentCache } from '../core/money.js';
 import { canTransition, isTerminal } from './order-state-machine.js';
 
 type OrderRole = 'single' | 'entry' | 'stop-loss' | 'take-profit' | 'flatten';

@@ -1,9 +1,9 @@
 import type { AccountState, Bar, Fill, Order, OrderStatus, Position, Tick } from '../core/events.js';
 import { roundToTick, type Instrument } from '../core/instruments.js';
 import type { Micros } from '../core/time.js';
-import { SessionCalendar } from '../risk/session-calendar.js';
+import { SessionCalendar } from '../core/session-calendar.js';
 import type { BrokerAdapter, BrokerEvent, OrderChanges, OrderRequest } from './broker.js';
-import { InstrumentCache } from './money.js';
+import { InstrumentCache } from '../core/money.js';
 import { PositionBook } from './position-book.js';
 import { isTerminal } from './order-state-machine.js';
 

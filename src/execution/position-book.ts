@@ -1,6 +1,6 @@
 import type { Fill, Position } from '../core/events.js';
 import type { Micros } from '../core/time.js';
-import { InstrumentCache, moneyFromTicks, priceToTicks } from './money.js';
+import { InstrumentCache, moneyFromTicks, priceToTicks } from '../core/money.js';
 
 /** Open contracts bought or sold at one price, in whole ticks. */
 interface Lot {

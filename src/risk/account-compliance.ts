@@ -1,10 +1,10 @@
 import type { AccountState, OrderIntent, TradingState } from '../core/events.js';
 import { parseDuration, type Micros } from '../core/time.js';
-import { InstrumentCache, priceToTicks, moneyFromTicks } from '../execution/money.js';
+import { InstrumentCache, priceToTicks, moneyFromTicks } from '../core/money.js';
 import type { AccountExposure } from './account-exposure.js';
 import type { RuleProfile } from './rule-profile.js';
 import type { DenialCode, OrderDenied } from './risk-events.js';
-import { SessionCalendar, type SessionPhase } from './session-calendar.js';
+import { SessionCalendar, type SessionPhase } from '../core/session-calendar.js';
 
 /** What the rules say about an account after the latest update. */
 export interface ComplianceStatus {

@@ -1,14 +1,4 @@
-import type { Order, OrderStatus, Position, Side } from '../core/events.js';
-
-/** Statuses in which an order can still fill. */
-export const LIVE_ORDER_STATUSES: ReadonlySet<OrderStatus> = new Set([
-  'pending',
-  'submitted',
-  'accepted',
-  'working',
-  'partially-filled',
-  'cancel-pending',
-]);
+import { LIVE_ORDER_STATUSES, type Order, type Position, type Side } from '../core/events.js';
 
 interface SymbolExposure {
   /** Signed net position. */

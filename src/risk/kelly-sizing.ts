@@ -1,7 +1,7 @@
 import type { Signal } from '../core/events.js';
 import type { Instrument } from '../core/instruments.js';
 import { kellyContracts, kellyFraction } from '../kernels/reference/sizing.js';
-import { priceToTicks } from '../execution/money.js';
+import { priceToTicks } from '../core/money.js';
 import type { RiskLimits } from './risk-events.js';
 
 export interface KellySizingParams {

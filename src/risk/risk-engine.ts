@@ -14,7 +14,7 @@ import type {
   TradingState,
 } from '../core/events.js';
 import { MICROS_PER_MINUTE, type Micros } from '../core/time.js';
-import type { ExecutionCommand } from '../execution/execution-commands.js';
+import type { ExecutionCommand } from '../core/execution-commands.js';
 import { AccountCompliance, type ComplianceStatus } from './account-compliance.js';
 import { AccountExposure } from './account-exposure.js';
 import type { ComplianceStore } from './compliance-store.js';

@@ -6,7 +6,7 @@ import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { Order } from '../../src/core/events.js';
-import { startTrading } from '../../src/execution/start-trading.js';
+import { startTrading } from '../../src/trading.js';
 import type { OrderDenied } from '../../src/risk/risk-events.js';
 import { esTick, intent, T0 } from './execution-helpers.js';
 

@@ -5,7 +5,7 @@ import { ReplayClock } from '../../src/core/clock.js';
 import type { Fill, Order } from '../../src/core/events.js';
 import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
-import { startTrading } from '../../src/execution/start-trading.js';
+import { startTrading } from '../../src/trading.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

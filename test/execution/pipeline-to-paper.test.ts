@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { TOPICS } from '../../src/bus/topics.js';
 import type { Fill, OrderIntent } from '../../src/core/events.js';
 import { Engine } from '../../src/engine.js';
-import { startTrading } from '../../src/execution/start-trading.js';
+import { startTrading } from '../../src/trading.js';
 import { createRegistry } from '../../src/operators/index.js';
 import { checkPipeline } from '../../src/pipeline/compile.js';
 import { parsePipelineYaml } from '../../src/pipeline/load.js';

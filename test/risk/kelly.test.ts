@@ -9,7 +9,7 @@ import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { Features, OrderIntent, Signal } from '../../src/core/events.js';
 import { findInstrument, type Instrument } from '../../src/core/instruments.js';
-import { tickValueOf } from '../../src/execution/money.js';
+import { tickValueOf } from '../../src/core/money.js';
 import type { RunContext, Step } from '../../src/pipeline/operator.js';
 import { validateParams } from '../../src/pipeline/params.js';
 import { sizeSignal, type KellySizingParams } from '../../src/risk/kelly-sizing.js';

@@ -7,7 +7,7 @@ import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import { confirmCommand, proposalsCommand, rejectCommand } from '../../src/cli/commands/confirm.js';
 import { killCommand, resumeCommand } from '../../src/cli/commands/kill.js';
-import { startTrading } from '../../src/execution/start-trading.js';
+import { startTrading } from '../../src/trading.js';
 import { esTick, intent, T0 } from '../execution/execution-helpers.js';
 
 describe('enigma kill / enigma resume', () => {

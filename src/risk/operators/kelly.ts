@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { TOPICS } from '../../bus/topics.js';
 import type { Features, OrderIntent, Signal } from '../../core/events.js';
-import { InstrumentCache } from '../../execution/money.js';
+import { InstrumentCache } from '../../core/money.js';
 import { RollingTradeStats } from '../../kernels/reference/sizing.js';
 import { defineOperator, type RunContext, type Step } from '../../pipeline/operator.js';
 import { sizeSignal } from '../kelly-sizing.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { microsFromIso } from '../../src/core/time.js';
-import { SessionCalendar, localParts, zonedTimeToMicros } from '../../src/risk/session-calendar.js';
+import { SessionCalendar, localParts, zonedTimeToMicros } from '../../src/core/session-calendar.js';
 
 const NEW_YORK = {
   timeZone: 'America/New_York',

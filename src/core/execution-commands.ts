@@ -1,5 +1,11 @@
-import type { OrderIntent } from '../core/events.js';
-import type { OrderChanges } from './broker.js';
+import type { OrderIntent } from './events.js';
+
+/** Fields of a working order that a cancel/replace may change. */
+export interface OrderChanges {
+  readonly quantity?: number;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+}
 
 /**
  * Commands the execution engine takes: from the risk engine on the bus (approved intents,

@@ -1,4 +1,4 @@
-import { findInstrument, type Instrument } from '../core/instruments.js';
+import { findInstrument, type Instrument } from './instruments.js';
 
 /**
  * Money arithmetic for futures: prices become whole ticks, P&L is ticks × tick value. Working in

@@ -1,4 +1,4 @@
-import { MICROS_PER_MILLISECOND, type Micros } from '../core/time.js';
+import { MICROS_PER_MILLISECOND, type Micros } from './time.js';
 
 /**
  * Trading sessions in an exchange's (or a firm's) own time zone, with daylight saving right: the

@@ -1,21 +1,21 @@
 import { mkdirSync, watch, type FSWatcher } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { Subscription } from 'rxjs';
-import type { MessageBus } from '../bus/bus.js';
-import { TOPICS } from '../bus/topics.js';
-import type { Clock } from '../core/clock.js';
-import type { RiskState } from '../core/events.js';
-import { ComplianceStore, complianceFilePath } from '../risk/compliance-store.js';
-import { HaltStore, haltFilePath } from '../risk/halt-store.js';
-import { ProposalFiles } from '../risk/proposal-files.js';
-import { loadRuleProfile } from '../risk/load-rule-profile.js';
-import type { AutomationMode, RuleProfile } from '../risk/rule-profile.js';
-import { RiskEngine } from '../risk/risk-engine.js';
-import type { CommandResult, RiskCommand } from '../risk/risk-events.js';
-import type { ExecutionCommand, ExecutionResult } from './execution-commands.js';
-import { NinjaTraderBroker } from './ninjatrader-broker.js';
-import { OrderManager } from './order-manager.js';
-import { PaperBroker, type PaperBrokerOptions } from './paper-broker.js';
+import type { MessageBus } from './bus/bus.js';
+import { TOPICS } from './bus/topics.js';
+import type { Clock } from './core/clock.js';
+import type { RiskState } from './core/events.js';
+import { ComplianceStore, complianceFilePath } from './risk/compliance-store.js';
+import { HaltStore, haltFilePath } from './risk/halt-store.js';
+import { ProposalFiles } from './risk/proposal-files.js';
+import { loadRuleProfile } from './risk/load-rule-profile.js';
+import type { AutomationMode, RuleProfile } from './risk/rule-profile.js';
+import { RiskEngine } from './risk/risk-engine.js';
+import type { CommandResult, RiskCommand } from './risk/risk-events.js';
+import type { ExecutionCommand, ExecutionResult } from './core/execution-commands.js';
+import { NinjaTraderBroker } from './execution/ninjatrader-broker.js';
+import { OrderManager } from './execution/order-manager.js';
+import { PaperBroker, type PaperBrokerOptions } from './execution/paper-broker.js';
 
 export interface TradingAccountConfig {
   readonly id: string;
