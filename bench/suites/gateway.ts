@@ -22,7 +22,7 @@ import { instantiatePipeline, type PipelineRun } from '../../src/pipeline/runtim
 import { Store } from '../../src/store/store.js';
 import type { Suite } from '../suite.js';
 
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-not-a-secret';
 const BASE_TS = 1_790_000_000_000_000;
 const RATE = 10_000;
 const FIXTURE = fileURLToPath(

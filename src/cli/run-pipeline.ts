@@ -3,6 +3,7 @@ import { describeError, EngineError, formatIssue, PipelineDefinitionError } from
 import { parseDuration } from '../core/time.js';
 import { Engine, preparePipeline } from '../engine.js';
 import type { StepDefinition } from '../pipeline/definition.js';
+import { exposureWarning } from '../server/http-server.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
@@ -83,7 +84,11 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   engine.add(prepared.compiled);
-  if (engine.gateway) process.stdout.write(`listening ${engine.gateway.url}\n`);
+  if (engine.gateway) {
+    const warning = exposureWarning(engine.gateway.http.host);
+    if (warning !== undefined) process.stderr.write(`${warning}\n`);
+    process.stdout.write(`listening ${engine.gateway.url}\n`);
+  }
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   let stopping = false;

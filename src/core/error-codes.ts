@@ -88,6 +88,11 @@ export const ERROR_CODES = {
   GATEWAY_NOT_FOUND: 'The upgrade asked for a path other than /v1/stream (HTTP 404).',
   GATEWAY_UNAVAILABLE: 'The gateway is shutting down or at its connection limit (HTTP 503).',
   GATEWAY_NO_TOKEN: 'The gateway cannot start: ENIGMA_TOKEN is not set.',
+  GATEWAY_WEAK_TOKEN: 'The gateway cannot start: the token is blank or shorter than 16 characters.',
+  GATEWAY_SUBPROTOCOL_REFUSED:
+    'The upgrade offered WebSocket subprotocols, none of them enigma-apex.v1 (HTTP 400).',
+  GATEWAY_AUTH_THROTTLED:
+    'Too many failed authentications from one address: its upgrades are refused for a while (HTTP 429).',
   GATEWAY_NOT_JSON: 'A frame is not valid JSON, or not an object or array of objects.',
   GATEWAY_NOT_FINITE: 'A number in a message is NaN or infinite.',
   GATEWAY_UNKNOWN_TYPE: 'A message has no type, or one protocol v1 does not define for that direction.',

@@ -21,6 +21,7 @@ import type { InboundTranslator } from './inbound-translator.js';
 import type { GatewaySession, SessionConnection } from './session.js';
 import { TokenBucket } from './token-bucket.js';
 import { CLOSE_CODES } from './close-codes.js';
+import { keptRaw } from './kept-raw.js';
 
 /** Counters of one gateway, for tests, the dashboard and `/metrics`. */
 export interface GatewayCounters {
@@ -123,7 +124,7 @@ export class GatewayConnection implements SessionConnection {
     const text = data.toString();
     const parsed = parseFrame(text);
     if (!Array.isArray(parsed)) {
-      this.handleRejected(parsed, text);
+      this.handleRejected(parsed, keptRaw(undefined, text));
       return;
     }
     const deficit = this.bucket.take(parsed.length);
@@ -151,7 +152,7 @@ export class GatewayConnection implements SessionConnection {
       return;
     }
     if (rejection) {
-      this.handleRejected(rejection, text ?? JSON.stringify(value));
+      this.handleRejected(rejection, keptRaw(value, text));
       return;
     }
     const message = value as ClientMessage;
@@ -188,14 +189,14 @@ export class GatewayConnection implements SessionConnection {
           seq,
           type: message.type,
         },
-        text ?? JSON.stringify(message),
+        keptRaw(message, text),
       );
       return;
     }
     if (!this.claimSeq(session, seq, message.type, text ?? message)) return;
     const rejection = this.context.translator.check(message);
     if (rejection) {
-      const raw = text ?? JSON.stringify(message);
+      const raw = keptRaw(message, text);
       session.refuse(seq, rejection.code, rejection.reason, raw);
       this.reject(rejection, raw);
       return;
@@ -213,7 +214,7 @@ export class GatewayConnection implements SessionConnection {
    * reported and its seqs declared lost.
    */
   private claimSeq(session: GatewaySession, seq: number, type: string, raw: string | object): boolean {
-    const text = () => (typeof raw === 'string' ? raw : JSON.stringify(raw));
+    const text = () => (typeof raw === 'string' ? keptRaw(undefined, raw) : keptRaw(raw));
     if (seq <= this.lastSeqOnConnection) {
       this.reject(
         {

@@ -17,7 +17,7 @@ import { commandMessage, stateMessage } from './outbound-translator.js';
 import { ClientMessageValidator } from './protocol/codec.js';
 import type { HelloMessage } from './protocol/schemas.js';
 import { GatewaySession, type AckPolicy } from './session.js';
-import { refuseUpgrade, UpgradeGuard } from './upgrade-guard.js';
+import { GATEWAY_SUBPROTOCOL, refuseUpgrade, tokenWeakness, UpgradeGuard } from './upgrade-guard.js';
 
 export const GATEWAY_PATH = '/v1/stream';
 
@@ -119,10 +119,20 @@ export function startGateway(options: GatewayOptions): Gateway {
       'set ENIGMA_TOKEN to the bearer token the NinjaTrader AddOn will present',
     );
   }
+  const weakness = tokenWeakness(token);
+  if (weakness !== undefined) throw new GatewayError('GATEWAY_WEAK_TOKEN', `ENIGMA_TOKEN: ${weakness}`);
   const settings = { ...GATEWAY_DEFAULTS, ...definedOnly(options) };
   const { bus, server } = options;
   const clock = options.clock ?? new LiveClock();
-  const guard = new UpgradeGuard(token, new Set(settings.allowedOrigins ?? []));
+  const publishAlert = bus.publisher(TOPICS.alerts);
+  const guard = new UpgradeGuard(token, new Set(settings.allowedOrigins ?? []), (address) =>
+    publishAlert({
+      ts: clock.now(),
+      severity: 'warning',
+      code: 'GATEWAY_AUTH_THROTTLED',
+      message: `too many failed authentications from ${address}: its upgrades are refused with 429 for a while`,
+    }),
+  );
   const publishDeadLetter = bus.publisher(TOPICS.deadLetters);
   const publishReceived = bus.publisher(TOPICS.received);
   const publishSession = bus.publisher(TOPICS.ninjatraderSessions);
@@ -151,6 +161,8 @@ export function startGateway(options: GatewayOptions): Gateway {
     maxPayload: settings.maxPayload,
     perMessageDeflate: false,
     clientTracking: false,
+    // The guard has refused any offer without it; answer with it when it was offered.
+    handleProtocols: (offered) => (offered.has(GATEWAY_SUBPROTOCOL) ? GATEWAY_SUBPROTOCOL : false),
   });
 
   const context: ConnectionContext = {

@@ -74,3 +74,19 @@ export function parseListenAddress(text: string): { host: string; port: number }
     throw new Error(`'${text}' is not host:port, e.g. 127.0.0.1:8080 or 127.0.0.1:0`);
   return { host: match[1] ?? (match[2] === '' || match[2] === undefined ? '127.0.0.1' : match[2]), port };
 }
+
+/** True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost). */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** The warning to print when the engine listens beyond this machine, or undefined on loopback. */
+export function exposureWarning(host: string): string | undefined {
+  if (isLoopbackHost(host)) return undefined;
+  const where = host === '0.0.0.0' || host === '::' || host === '' ? 'EVERY network interface' : host;
+  return (
+    `WARNING: the engine listens on ${where}: anyone who can reach this machine and has the token ` +
+    `can stream data and change accounts. Bind 127.0.0.1 unless the AddOn runs on another machine, ` +
+    `and then only behind a firewall or a TLS tunnel.`
+  );
+}
