@@ -18,7 +18,7 @@ namespace NinjaTrader.Core
         public static readonly DateTime MaxDate = new DateTime(2099, 12, 1);
 
         /// <summary>General options (time zone of every NinjaTrader time). https://ninjatrader.com/support/helpGuides/nt8/general.htm</summary>
-        public static GeneralOptions GeneralOptions { get; set; }
+        public static GeneralOptions GeneralOptions { get; set; } = new GeneralOptions { TimeZoneInfo = TimeZoneInfo.Utc };
 
         /// <summary>A UI dispatcher for opening windows (AddOn framework example). https://ninjatrader.com/support/helpGuides/nt8/creating_your_own_addon_window.htm</summary>
         public static Dispatcher RandomDispatcher { get; set; }
