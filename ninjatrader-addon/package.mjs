@@ -130,10 +130,11 @@ function verify(zipFile) {
     const commentLength = zip.readUInt16LE(at + 32);
     const localOffset = zip.readUInt32LE(at + 42);
     const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
-    const dataStart = localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const dataStart =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
     const raw = zip.subarray(dataStart, dataStart + size);
     const data = method === 8 ? inflateRawSync(raw) : raw;
-    if ((crc32(data) >>> 0) !== crc) problems.push(`${name}: CRC mismatch`);
+    if (crc32(data) >>> 0 !== crc) problems.push(`${name}: CRC mismatch`);
     found.set(name, data);
     at += 46 + nameLength + extraLength + commentLength;
   }
@@ -143,17 +144,28 @@ function verify(zipFile) {
     expected.set(join('AddOns', 'EnigmaApex', 'Client', relative(coreRoot, file)).split(sep).join('/'), file);
   for (const [name, file] of expected) {
     if (!found.has(name)) problems.push(`${name}: missing`);
-    else if (file && !found.get(name).equals(readFileSync(file))) problems.push(`${name}: differs from ${file}`);
+    else if (file && !found.get(name).equals(readFileSync(file)))
+      problems.push(`${name}: differs from ${file}`);
   }
-  for (const name of found.keys()) if (!expected.has(name)) problems.push(`${name}: not expected in the import zip`);
-  for (const needed of ['AddOns/EnigmaApex/EnigmaApexAddOn.cs', 'AddOns/EnigmaApex/NinjaTraderBroker.cs', 'Indicators/EnigmaBridge.cs', 'AddOns/EnigmaApex/Client/EnigmaClient.cs', 'AddOns/EnigmaApex/Client/Bridge/BracketTracker.cs'])
+  for (const name of found.keys())
+    if (!expected.has(name)) problems.push(`${name}: not expected in the import zip`);
+  for (const needed of [
+    'AddOns/EnigmaApex/EnigmaApexAddOn.cs',
+    'AddOns/EnigmaApex/NinjaTraderBroker.cs',
+    'Indicators/EnigmaBridge.cs',
+    'AddOns/EnigmaApex/Client/EnigmaClient.cs',
+    'AddOns/EnigmaApex/Client/Bridge/BracketTracker.cs',
+  ])
     if (!found.has(needed)) problems.push(`${needed}: missing`);
   const info = found.has('Info.xml') ? found.get('Info.xml').toString('utf8') : '';
   const version = /<Version>(\d+)\.(\d+)\.[\d.]+<\/Version>/.exec(info);
-  if (!version || Number(version[1]) !== 8 || Number(version[2]) < 1) problems.push(`Info.xml: must declare NinjaTrader 8.1 or later, has ${info.trim()}`);
+  if (!version || Number(version[1]) !== 8 || Number(version[2]) < 1)
+    problems.push(`Info.xml: must declare NinjaTrader 8.1 or later, has ${info.trim()}`);
   if (problems.length > 0) {
     process.stderr.write(`${relative(process.cwd(), zipFile)} is wrong:\n  ${problems.join('\n  ')}\n`);
     process.exit(1);
   }
-  process.stdout.write(`${relative(process.cwd(), zipFile)}: verified ${found.size} entries (NinjaTrader ${NINJATRADER_VERSION})\n`);
+  process.stdout.write(
+    `${relative(process.cwd(), zipFile)}: verified ${found.size} entries (NinjaTrader ${NINJATRADER_VERSION})\n`,
+  );
 }
