@@ -6,12 +6,15 @@
 //   AddOns/EnigmaApex/*.cs               the NinjaTrader layer (AddOn, window, broker, market data)
 //   AddOns/EnigmaApex/Client/**/*.cs     the client core (the same files the dotnet build tests)
 //   Indicators/EnigmaBridge.cs           the bridge indicator
-// Usage: node ninjatrader-addon/package.mjs [--out <file.zip>]
+// Usage: node ninjatrader-addon/package.mjs [--out <file.zip>] [--verify]
+//   --verify   read the written zip back (its own reader, not the writer's lists) and fail unless it
+//              holds exactly the files above, byte for byte, and Info.xml declares NinjaTrader 8.1+;
+//              test.sh runs it, so `npm test` checks the import zip.
 // Only Node built-ins: the zip is written here (deflate from node:zlib).
 import { readFileSync, readdirSync, statSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { crc32, deflateRawSync } from 'node:zlib';
+import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const csproj = readFileSync(join(here, 'EnigmaApex.Client', 'EnigmaApex.Client.csproj'), 'utf8');
@@ -20,9 +23,10 @@ const outArg = process.argv.indexOf('--out');
 const out =
   outArg > 0 ? process.argv[outArg + 1] : join(here, 'dist', `EnigmaApex-NinjaTrader8-${version}.zip`);
 
-// The oldest NinjaTrader 8 release the sources are written for (C# 7.3); NinjaTrader refuses
-// archives exported from a newer version than the one installed.
-const NINJATRADER_VERSION = '8.0.28.0';
+// The oldest NinjaTrader 8 release the sources are written for: 8.1, whose NinjaScript compiler
+// takes C# 7.3 (the client core uses discards and `await` in `finally`, which 8.0 refuses).
+// NinjaTrader refuses archives exported from a newer version than the one installed.
+const NINJATRADER_VERSION = '8.1.0.0';
 
 function listCs(dir) {
   const files = [];
@@ -104,3 +108,64 @@ writeFileSync(out, Buffer.concat([...locals, ...centrals, end]));
 process.stdout.write(
   `${relative(process.cwd(), out)}: ${entries.length} files (NinjaTrader import: Tools › Import › NinjaScript Add-On…)\n`,
 );
+
+if (process.argv.includes('--verify')) verify(out);
+
+/** Reads the zip's central directory back and compares every entry with its source file. */
+function verify(zipFile) {
+  const zip = readFileSync(zipFile);
+  const problems = [];
+  const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
+  if (eocd < 0) throw new Error(`${zipFile}: no end of central directory`);
+  const count = zip.readUInt16LE(eocd + 10);
+  let at = zip.readUInt32LE(eocd + 16);
+  const found = new Map();
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`${zipFile}: bad central directory entry ${i}`);
+    const method = zip.readUInt16LE(at + 10);
+    const crc = zip.readUInt32LE(at + 16);
+    const size = zip.readUInt32LE(at + 20);
+    const nameLength = zip.readUInt16LE(at + 28);
+    const extraLength = zip.readUInt16LE(at + 30);
+    const commentLength = zip.readUInt16LE(at + 32);
+    const localOffset = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const dataStart =
+      localOffset + 30 + zip.readUInt16LE(localOffset + 26) + zip.readUInt16LE(localOffset + 28);
+    const raw = zip.subarray(dataStart, dataStart + size);
+    const data = method === 8 ? inflateRawSync(raw) : raw;
+    if (crc32(data) >>> 0 !== crc) problems.push(`${name}: CRC mismatch`);
+    found.set(name, data);
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  const expected = new Map([['Info.xml', null]]);
+  for (const file of listCs(ntRoot)) expected.set(relative(ntRoot, file).split(sep).join('/'), file);
+  for (const file of listCs(coreRoot))
+    expected.set(join('AddOns', 'EnigmaApex', 'Client', relative(coreRoot, file)).split(sep).join('/'), file);
+  for (const [name, file] of expected) {
+    if (!found.has(name)) problems.push(`${name}: missing`);
+    else if (file && !found.get(name).equals(readFileSync(file)))
+      problems.push(`${name}: differs from ${file}`);
+  }
+  for (const name of found.keys())
+    if (!expected.has(name)) problems.push(`${name}: not expected in the import zip`);
+  for (const needed of [
+    'AddOns/EnigmaApex/EnigmaApexAddOn.cs',
+    'AddOns/EnigmaApex/NinjaTraderBroker.cs',
+    'Indicators/EnigmaBridge.cs',
+    'AddOns/EnigmaApex/Client/EnigmaClient.cs',
+    'AddOns/EnigmaApex/Client/Bridge/BracketTracker.cs',
+  ])
+    if (!found.has(needed)) problems.push(`${needed}: missing`);
+  const info = found.has('Info.xml') ? found.get('Info.xml').toString('utf8') : '';
+  const version = /<Version>(\d+)\.(\d+)\.[\d.]+<\/Version>/.exec(info);
+  if (!version || Number(version[1]) !== 8 || Number(version[2]) < 1)
+    problems.push(`Info.xml: must declare NinjaTrader 8.1 or later, has ${info.trim()}`);
+  if (problems.length > 0) {
+    process.stderr.write(`${relative(process.cwd(), zipFile)} is wrong:\n  ${problems.join('\n  ')}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    `${relative(process.cwd(), zipFile)}: verified ${found.size} entries (NinjaTrader ${NINJATRADER_VERSION})\n`,
+  );
+}

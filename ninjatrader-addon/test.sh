@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Builds the AddOn's client core (net48 + net10.0) and runs its xunit tests; `npm test` calls it.
+# Builds and tests the AddOn; `npm test` calls it.
+#   1. builds the solution: the client core (net48 + net10.0), the NinjaScript facade, and
+#      NinjaTrader.Compile, which compiles the NinjaTrader layer (AddOn, window, broker, market data,
+#      host, EnigmaBridge) with the client core for net48 / C# 7.3 against the facade, as NinjaTrader
+#      does: a NinjaScript signature error fails here;
+#   2. builds the import zip and reads it back (package.mjs --verify);
+#   3. runs the xunit tests: the client core's and the NinjaTrader layer's against the facade.
 #   ./test.sh                  unit and integration tests (the integration test starts the real
 #                              engine: `node bin/enigma.js run …`, so build the engine first)
 #   ./test.sh --unit           unit tests only
-#   ./test.sh --integration    the integration test only
+#   ./test.sh --integration    the integration tests only
 # With no .NET SDK installed it prints a notice and exits 0; any build or test failure exits non-zero.
 set -euo pipefail
 
@@ -24,10 +30,15 @@ case "${1:-}" in
 esac
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-dotnet build EnigmaApex.sln -c Release --nologo -v quiet
+if ! dotnet build EnigmaApex.sln -c Release --nologo -v quiet; then
+  echo "ninjatrader-addon: build failed (a compile error in NinjaTrader/ is an error against the NinjaScript facade)" >&2
+  exit 1
+fi
 
 log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+zip="$(mktemp -d)/EnigmaApex-NinjaTrader8.zip"
+trap 'rm -f "$log"; rm -rf "$(dirname "$zip")"' EXIT
+node package.mjs --out "$zip" --verify
 status=0
 dotnet test EnigmaApex.sln -c Release --no-build --nologo "${filter[@]}" 2>&1 | tee "$log" || status=$?
 

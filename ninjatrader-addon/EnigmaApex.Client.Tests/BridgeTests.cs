@@ -137,7 +137,7 @@ namespace EnigmaApex.Client.Tests
         public void DefaultsWhenEmptyAndTokenFromTheFileWins()
         {
             var s = AddOnSettings.Parse("{\"token\":\"abc\"}");
-            Assert.Equal("ws://127.0.0.1:8787/v1/stream", s.Endpoint.ToString());
+            Assert.Equal("ws://127.0.0.1:8686/v1/stream", s.Endpoint.ToString());
             Assert.Equal("abc", s.ResolveToken());
             Assert.True(s.AutoConnect);
             Assert.Equal("Enigma", s.SignalMapping.Indicator);

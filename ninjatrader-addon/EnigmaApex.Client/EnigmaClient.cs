@@ -211,6 +211,17 @@ namespace EnigmaApex.Client
             }
         }
 
+        /// <summary>
+        /// Sends the sequenced <c>kill</c> message: the engine halts <paramref name="account"/> (null:
+        /// every account declared in <c>hello</c>). Never blocks (safe on the UI thread); returns its
+        /// seq, or 0 when the outbound buffer is full.
+        /// </summary>
+        public long SendKill(string account, string reason)
+        {
+            long seq;
+            return TrySend(new KillMessage { Account = account, Reason = reason }, out seq) ? seq : 0;
+        }
+
         /// <summary>Queues a message, waiting as long as it takes for room in the buffer.</summary>
         public long Send(IClientMessage message)
         {

@@ -27,7 +27,7 @@ namespace EnigmaApex.Client
             TransportFactory = () => new ClientWebSocketTransport();
         }
 
-        /// <summary>The engine's stream endpoint, e.g. <c>ws://127.0.0.1:8787/v1/stream</c>. May be changed between connections.</summary>
+        /// <summary>The engine's stream endpoint, e.g. <c>ws://127.0.0.1:8686/v1/stream</c>. May be changed between connections.</summary>
         public Uri Endpoint { get; set; }
 
         /// <summary>Bearer token (the engine's ENIGMA_TOKEN).</summary>

@@ -31,7 +31,7 @@ namespace EnigmaApex.Client.Bridge
 
         public AddOnSettings()
         {
-            Endpoint = new Uri("ws://127.0.0.1:8787/v1/stream");
+            Endpoint = new Uri("ws://127.0.0.1:8686/v1/stream");
             TokenEnvironmentVariable = "ENIGMA_TOKEN";
             Accounts = new List<string>();
             Instruments = new List<InstrumentSetting>();

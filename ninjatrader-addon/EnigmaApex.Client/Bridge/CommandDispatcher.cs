@@ -174,6 +174,30 @@ namespace EnigmaApex.Client.Bridge
             return true;
         }
 
+        /// <summary>
+        /// Removes proposals whose <c>expires_ts</c> has passed (the window calls it on its timer) and
+        /// returns them. Nothing is sent: the engine expires a proposal on its own clock, as on the
+        /// CLI; an answer given after expiry still goes back as <c>expired</c> through <see cref="Decide"/>.
+        /// </summary>
+        public IList<ProposalMessage> DropExpired(long nowMicros)
+        {
+            var dropped = new List<ProposalMessage>();
+            lock (_gate)
+            {
+                foreach (var p in _proposals.Values)
+                    if (nowMicros > p.ExpiresTs) dropped.Add(p);
+                foreach (var p in dropped) _proposals.Remove(p.ProposalId);
+            }
+            return dropped;
+        }
+
+        /// <summary>Whole seconds until <paramref name="proposal"/> expires (0 once expired), for the countdown.</summary>
+        public static long SecondsLeft(ProposalMessage proposal, long nowMicros)
+        {
+            long left = proposal.ExpiresTs - nowMicros;
+            return left <= 0 ? 0 : (left + 999999) / 1000000;
+        }
+
         private void Submit(OrderSpec order)
         {
             if (!_orders.TryClaim(order.ClientOrderId))

@@ -302,6 +302,27 @@ namespace EnigmaApex.Client.Protocol
         }
     }
 
+    /// <summary>
+    /// The AddOn's kill switch (<c>kill</c>, a compatible addition to protocol v1): asks the engine to
+    /// halt <see cref="Account"/>, or every account this session declared in <c>hello</c> when it is
+    /// null, as <c>enigma kill</c> does (cancel working orders, flatten positions, persist the halt).
+    /// </summary>
+    public sealed class KillMessage : IClientMessage
+    {
+        public string Type { get { return "kill"; } }
+        public long Ts { get; set; }
+        /// <summary>Why (shown in the engine's log and alerts); required.</summary>
+        public string Reason { get; set; }
+        /// <summary>One declared account, or null for all of them (the field is then omitted).</summary>
+        public string Account { get; set; }
+
+        public void WriteBody(JsonWriter w)
+        {
+            if (string.IsNullOrEmpty(Reason)) throw new ArgumentException("A kill message needs a reason.");
+            w.Property("reason", Reason).OptionalProperty("account", Account);
+        }
+    }
+
     /// <summary>The trader's answer to a proposal (<c>proposal_decision</c>).</summary>
     public sealed class ProposalDecisionMessage : IClientMessage
     {

@@ -1,8 +1,9 @@
-// Compiled by NinjaTrader 8 only (needs its assemblies); excluded from the dotnet build.
-// C# 7.3. The client core (EnigmaApex.Client.*) ships beside it as source in the import zip.
+// Compiled by NinjaTrader 8.1+ (C# 7.3); checked in CI against ninjatrader-addon/NinjaScript.Facade.
+// The client core (EnigmaApex.Client.*) ships beside it as source in the import zip.
 #region Using declarations
 using System;
 using System.IO;
+using System.Threading.Tasks;
 using EnigmaApex.Client;
 using EnigmaApex.Client.Bridge;
 using EnigmaApex.Client.Transport;
@@ -24,7 +25,8 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
     /// The one engine link of this NinjaTrader process: client, command dispatcher, broker,
     /// market data feed. NinjaTrader reruns AddOn lifecycles on every NinjaScript compile (and
     /// loads the newly compiled assembly beside the old one), so Start and Stop are idempotent and
-    /// reference-counted, and the AddOn stops its host when it terminates.
+    /// reference-counted, and the AddOn stops its host when it terminates. Stopping never blocks the
+    /// caller (the UI thread on compile and exit): the link drains and closes in the background.
     /// </summary>
     public sealed class EnigmaApexHost
     {
@@ -105,10 +107,14 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             Broker = new NinjaTraderBroker(Client, Settings, Print);
             Dispatcher = new CommandDispatcher(Client, Broker);
             Dispatcher.Log += Print;
+            // Attach first: the registry is seeded from the attached accounts' orders, so a restart
+            // never submits an order NinjaTrader already has. Accounts that log in later are seeded
+            // when they attach, before the engine can address them.
+            Broker.AccountAttached += account => Dispatcher.Orders.Seed(NinjaTraderBroker.KnownOrderNames(account));
+            Broker.Attach();
             Dispatcher.Orders.Seed(Broker.KnownOrderNames());
             MarketData = new MarketDataFeed(Client, Print);
             foreach (var instrument in Settings.Instruments) MarketData.Subscribe(instrument.Symbol, instrument.Streams, instrument.BarPeriodSeconds);
-            Broker.Attach();
             if (Settings.AutoConnect) Connect();
         }
 
@@ -125,10 +131,12 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             Client.Start();
         }
 
-        /// <summary>Disconnects, draining for up to two seconds (idempotent).</summary>
-        public void Disconnect()
+        /// <summary>Disconnects, draining for up to two seconds, in the background (idempotent); the task ends when the link is closed.</summary>
+        public Task DisconnectAsync()
         {
-            Client.StopAsync(TimeSpan.FromSeconds(2)).Wait(TimeSpan.FromSeconds(10));
+            var stopping = Client.StopAsync(TimeSpan.FromSeconds(2));
+            stopping.ContinueWith(t => Print("disconnect: " + t.Exception.GetBaseException().Message), TaskContinuationOptions.OnlyOnFaulted);
+            return stopping;
         }
 
         private void Stop()
@@ -138,17 +146,19 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
                 MarketData.Dispose();
                 Broker.Detach();
                 Dispatcher.Detach();
-                Disconnect();
             }
             catch (Exception e)
             {
                 Print("stop: " + e.Message);
             }
+            // Not waited for: NinjaTrader calls this on its UI thread on every compile and on exit.
+            DisconnectAsync();
         }
 
         private void Print(string line)
         {
-            NinjaTrader.Code.Output.Process("Enigma-Apex: " + line, PrintTo.OutputTab1);
+            try { NinjaTrader.Code.Output.Process("Enigma-Apex: " + line, PrintTo.OutputTab1); }
+            catch (Exception) { }
             var h = Log;
             if (h != null)
             {

@@ -1,4 +1,4 @@
-// Compiled by NinjaTrader 8 only (needs its assemblies); excluded from the dotnet build. C# 7.3.
+// Compiled by NinjaTrader 8.1+ (C# 7.3); checked in CI against ninjatrader-addon/NinjaScript.Facade.
 #region Using declarations
 using System;
 using System.Linq;
@@ -6,6 +6,7 @@ using System.Windows;
 using System.Windows.Controls;
 using System.Windows.Threading;
 using EnigmaApex.Client;
+using EnigmaApex.Client.Bridge;
 using EnigmaApex.Client.Protocol;
 using EnigmaApex.Client.Transport;
 using NinjaTrader.Gui.Tools;
@@ -15,8 +16,9 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
 {
     /// <summary>
     /// Control Center window: connection state, latency, buffer, trading states, proposals to
-    /// confirm, the kill switch and a log. Every UI change runs on this window's dispatcher
-    /// (events from the client arrive on other threads and are marshalled with InvokeAsync).
+    /// confirm (with a countdown to their expiry), the kill switch and a log. Every UI change runs on
+    /// this window's dispatcher (events from the client arrive on other threads and are marshalled
+    /// with InvokeAsync); no handler blocks it or lets an exception escape.
     /// </summary>
     public class EnigmaApexWindow : NTWindow
     {
@@ -38,19 +40,14 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             var connect = new Button { Content = "Connect", Margin = new Thickness(6, 0, 6, 0), Padding = new Thickness(6, 2, 6, 2) };
             var disconnect = new Button { Content = "Disconnect", Padding = new Thickness(6, 2, 6, 2) };
             var rearm = new Button { Content = "Re-arm", Margin = new Thickness(6, 0, 0, 0), Padding = new Thickness(6, 2, 6, 2) };
-            var accept = new Button { Content = "Accept proposal", Margin = new Thickness(6, 0, 6, 0), Padding = new Thickness(6, 2, 6, 2) };
-            var reject = new Button { Content = "Reject proposal", Padding = new Thickness(6, 2, 6, 2) };
-            connect.Click += (s, e) => { if (_host != null) _host.Connect(); };
-            disconnect.Click += (s, e) => { if (_host != null) System.Threading.Tasks.Task.Run(() => _host.Disconnect()); };
-            rearm.Click += (s, e) => { if (_host != null) _host.Broker.Rearm(); };
-            _kill.Click += (s, e) =>
-            {
-                if (_host == null) return;
-                if (MessageBox.Show("Flatten every configured account and refuse engine orders?", "Enigma-Apex kill switch", MessageBoxButton.YesNo) == MessageBoxResult.Yes)
-                    _host.Broker.Kill("kill switch pressed in the Enigma-Apex window");
-            };
-            accept.Click += (s, e) => Decide(true);
-            reject.Click += (s, e) => Decide(false);
+            var accept = new Button { Content = "Confirm", Margin = new Thickness(6, 0, 6, 0), Padding = new Thickness(6, 2, 6, 2) };
+            var reject = new Button { Content = "Reject", Padding = new Thickness(6, 2, 6, 2) };
+            connect.Click += (s, e) => Safely("connect", () => { if (_host != null) _host.Connect(); });
+            disconnect.Click += (s, e) => Safely("disconnect", () => { if (_host != null) _host.DisconnectAsync(); });
+            rearm.Click += (s, e) => Safely("re-arm", () => { if (_host != null) _host.Broker.Rearm(); });
+            _kill.Click += (s, e) => Safely("kill switch", Kill);
+            accept.Click += (s, e) => Safely("confirm", () => Decide(true));
+            reject.Click += (s, e) => Safely("reject", () => Decide(false));
 
             var buttons = new StackPanel { Orientation = Orientation.Horizontal, Margin = new Thickness(0, 6, 0, 0) };
             buttons.Children.Add(connect);
@@ -66,7 +63,7 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             top.Children.Add(_status);
             top.Children.Add(_kill);
             top.Children.Add(_states);
-            top.Children.Add(new TextBlock { Text = "Proposals (confirm mode)", Margin = new Thickness(6, 6, 6, 0) });
+            top.Children.Add(new TextBlock { Text = "Proposals (confirm mode): select one, then Confirm or Reject before it expires", Margin = new Thickness(6, 6, 6, 0) });
             top.Children.Add(_proposals);
             top.Children.Add(proposalButtons);
             DockPanel.SetDock(top, Dock.Top);
@@ -75,14 +72,36 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             Content = root;
 
             if (_host != null) _host.Log += OnLog;
-            _timer = new DispatcherTimer(TimeSpan.FromMilliseconds(500), DispatcherPriority.Background, (s, e) => Refresh(), Dispatcher);
+            _timer = new DispatcherTimer(TimeSpan.FromMilliseconds(500), DispatcherPriority.Background, (s, e) => Safely("refresh", Refresh), Dispatcher);
             _timer.Start();
             Closed += (s, e) =>
             {
                 _timer.Stop();
                 if (_host != null) _host.Log -= OnLog;
             };
-            Refresh();
+            Safely("refresh", Refresh);
+        }
+
+        /// <summary>
+        /// The kill switch: flattens every configured account here, refuses engine orders until
+        /// Re-arm, and sends the engine the sequenced kill message so it halts those accounts too.
+        /// </summary>
+        private void Kill()
+        {
+            if (_host == null) return;
+            var answer = NTMessageBoxSimple.Show(this, "Flatten every configured account, refuse engine orders, and halt them in the engine?",
+                "Enigma-Apex kill switch", MessageBoxButton.YesNo, MessageBoxImage.Warning);
+            if (answer != MessageBoxResult.Yes) return;
+            const string reason = "kill switch pressed in the Enigma-Apex window";
+            _host.Broker.Kill(reason);
+            long seq = _host.Client.SendKill(null, reason);
+            OnLog(seq > 0 ? "kill sent to the engine (seq " + seq + ")" : "kill NOT sent to the engine: outbound buffer full");
+        }
+
+        private void Safely(string what, Action action)
+        {
+            try { action(); }
+            catch (Exception e) { OnLog(what + " failed: " + e.Message); }
         }
 
         private void OnLog(string line)
@@ -117,6 +136,8 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
                 var s = _host.Dispatcher.StateOf(a);
                 return a + ": " + (s == null ? "no state yet" : s.State + " (health " + s.Health + ")" + (s.Reasons.Count > 0 ? " — " + string.Join("; ", s.Reasons) : ""));
             }));
+            foreach (var expired in _host.Dispatcher.DropExpired(Clock.NowMicros()))
+                OnLog("proposal " + expired.ProposalId + " expired without an answer");
             var pending = _host.Dispatcher.PendingProposals;
             var selected = _proposals.SelectedItem as ProposalItem;
             _proposals.Items.Clear();
@@ -148,9 +169,9 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             public override string ToString()
             {
                 var o = Proposal.Order;
-                var left = TimeSpan.FromMilliseconds(Math.Max(0, (Proposal.ExpiresTs - Clock.NowMicros()) / 1000));
-                return o.Side + " " + o.Quantity + " " + o.Symbol + " " + o.OrderType + (o.LimitPrice.HasValue ? " @ " + o.LimitPrice.Value : "")
-                    + " — " + Proposal.Reason + " (expires in " + (int)left.TotalSeconds + " s)";
+                return o.Account + ": " + o.Side + " " + o.Quantity + " " + o.Symbol + " " + o.OrderType + (o.LimitPrice.HasValue ? " @ " + o.LimitPrice.Value : "")
+                    + (o.Bracket != null ? " (stop " + o.Bracket.StopLoss + ", target " + o.Bracket.TakeProfit + ")" : "")
+                    + " — " + Proposal.Reason + " — " + CommandDispatcher.SecondsLeft(Proposal, Clock.NowMicros()) + " s left";
             }
         }
     }

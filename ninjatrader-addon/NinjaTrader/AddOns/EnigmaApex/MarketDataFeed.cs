@@ -1,4 +1,4 @@
-// Compiled by NinjaTrader 8 only (needs its assemblies); excluded from the dotnet build. C# 7.3.
+// Compiled by NinjaTrader 8.1+ (C# 7.3); checked in CI against ninjatrader-addon/NinjaScript.Facade.
 #region Using declarations
 using System;
 using System.Collections.Generic;
@@ -13,18 +13,20 @@ using NinjaTrader.Data;
 namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
 {
     /// <summary>
-    /// Market data without a chart: Instrument.GetInstrument + a MarketData subscription per
-    /// instrument; Last events become ticks (aggressor from the last bid/ask) and feed time bars
-    /// (BarBuilder; a one-second timer closes bars in a quiet market), Bid/Ask events become quotes. Runs on NinjaTrader's data threads: no blocking, no allocation beyond the
-    /// message. When the outbound buffer is full the tick is not taken (protocol §3.3: stop
-    /// reading rather than lose silently) and counted.
+    /// Market data without a chart: Instrument.GetInstrument + a subscription to the instrument's
+    /// MarketData.Update, made and removed on the instrument's dispatcher as NinjaTrader's reference
+    /// does it; Last events become ticks (aggressor from the last bid/ask) and feed time bars
+    /// (BarBuilder; a one-second timer closes bars in a quiet market), Bid/Ask events become quotes.
+    /// The snapshot Last delivered on subscribing and reset events are not trades (LastPriceFilter).
+    /// Runs on NinjaTrader's data threads: no blocking, exceptions logged, never thrown back. When
+    /// the outbound buffer is full the tick is not taken (protocol §3.3) and counted.
     /// </summary>
     public sealed class MarketDataFeed : IDisposable
     {
         private sealed class Feed
         {
             public Instrument Instrument;
-            public MarketData Data;
+            public LastPriceFilter Trades;
             public bool Ticks;
             public bool Quotes;
             public BarBuilder Bars;
@@ -41,6 +43,7 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
         private readonly Dictionary<string, Feed> _feeds = new Dictionary<string, Feed>(StringComparer.Ordinal);
         private readonly System.Threading.Timer _barTimer;
         private long _refused;
+        private int _errors;
 
         public MarketDataFeed(EnigmaClient client, Action<string> log)
         {
@@ -60,11 +63,14 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
                 if (_feeds.ContainsKey(symbol)) return;
                 var instrument = Instrument.GetInstrument(symbol);
                 if (instrument == null) { _log("unknown instrument " + symbol); return; }
-                var feed = new Feed { Instrument = instrument, Ticks = streams.Contains("tick"), Quotes = streams.Contains("quote") };
+                var feed = new Feed
+                {
+                    Instrument = instrument, Ticks = streams.Contains("tick"), Quotes = streams.Contains("quote"),
+                    Trades = new LastPriceFilter(Clock.NowMicros()),
+                };
                 if (streams.Contains("bar")) feed.Bars = new BarBuilder(instrument.FullName, barPeriodSeconds);
                 feed.Handler = (sender, e) => OnMarketData(feed, e);
-                feed.Data = new MarketData(instrument);
-                feed.Data.Update += feed.Handler;
+                OnInstrumentThread(instrument, () => instrument.MarketData.Update += feed.Handler);
                 _feeds[symbol] = feed;
                 _log("streaming " + symbol + " (" + string.Join(", ", streams) + ")");
             }
@@ -77,9 +83,21 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             {
                 Feed feed;
                 if (!_feeds.TryGetValue(symbol, out feed)) return;
-                feed.Data.Update -= feed.Handler;
                 _feeds.Remove(symbol);
+                OnInstrumentThread(feed.Instrument, () => feed.Instrument.MarketData.Update -= feed.Handler);
             }
+        }
+
+        /// <summary>Runs a subscription change on the instrument's dispatcher (never inline on the caller's thread).</summary>
+        private void OnInstrumentThread(Instrument instrument, Action change)
+        {
+            var dispatcher = instrument.Dispatcher;
+            if (dispatcher == null || dispatcher.HasShutdownStarted) return;
+            dispatcher.InvokeAsync(() =>
+            {
+                try { change(); }
+                catch (Exception e) { _log("market data subscription of " + instrument.FullName + " failed: " + e.Message); }
+            });
         }
 
         public void Dispose()
@@ -87,12 +105,22 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
             _barTimer.Dispose();
             lock (_feeds)
             {
-                foreach (var feed in _feeds.Values) feed.Data.Update -= feed.Handler;
+                foreach (var feed in _feeds.Values)
+                {
+                    var f = feed;
+                    OnInstrumentThread(f.Instrument, () => f.Instrument.MarketData.Update -= f.Handler);
+                }
                 _feeds.Clear();
             }
         }
 
         private void FlushBars()
+        {
+            try { FlushBarsUnguarded(); }
+            catch (Exception e) { _log("bar timer failed: " + e.Message); }
+        }
+
+        private void FlushBarsUnguarded()
         {
             long now = Clock.NowMicros();
             List<Feed> feeds;
@@ -110,13 +138,27 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
 
         private void OnMarketData(Feed feed, MarketDataEventArgs e)
         {
-            lock (feed) OnMarketDataLocked(feed, e);
+            try
+            {
+                lock (feed) OnMarketDataLocked(feed, e);
+            }
+            catch (Exception x)
+            {
+                if (System.Threading.Interlocked.Increment(ref _errors) <= 10) _log("market data of " + feed.Instrument.FullName + " failed: " + x.Message);
+            }
         }
 
         private void OnMarketDataLocked(Feed feed, MarketDataEventArgs e)
         {
-            long ts = NtTime.ToMicros(e.Time);
-            if (ts < feed.LastTs) ts = feed.LastTs; // the engine refuses time going backwards per symbol
+            long eventTs = NtTime.ToMicros(e.Time);
+            if (e.IsReset)
+            {
+                // A reset (e.g. Playback rewind) carries no trade and invalidates the last bid/ask.
+                feed.Bid = double.NaN;
+                feed.Ask = double.NaN;
+                return;
+            }
+            long ts = eventTs < feed.LastTs ? feed.LastTs : eventTs; // the engine refuses time going backwards per symbol
             switch (e.MarketDataType)
             {
                 case MarketDataType.Bid:
@@ -130,6 +172,7 @@ namespace NinjaTrader.NinjaScript.AddOns.EnigmaApexBridge
                     if (feed.Quotes) Quote(feed, ts);
                     break;
                 case MarketDataType.Last:
+                    if (!feed.Trades.IsTrade(false, eventTs)) break; // the snapshot of the last trade before subscribing
                     double bid = double.IsNaN(feed.Bid) ? e.Price : feed.Bid;
                     double ask = double.IsNaN(feed.Ask) ? e.Price : feed.Ask;
                     string side = e.Price >= ask ? Sides.Buy : e.Price <= bid ? Sides.Sell : Sides.Unknown;
