@@ -4,7 +4,7 @@ import { InstrumentCache, priceToTicks, moneyFromTicks } from '../core/money.js'
 import type { AccountExposure } from './account-exposure.js';
 import type { RuleProfile } from './rule-profile.js';
 import type { DenialCode, OrderDenied } from './risk-events.js';
-import { SessionCalendar, type SessionPhase } from '../core/session-calendar.js';
+import { localParts, SessionCalendar, type SessionPhase } from '../core/session-calendar.js';
 
 /** What the rules say about an account after the latest update. */
 export interface ComplianceStatus {
@@ -24,6 +24,11 @@ export interface ComplianceStatus {
   /** Equity − the balance the trading day started with. */
   readonly dailyPnl: number;
   readonly dailyLock: 'none' | 'soft' | 'hard';
+  /**
+   * When a `liquidate` daily-loss lock lifts: the start of the next trading day (e.g. 17:00
+   * Chicago, DST-correct); undefined without such a lock.
+   */
+  readonly dailyLockUntil: Micros | undefined;
   /** The trailing threshold was touched: the account has failed and stays HALTED. */
   readonly breached: boolean;
   /** Every position must be closed now (breach, hard daily loss, forced-flat time). */
@@ -107,6 +112,7 @@ export class AccountCompliance {
   private dayStartBalance: number;
   private lastCloseBalance: number;
   private dailyLock: 'none' | 'soft' | 'hard' = 'none';
+  private dailyLockUntil: Micros | undefined;
   private readonly dayResults = new Map<number, number>();
   private readonly rejectTimes: Micros[] = [];
   private lastTs: Micros = 0;
@@ -173,6 +179,10 @@ export class AccountCompliance {
     this.dayStartBalance = snapshot.dayStartBalance;
     this.lastCloseBalance = snapshot.lastCloseBalance;
     this.dailyLock = snapshot.dailyLock;
+    this.dailyLockUntil =
+      snapshot.dailyLock === 'hard' && this.profile.rules.dailyLoss?.mode === 'liquidate'
+        ? this.nextTradingDayStart(snapshot.ts)
+        : undefined;
     this.dayResults.clear();
     for (const [day, pnl] of snapshot.dayResults) this.dayResults.set(day, pnl);
     this.lastTs = snapshot.ts;
@@ -198,6 +208,7 @@ export class AccountCompliance {
     this.lastCloseBalance = this.balance;
     this.breached = false;
     this.dailyLock = 'none';
+    this.dailyLockUntil = undefined;
     this.dayResults.clear();
     this.rejectTimes.length = 0;
     const trailing = this.profile.rules.trailingDrawdown;
@@ -420,6 +431,26 @@ export class AccountCompliance {
     this.lastCloseBalance = closeBalance;
     this.dayStartBalance = closeBalance;
     this.dailyLock = 'none';
+    this.dailyLockUntil = undefined;
+  }
+
+  /**
+   * The first instant after `ts` at which the session is open on a later trading day than the
+   * one at `ts` (the calendar's open time, so DST-correct; a Friday lock lifts at Sunday's open).
+   */
+  private nextTradingDayStart(ts: Micros): Micros | undefined {
+    const hours = this.profile.rules.tradingHours;
+    if (!hours) return undefined;
+    // A calendar of its own, so the lookup ahead does not move the shared one's cache.
+    const calendar = new SessionCalendar(hours);
+    let position = calendar.at(ts);
+    const today = position.tradingDay;
+    for (let step = 0; step < 16; step++) {
+      const next = position.until;
+      position = calendar.at(next);
+      if (position.phase === 'open' && position.tradingDay !== today) return next;
+    }
+    return undefined;
   }
 
   private evaluate(ts: Micros): ComplianceStatus {
@@ -448,9 +479,16 @@ export class AccountCompliance {
     }
     const dailyPnl = this.equity - this.dayStartBalance;
     if (rules.dailyLoss) {
-      if (dailyPnl <= -rules.dailyLoss.amount && this.dailyLock === 'none')
-        this.dailyLock = rules.dailyLoss.mode;
-      if (this.dailyLock === 'hard') {
+      if (dailyPnl <= -rules.dailyLoss.amount && this.dailyLock === 'none') {
+        this.dailyLock = rules.dailyLoss.mode === 'soft' ? 'soft' : 'hard';
+        if (rules.dailyLoss.mode === 'liquidate') this.dailyLockUntil = this.nextTradingDayStart(ts);
+      }
+      if (this.dailyLock === 'hard' && this.dailyLockUntil !== undefined) {
+        escalate(
+          'HALTED',
+          `daily loss limit ${rules.dailyLoss.amount} reached: liquidated, no new orders until ${this.localTime(this.dailyLockUntil)} (next trading day)`,
+        );
+      } else if (this.dailyLock === 'hard') {
         escalate(
           'HALTED',
           `daily loss limit ${rules.dailyLoss.amount} reached: locked until the next session`,
@@ -486,6 +524,7 @@ export class AccountCompliance {
       trailingStopped: this.trailingStopped,
       dailyPnl,
       dailyLock: this.dailyLock,
+      dailyLockUntil: this.dailyLockUntil,
       breached: this.breached,
       flattenRequired,
       contractLimit: this.contractLimit(),
@@ -496,6 +535,15 @@ export class AccountCompliance {
         this.balance - this.start >= this.profile.account.profitTarget,
       health: this.health(state, threshold, dailyPnl, ts),
     };
+  }
+
+  /** `2026-11-24 17:00 America/Chicago`: an instant as the profile's traders read it. */
+  private localTime(ts: Micros): string {
+    const zone = this.profile.rules.tradingHours?.timeZone ?? 'UTC';
+    const { day, minute } = localParts(ts, zone);
+    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    return `${date} ${hhmm} ${zone}`;
   }
 
   /**
