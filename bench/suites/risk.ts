@@ -31,7 +31,10 @@ const BENCH_RATE = { kind: 'own', note: 'bench only: raised so intents every 20 
 /** The Apex-style profile with the order-rate cap at 100 per ms, so intents every 20 µs stay within it. */
 function benchProfile(): RuleProfile {
   const profile = loadRuleProfile('apex-50k-evaluation');
-  return { ...profile, rules: { ...profile.rules, orderRate: { maxOrders: 100, per: '1ms', source: BENCH_RATE } } };
+  return {
+    ...profile,
+    rules: { ...profile.rules, orderRate: { maxOrders: 100, per: '1ms', source: BENCH_RATE } },
+  };
 }
 
 function histogram(): hdr.Histogram {

@@ -63,10 +63,14 @@ function semanticProblems(profile: RuleProfile): string[] {
     problems.push("rules.dailyLoss.lockUntil: mode 'liquidate' needs lockUntil (next-trading-day)");
   }
   if (daily?.lockUntil !== undefined && daily.mode !== 'liquidate') {
-    problems.push(`rules.dailyLoss.lockUntil: only mode 'liquidate' takes lockUntil (mode is '${daily.mode}')`);
+    problems.push(
+      `rules.dailyLoss.lockUntil: only mode 'liquidate' takes lockUntil (mode is '${daily.mode}')`,
+    );
   }
   if (daily?.lockUntil === 'next-trading-day' && !rules.tradingHours) {
-    problems.push('rules.dailyLoss.lockUntil: next-trading-day needs rules.tradingHours to know when the day starts');
+    problems.push(
+      'rules.dailyLoss.lockUntil: next-trading-day needs rules.tradingHours to know when the day starts',
+    );
   }
   if (rules.tradingHours) {
     try {

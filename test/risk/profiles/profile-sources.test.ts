@@ -49,7 +49,7 @@ describe('rule sources', () => {
 
   it('refuses to load a profile rule without a source, naming the rule', () => {
     const text = bundledText('topstep-50k-combine').replace(
-      /  dailyLoss:\n(?:    .*\n)*?    source:\n(?:      .*\n)+?(?=  maxContracts:)/,
+      / {2}dailyLoss:\n(?: {4}.*\n)*? {4}source:\n(?: {6}.*\n)+?(?= {2}maxContracts:)/,
       '  dailyLoss:\n    amount: 1000\n    mode: liquidate\n    lockUntil: next-trading-day\n',
     );
     expect(text).not.toBe(bundledText('topstep-50k-combine'));
@@ -69,7 +69,7 @@ describe('rule sources', () => {
 
   it('needs a source for the instrument list too', () => {
     const text = bundledText('apex-50k-evaluation').replace(
-      /  allowedInstrumentsSource:\n(?:    .*\n)+?(?=  orderRate:)/,
+      / {2}allowedInstrumentsSource:\n(?: {4}.*\n)+?(?= {2}orderRate:)/,
       '',
     );
     expect(problemsOf(text)).toContain('rules.allowedInstrumentsSource');
@@ -92,7 +92,7 @@ describe('rule sources', () => {
       "only mode 'liquidate' takes lockUntil",
     );
     const withoutHours = topstep.replace(
-      /  tradingHours:\n(?:    .*\n|      .*\n|        .*\n)+?(?=  allowedInstruments:)/,
+      / {2}tradingHours:\n(?: {4}.*\n| {6}.*\n| {8}.*\n)+?(?= {2}allowedInstruments:)/,
       '',
     );
     expect(withoutHours).not.toContain('tradingHours');

@@ -118,8 +118,9 @@ describe('Topstep 50K combine: Daily Loss Limit (Prohibited Conduct page)', () =
 describe('Topstep 50K combine: Maximum Loss Limit (What is the Maximum Loss Limit? page)', () => {
   it('walks the published example: $48,500 after a +$500 day, unchanged after −$500, $50,000 for good after a $52,500 close', () => {
     const { engine, commands, limitsOf, states } = engineRig();
-    const day = (iso: string, balance: number): void =>
+    const day = (iso: string, balance: number): void => {
       engine.process({ kind: 'account', state: accountAt(iso, balance, balance, 'TS-50K') });
+    };
     const threshold = (): number => {
       const limits = limitsOf();
       return limits.equity - limits.drawdownRoom;
@@ -153,7 +154,7 @@ describe('Topstep 50K combine: Maximum Position Size (What does Maximum Position
   it('allows long 2 E-mini S&P and short 3 Crude Oil (5 lots) and counts a micro as a full lot', () => {
     const { engine, denied, approved } = engineRig();
     engine.process({ kind: 'account', state: accountAt('2026-11-24T15:00:00Z', 50_000, 50_000, 'TS-50K') });
-    const position = (symbol: string, quantity: number): void =>
+    const position = (symbol: string, quantity: number): void => {
       engine.process({
         kind: 'position',
         position: {
@@ -166,6 +167,7 @@ describe('Topstep 50K combine: Maximum Position Size (What does Maximum Position
           realizedPnl: 0,
         },
       });
+    };
     position('ES 12-26', 2);
     position('CL 01-27', -3);
     const at = '2026-11-24T15:00:01Z';
