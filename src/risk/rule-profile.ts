@@ -4,7 +4,7 @@ import { Type, type Static } from '@sinclair/typebox';
  * The schema of a rule profile: a prop firm's (or a trader's own) account rules as data. A profile
  * is a YAML file in `src/risk/profiles/` (or anywhere, named by path); adding or editing a rule is
  * an edit of that file, never of code. Every section under `rules` is optional: a profile applies
- * only the rules it lists.
+ * only the rules it lists, and each one it lists cites its `source` (docs/profiles.md).
  */
 
 const HOUR_MINUTE = '^([01][0-9]|2[0-3]):[0-5][0-9]$';

@@ -115,6 +115,27 @@ describe('Topstep 50K combine: Daily Loss Limit (Prohibited Conduct page)', () =
   });
 });
 
+describe('Topstep 50K combine: Daily Loss Limit across a restart', () => {
+  it('keeps the lock and its 17:00 Chicago end when the engine restarts from the saved rule state', () => {
+    const before = new AccountCompliance('TS-50K', topstep);
+    before.updateAccount(accountAt('2026-11-24T15:00:00Z', 50_000, 50_000, 'TS-50K'));
+    before.updateAccount(accountAt('2026-11-24T16:00:00Z', 49_000, 49_000, 'TS-50K'));
+    const after = new AccountCompliance('TS-50K', topstep);
+    expect(after.restore(JSON.parse(JSON.stringify(before.snapshot())))).toBe(true);
+    expect(after.status).toMatchObject({
+      state: 'HALTED',
+      dailyLockUntil: microsFromIso('2026-11-24T23:00:00Z'),
+    });
+    const exposure = new AccountExposure();
+    expect(after.checkIntent(intentAt('2026-11-24T20:00:00Z', { account: 'TS-50K' }), exposure)?.code).toBe(
+      'HALTED',
+    );
+    expect(
+      after.checkIntent(intentAt('2026-11-24T23:00:01Z', { account: 'TS-50K' }), exposure),
+    ).toBeUndefined();
+  });
+});
+
 describe('Topstep 50K combine: Maximum Loss Limit (What is the Maximum Loss Limit? page)', () => {
   it('walks the published example: $48,500 after a +$500 day, unchanged after −$500, $50,000 for good after a $52,500 close', () => {
     const { engine, commands, limitsOf, states } = engineRig();
