@@ -4,7 +4,12 @@ import { InstrumentCache, priceToTicks, moneyFromTicks } from '../core/money.js'
 import type { AccountExposure } from './account-exposure.js';
 import type { RuleProfile } from './rule-profile.js';
 import type { DenialCode, OrderDenied } from './risk-events.js';
-import { localParts, SessionCalendar, type SessionPhase } from '../core/session-calendar.js';
+import {
+  localParts,
+  SessionCalendar,
+  type SessionPhase,
+  type SessionPosition,
+} from '../core/session-calendar.js';
 
 /** What the rules say about an account after the latest update. */
 export interface ComplianceStatus {
@@ -36,6 +41,11 @@ export interface ComplianceStatus {
   /** Contract limit in full-size contracts now (scaling plan and half size applied). */
   readonly contractLimit: number | undefined;
   readonly session: SessionPhase | 'always';
+  /**
+   * When the session in progress is flattened (`forcedFlat` − `flattenLeadSeconds`), for a timer
+   * that must not wait for a tick; undefined outside an open session.
+   */
+  readonly flattenAt: Micros | undefined;
   readonly tradingDay: number;
   /** Balance − starting balance has reached the profile's profit target (consistency is checked then). */
   readonly profitTargetReached: boolean;
@@ -98,6 +108,8 @@ export class AccountCompliance {
   private readonly instruments = new InstrumentCache();
   private readonly allowedRoots: ReadonlySet<string> | undefined;
   private readonly orderRateWindow: Micros;
+  /** How long before `forcedFlat` the flatten is sent and entries stop. */
+  private readonly flattenLead: Micros;
   private readonly orderTimes: Float64Array;
   private orderTimesNext = 0;
 
@@ -135,6 +147,7 @@ export class AccountCompliance {
       this.trailingStopped = this.threshold >= this.freezeLevel();
     }
     this.calendar = rules.tradingHours ? new SessionCalendar(rules.tradingHours) : undefined;
+    this.flattenLead = (rules.tradingHours?.flattenLeadSeconds ?? 0) * 1_000_000;
     this.allowedRoots = rules.allowedInstruments ? new Set(rules.allowedInstruments) : undefined;
     this.orderRateWindow = rules.orderRate ? parseDuration(rules.orderRate.per) : 0;
     this.orderTimes = new Float64Array(rules.orderRate?.maxOrders ?? 0).fill(Number.NEGATIVE_INFINITY);
@@ -252,7 +265,7 @@ export class AccountCompliance {
   advanceTime(ts: Micros): ComplianceStatus {
     const before = this.current;
     this.roll(ts);
-    const phase = this.calendar ? this.calendar.at(ts).phase : 'always';
+    const phase = this.calendar ? this.phaseOf(this.calendar.at(ts), ts) : 'always';
     if (phase !== before.session || this.tradingDay !== before.tradingDay) this.current = this.evaluate(ts);
     return this.current;
   }
@@ -413,7 +426,7 @@ export class AccountCompliance {
     this.lastTs = ts;
     if (!this.calendar) return;
     const position = this.calendar.at(ts);
-    this.phase = position.phase;
+    this.phase = this.phaseOf(position, ts);
     if (position.tradingDay === this.tradingDay) return;
     if (!Number.isNaN(this.tradingDay)) this.closeDay();
     this.tradingDay = position.tradingDay;
@@ -432,6 +445,16 @@ export class AccountCompliance {
     this.dayStartBalance = closeBalance;
     this.dailyLock = 'none';
     this.dailyLockUntil = undefined;
+  }
+
+  /**
+   * The calendar's phase with the profile's flatten lead: the last `flattenLeadSeconds` of a
+   * session already count as the flat window, so the account is flat by `forcedFlat`.
+   */
+  private phaseOf(position: SessionPosition, ts: Micros): SessionPhase {
+    return position.phase === 'open' && position.until - ts <= this.flattenLead
+      ? 'flat-window'
+      : position.phase;
   }
 
   /**
@@ -529,6 +552,8 @@ export class AccountCompliance {
       flattenRequired,
       contractLimit: this.contractLimit(),
       session,
+      flattenAt:
+        this.calendar && session === 'open' ? this.calendar.at(ts).until - this.flattenLead : undefined,
       tradingDay: this.tradingDay,
       profitTargetReached:
         this.profile.account.profitTarget !== undefined &&

@@ -126,6 +126,11 @@ export const TradingHoursRuleSchema = Type.Object(
     open: Type.String({ pattern: HOUR_MINUTE }),
     /** Local time by which every position must be flat and entries stop. */
     forcedFlat: Type.String({ pattern: HOUR_MINUTE }),
+    /**
+     * Seconds before `forcedFlat` at which the engine flattens and stops entries, so the account
+     * is flat by `forcedFlat` as the firms require (default 0: at `forcedFlat` itself).
+     */
+    flattenLeadSeconds: Type.Optional(Type.Integer({ minimum: 0, maximum: 3600 })),
     /** Local weekdays on which the session opens, 0 = Sunday. */
     openDays: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), { minItems: 1, uniqueItems: true }),
     source: RuleSourceSchema,

@@ -79,14 +79,17 @@ describe('Apex 50K: contract limit with the Scaling Program', () => {
 });
 
 describe('Apex 50K: flat before 4:59 PM ET (What Are the Rules for Evaluations? page)', () => {
-  it('closes the position and cancels the pending orders at 16:59 New York, and refuses entries until 18:00', () => {
+  it('closes the position and cancels the pending orders at 16:58:30 New York, and refuses entries until 18:00', () => {
     const rig = profileRig(PROFILE, 'APEX-50K', '2026-11-24T21:58:00Z');
     rig.tick('2026-11-24T21:58:00Z', 6000);
     rig.order('2026-11-24T21:58:01Z', { quantity: 2 });
     rig.order('2026-11-24T21:58:02Z', { type: 'limit', limitPrice: 5950 });
     expect(rig.position()).toBe(2);
     expect(rig.handle.paper.workingOrders('APEX-50K')).toHaveLength(1);
-    rig.tick('2026-11-24T21:59:00Z', 6001);
+    rig.tick('2026-11-24T21:58:29Z', 6001);
+    expect(rig.position()).toBe(2);
+    // 30 s before the cutoff (flattenLeadSeconds), so the account is flat before 4:59 PM.
+    rig.tick('2026-11-24T21:58:30Z', 6001);
     expect(rig.commands.at(-1)).toMatchObject({ type: 'flatten', account: 'APEX-50K' });
     expect(rig.position()).toBe(0);
     expect(rig.handle.paper.workingOrders('APEX-50K')).toEqual([]);

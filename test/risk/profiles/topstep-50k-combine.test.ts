@@ -102,6 +102,12 @@ describe('Topstep 50K combine: Daily Loss Limit (Prohibited Conduct page)', () =
     const status = compliance.updateAccount(accountAt('2026-11-27T16:00:00Z', 50_000, 49_000, 'TS-50K'));
     expect(status).toMatchObject({ state: 'HALTED', dailyLock: 'hard', flattenRequired: true });
     expect(status.dailyLockUntil).toBe(microsFromIso('2026-11-29T23:00:00Z'));
+    // The session's flatten instant, for a timer: 15:09:30 Chicago.
+    expect(
+      new AccountCompliance('TS-50K', topstep).updateAccount(
+        accountAt('2026-11-27T15:00:00Z', 50_000, 50_000, 'TS-50K'),
+      ).flattenAt,
+    ).toBe(microsFromIso('2026-11-27T21:09:30Z'));
     // Flattened: the loss is realized.
     compliance.updateAccount(accountAt('2026-11-27T16:00:01Z', 49_000, 49_000, 'TS-50K'));
     const exposure = new AccountExposure();
@@ -211,7 +217,11 @@ describe('Topstep 50K combine: trading hours (When and what products can I trade
     rig.order('2026-11-27T21:00:01Z');
     rig.order('2026-11-27T21:00:02Z', { type: 'limit', limitPrice: 5950 });
     expect(rig.position()).toBe(1);
-    rig.tick('2026-11-27T21:10:00Z', 6001);
+    // Flat before 15:10:00, not at it: the flatten goes out 30 s ahead (flattenLeadSeconds).
+    rig.tick('2026-11-27T21:09:29Z', 6001);
+    expect(rig.commands.filter((c) => c.type === 'flatten')).toHaveLength(0);
+    expect(rig.position()).toBe(1);
+    rig.tick('2026-11-27T21:09:30Z', 6001);
     expect(rig.commands.at(-1)).toMatchObject({ type: 'flatten', account: 'TS-50K' });
     expect(rig.position()).toBe(0);
     expect(rig.handle.orders.liveOrders('TS-50K')).toEqual([]);
