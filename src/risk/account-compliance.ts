@@ -376,7 +376,11 @@ export class AccountCompliance {
       bestDay,
       bestDayShare,
       maxBestDayShare: rule.maxBestDayShare,
-      passes: totalProfit > 0 && bestDayShare <= rule.maxBestDayShare + 1e-12,
+      passes:
+        totalProfit > 0 &&
+        (rule.exactSharePasses === false
+          ? bestDayShare < rule.maxBestDayShare - 1e-12
+          : bestDayShare <= rule.maxBestDayShare + 1e-12),
       profitNeeded,
       days,
     };

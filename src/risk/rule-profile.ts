@@ -111,6 +111,11 @@ export const ConsistencyRuleSchema = Type.Object(
   {
     /** The best day's profit may be at most this share of the total profit (0.3 = 30 %). */
     maxBestDayShare: Type.Number({ exclusiveMinimum: 0, maximum: 1 }),
+    /**
+     * Whether a best day of exactly the share passes (default true: "no more than 30 %"); false
+     * where the firm says "below" (a best day equal to the share fails).
+     */
+    exactSharePasses: Type.Optional(Type.Boolean()),
     /** When it is checked: at a payout request, or when the profit target is reached. */
     checkedAt: Type.Union([Type.Literal('payout'), Type.Literal('profit-target')]),
     source: RuleSourceSchema,

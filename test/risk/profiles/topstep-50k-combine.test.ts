@@ -269,6 +269,13 @@ describe('Topstep 50K combine: Consistency Target', () => {
       passes: false,
       profitNeeded: 3200,
     });
+    // Exactly half is not "below" half: $1,500 of $3,000 still does not pass.
+    balance = 50_000;
+    const half = new AccountCompliance('TS-50K', topstep);
+    half.updateAccount(accountAt('2026-11-23T15:00:00Z', 50_000, 50_000, 'TS-50K'));
+    close(half, '2026-11-23', 1_500);
+    close(half, '2026-11-24', 1_500);
+    expect(half.consistency()).toMatchObject({ totalProfit: 3000, bestDayShare: 0.5, passes: false });
   });
 });
 
