@@ -26,10 +26,15 @@ const START = microsFromIso('2026-11-24T15:00:00Z'); // Tuesday 10:00 New York: 
 /** Intents arrive every 20 µs of market time. */
 const SPACING = 20;
 
+const BENCH_RATE = { kind: 'own', note: 'bench only: raised so intents every 20 µs fit' } as const;
+
 /** The Apex-style profile with the order-rate cap at 100 per ms, so intents every 20 µs stay within it. */
 function benchProfile(): RuleProfile {
   const profile = loadRuleProfile('apex-50k-evaluation');
-  return { ...profile, rules: { ...profile.rules, orderRate: { maxOrders: 100, per: '1ms' } } };
+  return {
+    ...profile,
+    rules: { ...profile.rules, orderRate: { maxOrders: 100, per: '1ms', source: BENCH_RATE } },
+  };
 }
 
 function histogram(): hdr.Histogram {

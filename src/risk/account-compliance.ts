@@ -4,7 +4,12 @@ import { InstrumentCache, priceToTicks, moneyFromTicks } from '../core/money.js'
 import type { AccountExposure } from './account-exposure.js';
 import type { RuleProfile } from './rule-profile.js';
 import type { DenialCode, OrderDenied } from './risk-events.js';
-import { SessionCalendar, type SessionPhase } from '../core/session-calendar.js';
+import {
+  localParts,
+  SessionCalendar,
+  type SessionPhase,
+  type SessionPosition,
+} from '../core/session-calendar.js';
 
 /** What the rules say about an account after the latest update. */
 export interface ComplianceStatus {
@@ -24,6 +29,11 @@ export interface ComplianceStatus {
   /** Equity − the balance the trading day started with. */
   readonly dailyPnl: number;
   readonly dailyLock: 'none' | 'soft' | 'hard';
+  /**
+   * When a `liquidate` daily-loss lock lifts: the start of the next trading day (e.g. 17:00
+   * Chicago, DST-correct); undefined without such a lock.
+   */
+  readonly dailyLockUntil: Micros | undefined;
   /** The trailing threshold was touched: the account has failed and stays HALTED. */
   readonly breached: boolean;
   /** Every position must be closed now (breach, hard daily loss, forced-flat time). */
@@ -31,6 +41,11 @@ export interface ComplianceStatus {
   /** Contract limit in full-size contracts now (scaling plan and half size applied). */
   readonly contractLimit: number | undefined;
   readonly session: SessionPhase | 'always';
+  /**
+   * When the session in progress is flattened (`forcedFlat` − `flattenLeadSeconds`), for a timer
+   * that must not wait for a tick; undefined outside an open session.
+   */
+  readonly flattenAt: Micros | undefined;
   readonly tradingDay: number;
   /** Balance − starting balance has reached the profile's profit target (consistency is checked then). */
   readonly profitTargetReached: boolean;
@@ -93,6 +108,8 @@ export class AccountCompliance {
   private readonly instruments = new InstrumentCache();
   private readonly allowedRoots: ReadonlySet<string> | undefined;
   private readonly orderRateWindow: Micros;
+  /** How long before `forcedFlat` the flatten is sent and entries stop. */
+  private readonly flattenLead: Micros;
   private readonly orderTimes: Float64Array;
   private orderTimesNext = 0;
 
@@ -107,6 +124,7 @@ export class AccountCompliance {
   private dayStartBalance: number;
   private lastCloseBalance: number;
   private dailyLock: 'none' | 'soft' | 'hard' = 'none';
+  private dailyLockUntil: Micros | undefined;
   private readonly dayResults = new Map<number, number>();
   private readonly rejectTimes: Micros[] = [];
   private lastTs: Micros = 0;
@@ -129,6 +147,7 @@ export class AccountCompliance {
       this.trailingStopped = this.threshold >= this.freezeLevel();
     }
     this.calendar = rules.tradingHours ? new SessionCalendar(rules.tradingHours) : undefined;
+    this.flattenLead = (rules.tradingHours?.flattenLeadSeconds ?? 0) * 1_000_000;
     this.allowedRoots = rules.allowedInstruments ? new Set(rules.allowedInstruments) : undefined;
     this.orderRateWindow = rules.orderRate ? parseDuration(rules.orderRate.per) : 0;
     this.orderTimes = new Float64Array(rules.orderRate?.maxOrders ?? 0).fill(Number.NEGATIVE_INFINITY);
@@ -173,6 +192,10 @@ export class AccountCompliance {
     this.dayStartBalance = snapshot.dayStartBalance;
     this.lastCloseBalance = snapshot.lastCloseBalance;
     this.dailyLock = snapshot.dailyLock;
+    this.dailyLockUntil =
+      snapshot.dailyLock === 'hard' && this.profile.rules.dailyLoss?.mode === 'liquidate'
+        ? this.nextTradingDayStart(snapshot.ts)
+        : undefined;
     this.dayResults.clear();
     for (const [day, pnl] of snapshot.dayResults) this.dayResults.set(day, pnl);
     this.lastTs = snapshot.ts;
@@ -198,6 +221,7 @@ export class AccountCompliance {
     this.lastCloseBalance = this.balance;
     this.breached = false;
     this.dailyLock = 'none';
+    this.dailyLockUntil = undefined;
     this.dayResults.clear();
     this.rejectTimes.length = 0;
     const trailing = this.profile.rules.trailingDrawdown;
@@ -241,7 +265,7 @@ export class AccountCompliance {
   advanceTime(ts: Micros): ComplianceStatus {
     const before = this.current;
     this.roll(ts);
-    const phase = this.calendar ? this.calendar.at(ts).phase : 'always';
+    const phase = this.calendar ? this.phaseOf(this.calendar.at(ts), ts) : 'always';
     if (phase !== before.session || this.tradingDay !== before.tradingDay) this.current = this.evaluate(ts);
     return this.current;
   }
@@ -352,7 +376,11 @@ export class AccountCompliance {
       bestDay,
       bestDayShare,
       maxBestDayShare: rule.maxBestDayShare,
-      passes: totalProfit > 0 && bestDayShare <= rule.maxBestDayShare + 1e-12,
+      passes:
+        totalProfit > 0 &&
+        (rule.exactSharePasses === false
+          ? bestDayShare < rule.maxBestDayShare - 1e-12
+          : bestDayShare <= rule.maxBestDayShare + 1e-12),
       profitNeeded,
       days,
     };
@@ -402,7 +430,7 @@ export class AccountCompliance {
     this.lastTs = ts;
     if (!this.calendar) return;
     const position = this.calendar.at(ts);
-    this.phase = position.phase;
+    this.phase = this.phaseOf(position, ts);
     if (position.tradingDay === this.tradingDay) return;
     if (!Number.isNaN(this.tradingDay)) this.closeDay();
     this.tradingDay = position.tradingDay;
@@ -420,6 +448,36 @@ export class AccountCompliance {
     this.lastCloseBalance = closeBalance;
     this.dayStartBalance = closeBalance;
     this.dailyLock = 'none';
+    this.dailyLockUntil = undefined;
+  }
+
+  /**
+   * The calendar's phase with the profile's flatten lead: the last `flattenLeadSeconds` of a
+   * session already count as the flat window, so the account is flat by `forcedFlat`.
+   */
+  private phaseOf(position: SessionPosition, ts: Micros): SessionPhase {
+    return position.phase === 'open' && position.until - ts <= this.flattenLead
+      ? 'flat-window'
+      : position.phase;
+  }
+
+  /**
+   * The first instant after `ts` at which the session is open on a later trading day than the
+   * one at `ts` (the calendar's open time, so DST-correct; a Friday lock lifts at Sunday's open).
+   */
+  private nextTradingDayStart(ts: Micros): Micros | undefined {
+    const hours = this.profile.rules.tradingHours;
+    if (!hours) return undefined;
+    // A calendar of its own, so the lookup ahead does not move the shared one's cache.
+    const calendar = new SessionCalendar(hours);
+    let position = calendar.at(ts);
+    const today = position.tradingDay;
+    for (let step = 0; step < 16; step++) {
+      const next = position.until;
+      position = calendar.at(next);
+      if (position.phase === 'open' && position.tradingDay !== today) return next;
+    }
+    return undefined;
   }
 
   private evaluate(ts: Micros): ComplianceStatus {
@@ -448,9 +506,16 @@ export class AccountCompliance {
     }
     const dailyPnl = this.equity - this.dayStartBalance;
     if (rules.dailyLoss) {
-      if (dailyPnl <= -rules.dailyLoss.amount && this.dailyLock === 'none')
-        this.dailyLock = rules.dailyLoss.mode;
-      if (this.dailyLock === 'hard') {
+      if (dailyPnl <= -rules.dailyLoss.amount && this.dailyLock === 'none') {
+        this.dailyLock = rules.dailyLoss.mode === 'soft' ? 'soft' : 'hard';
+        if (rules.dailyLoss.mode === 'liquidate') this.dailyLockUntil = this.nextTradingDayStart(ts);
+      }
+      if (this.dailyLock === 'hard' && this.dailyLockUntil !== undefined) {
+        escalate(
+          'HALTED',
+          `daily loss limit ${rules.dailyLoss.amount} reached: liquidated, no new orders until ${this.localTime(this.dailyLockUntil)} (next trading day)`,
+        );
+      } else if (this.dailyLock === 'hard') {
         escalate(
           'HALTED',
           `daily loss limit ${rules.dailyLoss.amount} reached: locked until the next session`,
@@ -486,16 +551,28 @@ export class AccountCompliance {
       trailingStopped: this.trailingStopped,
       dailyPnl,
       dailyLock: this.dailyLock,
+      dailyLockUntil: this.dailyLockUntil,
       breached: this.breached,
       flattenRequired,
       contractLimit: this.contractLimit(),
       session,
+      flattenAt:
+        this.calendar && session === 'open' ? this.calendar.at(ts).until - this.flattenLead : undefined,
       tradingDay: this.tradingDay,
       profitTargetReached:
         this.profile.account.profitTarget !== undefined &&
         this.balance - this.start >= this.profile.account.profitTarget,
       health: this.health(state, threshold, dailyPnl, ts),
     };
+  }
+
+  /** `2026-11-24 17:00 America/Chicago`: an instant as the profile's traders read it. */
+  private localTime(ts: Micros): string {
+    const zone = this.profile.rules.tradingHours?.timeZone ?? 'UTC';
+    const { day, minute } = localParts(ts, zone);
+    const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
+    const hhmm = `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`;
+    return `${date} ${hhmm} ${zone}`;
   }
 
   /**

@@ -5,7 +5,7 @@ import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
 import { describeError, EngineError } from '../core/errors.js';
 import { CONTRACT_SPECS } from '../core/instruments.js';
-import { RuleProfileSchema, type RuleProfile } from './rule-profile.js';
+import { RuleProfileSchema, type RuleProfile, type RuleSource } from './rule-profile.js';
 
 /** Profiles shipped with the engine, by id (the file name without `.yaml`). */
 export const BUNDLED_PROFILE_IDS = ['apex-50k-evaluation', 'topstep-50k-combine'] as const;
@@ -26,10 +26,52 @@ export function bundledProfilesDir(): string {
   return fileURLToPath(candidates[0] as URL);
 }
 
-/** Every problem with a parsed profile beyond its shape: zones, step order, instrument roots. */
+/**
+ * Every rule of a profile with its source, by path (`rules.dailyLoss`, `account`, …): what a
+ * reader checks the numbers against.
+ */
+export function ruleSources(profile: RuleProfile): [path: string, source: RuleSource][] {
+  const sources: [string, RuleSource][] = [
+    ['account', profile.account.source],
+    ['automation', profile.automation.source],
+  ];
+  const { allowedInstruments, allowedInstrumentsSource, ...objectRules } = profile.rules;
+  for (const [name, rule] of Object.entries(objectRules)) {
+    if (rule && typeof rule === 'object' && 'source' in rule) sources.push([`rules.${name}`, rule.source]);
+  }
+  if (allowedInstruments && allowedInstrumentsSource)
+    sources.push(['rules.allowedInstruments', allowedInstrumentsSource]);
+  return sources;
+}
+
+/** Every problem with a parsed profile beyond its shape: sources, locks, zones, step order, instrument roots. */
 function semanticProblems(profile: RuleProfile): string[] {
   const problems: string[] = [];
   const { rules } = profile;
+  if (rules.allowedInstruments && !rules.allowedInstrumentsSource) {
+    problems.push('rules.allowedInstrumentsSource: allowedInstruments needs a source like every rule');
+  }
+  for (const [path, source] of ruleSources(profile)) {
+    if (source.kind === 'own') continue;
+    for (const field of ['url', 'title', 'read'] as const) {
+      if (source[field] === undefined)
+        problems.push(`${path}.source.${field}: a '${source.kind}' source needs the page's ${field}`);
+    }
+  }
+  const daily = rules.dailyLoss;
+  if (daily?.mode === 'liquidate' && daily.lockUntil === undefined) {
+    problems.push("rules.dailyLoss.lockUntil: mode 'liquidate' needs lockUntil (next-trading-day)");
+  }
+  if (daily?.lockUntil !== undefined && daily.mode !== 'liquidate') {
+    problems.push(
+      `rules.dailyLoss.lockUntil: only mode 'liquidate' takes lockUntil (mode is '${daily.mode}')`,
+    );
+  }
+  if (daily?.lockUntil === 'next-trading-day' && !rules.tradingHours) {
+    problems.push(
+      'rules.dailyLoss.lockUntil: next-trading-day needs rules.tradingHours to know when the day starts',
+    );
+  }
   if (rules.tradingHours) {
     try {
       new Intl.DateTimeFormat('en-US', { timeZone: rules.tradingHours.timeZone });

@@ -3,10 +3,40 @@ import { describe, expect, it } from 'vitest';
 import { AccountCompliance } from '../../src/risk/account-compliance.js';
 import { AccountExposure } from '../../src/risk/account-exposure.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
+import type { RuleProfile } from '../../src/risk/rule-profile.js';
 import { accountAt, intentAt } from './scenario-helpers.js';
 
 const apex = loadRuleProfile('apex-50k-evaluation');
 const topstep = loadRuleProfile('topstep-50k-combine');
+/** The combine with the Express Funded Account's scaling plan added (not a combine rule since version 2). */
+const topstepScaling: RuleProfile = {
+  ...topstep,
+  rules: {
+    ...topstep.rules,
+    scalingPlan: {
+      basis: 'end-of-day-balance',
+      steps: [
+        { fromProfit: 0, minis: 2 },
+        { fromProfit: 1500, minis: 3 },
+        { fromProfit: 2000, minis: 5 },
+      ],
+      source: { kind: 'own', note: 'test: the Express Funded Account scaling plan' },
+    },
+  },
+};
+/** The combine with the daily loss limit in `soft` mode: no new entries, positions kept. */
+const topstepSoft: RuleProfile = {
+  ...topstep,
+  rules: {
+    ...topstep.rules,
+    dailyLoss: {
+      amount: 1000,
+      mode: 'soft',
+      reducingWithin: 150,
+      source: { kind: 'own', note: 'test: soft mode' },
+    },
+  },
+};
 
 /** A scenario step: account update → expected threshold, state and whether to flatten. */
 interface Step {
@@ -154,7 +184,7 @@ describe('Apex-style 50K: trailing threshold on peak equity including open profi
 
 describe('Topstep-style 50K: end-of-day trailing, soft daily loss, scaling plan', () => {
   it('trails the end-of-day balance only, and stops at the starting balance', () => {
-    const compliance = new AccountCompliance('SIM-50K', topstep);
+    const compliance = new AccountCompliance('SIM-50K', topstepScaling);
     runSteps(compliance, [
       // Tuesday 24 Nov, 09:00 Chicago (15:00 UTC). MLL 48,000.
       { at: '2026-11-24T15:00:00Z', balance: 50_000, threshold: 48_000, state: 'ACTIVE', contractLimit: 2 },
@@ -176,7 +206,7 @@ describe('Topstep-style 50K: end-of-day trailing, soft daily loss, scaling plan'
   });
 
   it('locks new entries at −$1,000 on the day (soft) and lifts the lock at the next session', () => {
-    const compliance = new AccountCompliance('SIM-50K', topstep);
+    const compliance = new AccountCompliance('SIM-50K', topstepSoft);
     const exposure = new AccountExposure();
     runSteps(compliance, [
       { at: '2026-11-24T15:00:00Z', balance: 50_000, threshold: 48_000, state: 'ACTIVE' },

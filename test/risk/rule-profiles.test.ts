@@ -40,23 +40,32 @@ describe('rule profiles', () => {
       amount: 2000,
       stopsTrailingAtProfit: 0,
     });
-    expect(rules.dailyLoss).toMatchObject({ amount: 1000, mode: 'soft' });
+    expect(rules.dailyLoss).toMatchObject({ amount: 1000, mode: 'liquidate', lockUntil: 'next-trading-day' });
+    expect(rules.maxContracts).toMatchObject({ minis: 5, microsPerMini: 1 });
     expect(rules.tradingHours).toMatchObject({ timeZone: 'America/Chicago', forcedFlat: '15:10' });
-    expect(rules.scalingPlan?.steps.map((step) => step.minis)).toEqual([2, 3, 5]);
+    // The scaling plan is the Express Funded Account's, not a Trading Combine rule.
+    expect(rules.scalingPlan).toBeUndefined();
   });
 
   it('lets a user add a rule by editing the YAML, without code', () => {
     const text = readFileSync(join(bundledProfilesDir(), 'apex-50k-evaluation.yaml'), 'utf8');
-    const edited = text.replace('rules:\n', 'rules:\n  dailyLoss:\n    amount: 1200\n    mode: hard\n');
+    const edited = text.replace(
+      'rules:\n',
+      'rules:\n  dailyLoss:\n    amount: 1200\n    mode: hard\n    source: { kind: own, note: my own limit }\n',
+    );
     const profile = parseRuleProfile(edited, 'edited.yaml');
-    expect(profile.rules.dailyLoss).toEqual({ amount: 1200, mode: 'hard' });
+    expect(profile.rules.dailyLoss).toEqual({
+      amount: 1200,
+      mode: 'hard',
+      source: { kind: 'own', note: 'my own limit' },
+    });
   });
 
   it('reports every problem of a broken profile at once, with its path', () => {
     const text = readFileSync(join(bundledProfilesDir(), 'topstep-50k-combine.yaml'), 'utf8')
       .replace('amount: 2000', 'amount: -5')
       .replace("forcedFlat: '15:10'", "forcedFlat: '25:10'")
-      .replace('mode: soft', 'mode: gentle');
+      .replace('mode: liquidate', 'mode: gentle');
     let error: unknown;
     try {
       parseRuleProfile(text, 'broken.yaml');
