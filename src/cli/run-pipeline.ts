@@ -101,8 +101,12 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     );
   }
   if (clock instanceof SessionClock && !options.quiet) {
+    const session = describeSessionStart(clock.start);
     process.stderr.write(
-      `simulated market: session of ${describeSessionStart(clock.start)} at ${clock.speed}× real time; the backfill before it only warms the indicators\n`,
+      `simulated market: session of ${session} at ${String(clock.speed)}× real time; the backfill before it only warms the indicators\n`,
+    );
+    void clock.started.then(() =>
+      process.stdout.write(`--- ${session}: the session opens; signals above are backfill, not traded ---\n`),
     );
   }
   const engine = await Engine.create({

@@ -67,10 +67,14 @@ export class SessionClock implements Clock {
   readonly speed: number;
   readonly liveFrom: Micros;
   private readonly wall: Clock;
+  /** Resolves when the market has finished its warm-up and the session runs. */
+  readonly started: Promise<void>;
   private current: Micros;
   private wallAtRun: Micros | undefined;
+  private resolveStarted: () => void = () => undefined;
 
   constructor(options: SessionClockOptions) {
+    this.started = new Promise((resolve) => (this.resolveStarted = resolve));
     this.start = options.start;
     this.liveFrom = options.start;
     this.speed = options.speed;
@@ -89,7 +93,9 @@ export class SessionClock implements Clock {
 
   /** Starts pacing the session by the wall clock; later calls change nothing. */
   run(): void {
-    this.wallAtRun ??= this.wall.now();
+    if (this.wallAtRun !== undefined) return;
+    this.wallAtRun = this.wall.now();
+    this.resolveStarted();
   }
 
   /** The latest market time whose ticks are due. */
