@@ -44,6 +44,17 @@ function lastFills(stderr: string): number {
   return Number(matches.at(-1)?.[1]?.replaceAll(',', '') ?? 0);
 }
 
+/** The lines of a Markdown text's plain fenced blocks (a fence without a language: screen output). */
+function plainBlocks(markdown: string): string[] {
+  const lines: string[] = [];
+  let fence: string | undefined;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('```')) fence = fence === undefined ? line : undefined;
+    else if (fence === '```') lines.push(line);
+  }
+  return lines;
+}
+
 describe('the first minute of npm start', () => {
   let saturday: Result;
   let tuesday: Result;
@@ -63,6 +74,28 @@ describe('the first minute of npm start', () => {
     );
     expect(saturday.stdout).toMatch(/--- Fri 2026-12-04 09:30 New York \(14:30 UTC\): the session opens/);
     expect(lastFills(saturday.stderr), saturday.stderr).toBeGreaterThanOrEqual(1);
+  });
+
+  it("shows what the README's Run it section shows (the same session, the same signals, the status line's shape)", async () => {
+    const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Run it'), readme.indexOf('## The `enigma` command'));
+    const shown = plainBlocks(section).filter((line) => line !== '…');
+    const screen = `${saturday.stdout}\n${saturday.stderr}`.split('\n');
+    const status = shown.filter((line) => line.startsWith('enigma 00:'));
+    expect(status).toHaveLength(1);
+    // The signals and the session lines are the same on any run of this session; the status line's figures vary.
+    for (const line of shown.filter((candidate) => !status.includes(candidate)))
+      expect(screen).toContain(line);
+    const shape = new RegExp(
+      `^${(status[0] ?? '')
+        .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+        .replace(/\d[\d,]*(\\\.\d+)?/g, '[\\d,.]+')
+        .replace(/ (ns|µs|ms)\b/g, ' (ns|µs|ms|s)')}$`,
+    );
+    expect(
+      screen.some((line) => shape.test(line)),
+      `${shape.source}\n${saturday.stderr}`,
+    ).toBe(true);
   });
 
   it('on a Tuesday plays that morning session, and fills live signals on the paper account', () => {
