@@ -20,9 +20,12 @@ interface Result {
 
 /** `node bin/enigma.js run pipelines/default.yaml --duration 30 …`, as `npm start -- --duration 30` runs it. */
 async function npmStart(start: string): Promise<Result> {
+  return enigmaRun(['pipelines/default.yaml', '--duration', '30', '--start', start]);
+}
+
+async function enigmaRun(args: readonly string[]): Promise<Result> {
   const dataDir = await mkdtemp(join(tmpdir(), 'enigma-first-minute-'));
-  const args = ['bin/enigma.js', 'run', 'pipelines/default.yaml', '--duration', '30'];
-  const child = spawn(process.execPath, [...args, '--data-dir', dataDir, '--start', start], {
+  const child = spawn(process.execPath, ['bin/enigma.js', 'run', ...args, '--data-dir', dataDir], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -106,6 +109,21 @@ describe('the first minute of npm start', () => {
     expect(lastFills(tuesday.stderr), tuesday.stderr).toBeGreaterThanOrEqual(1);
     const live = tuesday.stdout.split('the session opens')[1] ?? '';
     expect(live).toMatch(/^2026-12-08T15:\d\d:\d\d\.\d{6}Z (ES|NQ|CL) \S+ (LONG|SHORT) /m);
+  });
+});
+
+describe('enigma run --start', () => {
+  it('refuses a time that is not ISO 8601, and a pipeline without a simulated market', async () => {
+    const [badTime, noMarket] = await Promise.all([
+      enigmaRun(['pipelines/default.yaml', '--start', 'next tuesday']),
+      enigmaRun(['test/fixtures/pipelines/gateway-roundtrip.yaml', '--start', '2026-12-08T15:00:00Z']),
+    ]);
+    expect(badTime.code).toBe(2);
+    expect(badTime.stderr).toContain(
+      "--start takes an ISO 8601 time (2026-12-08T15:00:00Z), got 'next tuesday' [CLI_USAGE]",
+    );
+    expect(noMarket.code).toBe(2);
+    expect(noMarket.stderr).toContain('--start sets the session of a simulated market');
   });
 });
 
