@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../src/bus/topics.js';
 import { SessionClock } from '../../src/core/clock.js';
-import type { Fill, OrderDenied, OrderIntent, Signal } from '../../src/core/events.js';
+import type { Fill, OrderIntent, Signal } from '../../src/core/events.js';
+import type { OrderDenied } from '../../src/risk/risk-events.js';
 import { microsFromIso } from '../../src/core/time.js';
 import { createEngineClock, Engine, preparePipeline } from '../../src/engine.js';
 
