@@ -1,11 +1,17 @@
 import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
+import type { Micros } from './core/time.js';
 import { PipelineDefinitionError } from './core/errors.js';
 import { startTrading, type TradingHandle, type TradingOptions } from './trading.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
 import { createRegistry } from './operators/index.js';
+import {
+  simulatedMarket,
+  simulatedSessionClock,
+  type SimulatedMarketParams,
+} from './operators/simulated-market.js';
 import { checkPipeline, type CompiledPipeline } from './pipeline/compile.js';
 import type { StepDefinition } from './pipeline/definition.js';
 import { loadPipelineFile, loadUserModules, type PipelineSource } from './pipeline/load.js';
@@ -91,8 +97,30 @@ export async function createFeatureEngine(wasm: boolean): Promise<FeatureEngine>
   return loadFeatureEngine({ wasm });
 }
 
+/**
+ * The engine's clock. Replays: the time of the replayed messages. A live run of a pipeline whose
+ * market is simulated: that market's session clock (a weekday session, `speed` times real time,
+ * from `start` when given), so the risk engine judges trading hours and an intent's age by market
+ * time; but an engine linked to NinjaTrader (`realTime`) keeps the wall clock, as any other live run.
+ */
+export function createEngineClock(
+  mode: 'live' | 'replay',
+  pipeline: CompiledPipeline,
+  options: { readonly start?: Micros; readonly realTime?: boolean } = {},
+): Clock {
+  if (mode === 'replay') return new ReplayClock();
+  const market = pipeline.steps.find((step) => step.operator === simulatedMarket);
+  if (!market || options.realTime === true) return new LiveClock();
+  return simulatedSessionClock(market.params as SimulatedMarketParams, {
+    ...(options.start !== undefined && { start: options.start }),
+    wall: new LiveClock(),
+  });
+}
+
 export interface EngineOptions {
   readonly mode: 'live' | 'replay';
+  /** Default: the wall clock live, the replayed messages' time in replays (see createEngineClock). */
+  readonly clock?: Clock;
   readonly dataDir: string;
   readonly wasm: boolean;
   readonly progress?: (done: number, total: number) => void;
@@ -120,7 +148,7 @@ export class Engine {
     readonly options: EngineOptions,
     private readonly featureEngine: FeatureEngine,
   ) {
-    this.clock = options.mode === 'live' ? new LiveClock() : new ReplayClock();
+    this.clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
     this.trading = options.trading
       ? startTrading(this.bus, this.clock, { ...options.trading, dataDir: options.dataDir })
       : undefined;

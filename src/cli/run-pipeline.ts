@@ -1,7 +1,9 @@
 import { resolve } from 'node:path';
 import { describeError, EngineError, formatIssue, PipelineDefinitionError } from '../core/errors.js';
-import { parseDuration } from '../core/time.js';
-import { Engine, preparePipeline } from '../engine.js';
+import { SessionClock } from '../core/clock.js';
+import { microsFromIso, parseDuration, type Micros } from '../core/time.js';
+import { createEngineClock, Engine, preparePipeline } from '../engine.js';
+import { describeSessionStart } from '../sources/market-session.js';
 import type { StepDefinition } from '../pipeline/definition.js';
 import { exposureWarning } from '../server/http-server.js';
 import { formatSummary } from './format.js';
@@ -25,6 +27,8 @@ export interface PipelineCommandOptions {
   readonly listen?: { readonly host: string; readonly port: number };
   readonly replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>;
   readonly progressLabel?: string;
+  /** `--start`: when the simulated market's session starts (ISO 8601), instead of now. */
+  readonly start?: string;
 }
 
 /** `--duration 10` (seconds) or `--duration 90s` / `5m`, as milliseconds. */
@@ -36,6 +40,18 @@ export function parseDurationFlag(text: string): number {
     throw new EngineError(
       'CLI_USAGE',
       `--duration takes seconds (10) or a duration (90s, 5m), got '${text}'`,
+    );
+  }
+}
+
+/** `--start 2026-12-08T15:00:00Z` as microseconds. */
+export function parseStartFlag(text: string): Micros {
+  try {
+    return microsFromIso(text);
+  } catch {
+    throw new EngineError(
+      'CLI_USAGE',
+      `--start takes an ISO 8601 time (2026-12-08T15:00:00Z), got '${text}'`,
     );
   }
 }
@@ -74,7 +90,28 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     throw error;
   }
   const progress = options.progressLabel ? new ProgressBar(options.progressLabel) : undefined;
+  const start = options.start !== undefined ? parseStartFlag(options.start) : undefined;
+  const clock = createEngineClock(options.mode, prepared.compiled, {
+    ...(start !== undefined && { start }),
+    realTime: options.listen !== undefined,
+  });
+  if (start !== undefined && !(clock instanceof SessionClock)) {
+    throw new EngineError(
+      'CLI_USAGE',
+      '--start sets the session of a simulated market: the pipeline has no simulatedMarket step, or --listen keeps real time',
+    );
+  }
+  if (clock instanceof SessionClock && !options.quiet) {
+    const session = describeSessionStart(clock.start);
+    process.stderr.write(
+      `simulated market: session of ${session} at ${String(clock.speed)}× real time; the backfill before it only warms the indicators\n`,
+    );
+    void clock.started.then(() =>
+      process.stdout.write(`--- ${session}: the session opens; signals above are backfill, not traded ---\n`),
+    );
+  }
   const engine = await Engine.create({
+    clock,
     mode: options.mode,
     dataDir: resolve(options.dataDir),
     wasm: options.wasm,

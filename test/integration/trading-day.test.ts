@@ -13,8 +13,9 @@ describe('a simulated trading day through the default pipeline', () => {
     const dir = await mkdtemp(join(tmpdir(), 'enigma-day-'));
     // The default pipeline, with a whole regular session of simulated market replayed at full speed.
     const pipeline = (await readFile(new URL('../../pipelines/default.yaml', import.meta.url), 'utf8'))
-      .replace('ticksPerSecond: 300', 'ticksPerSecond: 25')
-      .replace('      backfill: 1h', "      start: '2026-03-03T14:30:00Z'\n      duration: 390m");
+      .replace('ticksPerSecond: 100', 'ticksPerSecond: 25')
+      .replace('      backfill: 30m', "      start: '2026-03-03T14:30:00Z'\n      duration: 390m");
+    expect(pipeline).toContain('duration: 390m');
     const file = join(dir, 'day.yaml');
     await writeFile(file, pipeline);
     const { compiled } = await preparePipeline(file);

@@ -10,6 +10,9 @@ export const runCommand: Command = {
 
   --duration <time>   stop after this long: seconds (10) or 90s, 5m
   --data-dir <dir>    where sinks write files (default ./data)
+  --start <time>      play the simulated market's session from this ISO 8601 time instead of now
+                      (a time outside 09:30-16:00 New York on a weekday plays the latest weekday
+                      session before it: a Saturday plays Friday's)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
   --no-trading        no risk engine, orders or paper broker (signals only)
   --store <file>      keep every tick, signal, order, fill and risk event in this DuckDB file
@@ -25,6 +28,7 @@ export const runCommand: Command = {
       allowPositionals: true,
       options: {
         duration: { type: 'string' },
+        start: { type: 'string' },
         'data-dir': { type: 'string', default: 'data' },
         'no-wasm': { type: 'boolean', default: false },
         'no-trading': { type: 'boolean', default: false },
@@ -47,6 +51,7 @@ export const runCommand: Command = {
       trading: !values['no-trading'],
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
+      ...(values.start !== undefined && { start: values.start }),
       ...(values.listen !== undefined && { listen: parseListenFlag(values.listen) }),
       ...(!values['no-store'] && { storePath: values.store ?? join(values['data-dir'], 'enigma.duckdb') }),
     });

@@ -69,7 +69,8 @@ function sharedState(context: RunContext, account: string, window: number): Shar
  * the account's remaining drawdown and daily-loss room and by its rule profile's contract limit
  * (both read from the risk engine on the bus), per instrument.
  *
- * 1. Neutral signals, and long/short signals sized to 0 contracts (no edge, no room), emit nothing.
+ * 1. Neutral signals, and long/short signals sized to 0 contracts (no edge, no room), emit nothing;
+ *    nor do signals stamped before the clock's `liveFrom` (warm-up history, e.g. a backfill).
  * 2. The edge comes from the confidence model (signal metadata `winProbability`, `payoffRatio`),
  *    else from the rolling statistics of the source's last `window` closed trades once
  *    `minTrades` have closed, else from the prior `winProbability` and the signal's target/stop.
@@ -170,6 +171,7 @@ export const kelly = defineOperator({
     const instruments = new InstrumentCache();
     const idPrefix = `${context.pipelineId}.${context.stepId}`;
     let trend = Number.NaN;
+    const liveFrom = context.clock.liveFrom ?? -Infinity;
     return {
       next: (message, emit, input) => {
         if (input === 1 || !('direction' in message)) {
@@ -179,6 +181,7 @@ export const kelly = defineOperator({
         }
         const signal = message;
         if (signal.direction === 'neutral') return;
+        if (signal.ts < liveFrom) return;
         if (params.trendField !== undefined && !(signal.direction === 'long' ? trend > 0 : trend < 0)) return;
         const instrument = instruments.get(signal.symbol);
         if (!instrument) return;
