@@ -6,7 +6,8 @@ import type { StepDefinition } from '../pipeline/definition.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
-import { TradingTally } from './trading-tally.js';
+import { formatRunSummary } from './run-summary.js';
+import { TradingTally, tallySeedOf } from './trading-tally.js';
 
 export interface PipelineCommandOptions {
   readonly pipeline: string;
@@ -84,7 +85,12 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   });
   engine.add(prepared.compiled);
   if (engine.gateway) process.stdout.write(`listening ${engine.gateway.url}\n`);
-  const tally = options.trading ? new TradingTally(engine.bus) : undefined;
+  const tally = engine.trading
+    ? new TradingTally(
+        engine.bus,
+        tallySeedOf(engine.trading, () => engine.clock.now()),
+      )
+    : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   let stopping = false;
   const stop = (): void => {
@@ -107,7 +113,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     const metrics = await engine.finished();
     status?.stop();
     process.stderr.write(formatSummary(metrics, (performance.now() - started) / 1000));
-    if (tally) process.stderr.write(tally.summary());
+    if (tally) process.stderr.write(formatRunSummary(tally.snapshot()));
     return 0;
   } catch (error) {
     status?.stop();
