@@ -85,13 +85,9 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   });
   engine.add(prepared.compiled);
   if (engine.gateway) process.stdout.write(`listening ${engine.gateway.url}\n`);
-  const tally = engine.trading
-    ? new TradingTally(
-        engine.bus,
-        tallySeedOf(engine.trading, () => engine.clock.now()),
-      )
-    : undefined;
+  const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
+  if (tally && engine.trading) tally.seed(tallySeedOf(engine.trading, () => engine.clock.now()));
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;

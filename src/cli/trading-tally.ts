@@ -59,8 +59,8 @@ export function tallySeedOf(trading: TradingHandle, now: () => number): TallySee
 
 /**
  * What the engine traded, per account, as seen on the bus: for the status line and the summary.
- * Seeded with every account the engine trades, so each one shows (with its state, a halt
- * included) before its broker reports anything.
+ * Seeded (`seed`) with every account the engine trades, so each one shows, with its state (a halt
+ * included), before its broker reports anything.
  */
 export class TradingTally {
   private intents = 0;
@@ -69,14 +69,7 @@ export class TradingTally {
   private readonly denials = new Map<string, number>();
   private readonly accounts = new Map<string, MutableAccount>();
 
-  constructor(bus: MessageBus, seed?: TallySeed) {
-    for (const id of seed?.accounts() ?? []) {
-      const account = this.account(id);
-      account.state = seed?.riskState(id);
-      const balances = seed?.accountState(id);
-      if (balances) this.applyBalances(account, balances);
-      for (const position of seed?.positions(id) ?? []) account.positions.set(position.symbol, position);
-    }
+  constructor(bus: MessageBus) {
     bus.observe(TOPICS.orderIntents).subscribe(() => this.intents++);
     bus.observe(TOPICS.fills).subscribe(() => this.fills++);
     bus.observe(TOPICS.riskDecisions).subscribe((decision) => {
@@ -91,6 +84,22 @@ export class TradingTally {
     bus
       .observe(TOPICS.positions)
       .subscribe((position) => this.account(position.account).positions.set(position.symbol, position));
+  }
+
+  /**
+   * Adds every account the engine trades with what the engine knows of it now, keeping whatever
+   * the bus has already told: the bus only tells what changes later.
+   */
+  seed(seed: TallySeed): this {
+    for (const id of seed.accounts()) {
+      const account = this.account(id);
+      account.state ??= seed.riskState(id);
+      const balances = seed.accountState(id);
+      if (balances && !account.balances) this.applyBalances(account, balances);
+      for (const position of seed.positions(id))
+        if (!account.positions.has(position.symbol)) account.positions.set(position.symbol, position);
+    }
+    return this;
   }
 
   snapshot(): TradingSnapshot {

@@ -100,10 +100,7 @@ describe('the status line and the run summary', () => {
       ],
     });
     try {
-      const tally = new TradingTally(
-        bus,
-        tallySeedOf(trading, () => clock.now()),
-      );
+      const tally = new TradingTally(bus).seed(tallySeedOf(trading, () => clock.now()));
       expect(tally.line()).toBe(
         'orders 0 (denied 0) fills 0 | SIM-50K ACTIVE $50,000.00 | SIM-B ACTIVE $25,000.00',
       );
