@@ -96,6 +96,21 @@ export async function recentDecisions(
   }));
 }
 
+/** The time of the newest decision (of one account), or undefined when there is none. */
+export async function newestDecisionTs(
+  connection: DuckDBConnection,
+  account?: string,
+): Promise<number | undefined> {
+  if (!(await hasDecisions(connection))) return undefined;
+  const rows = await queryRows(
+    connection,
+    `SELECT max(ts) AS ts FROM decisions ${account === undefined ? '' : 'WHERE account = $1'}`,
+    account === undefined ? [] : [account],
+  );
+  const ts = numberOrNull(rows[0]?.ts);
+  return ts ?? undefined;
+}
+
 /** Decisions per outcome and code in a period, most frequent first. */
 export async function decisionCounts(connection: DuckDBConnection, period: Period): Promise<DecisionCount[]> {
   if (!(await hasDecisions(connection))) return [];

@@ -28,6 +28,7 @@ export { periodOf, ALL_TIME, type Period, type PeriodKind } from './period.js';
 export { loadInstrumentSpecs } from './instrument-specs.js';
 export {
   recentDecisions,
+  newestDecisionTs,
   decisionCounts,
   startingBalances,
   hasDecisions,

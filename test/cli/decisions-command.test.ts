@@ -120,6 +120,13 @@ describe('enigma decisions', () => {
     expect(sinceDate.stdout).toContain('2 decisions: denied 1: stale 1, approved 1');
   });
 
+  it('says where the decisions are when none is as recent as --since (a simulated session keeps its own dates)', async () => {
+    const result = await enigma(['decisions', '--store', db, '--since', '1m', '--account', 'A']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^no decisions since \S+ \S+ UTC; the newest is at \S+ \S+ UTC\n$/);
+    expect(result.stdout).not.toContain('2026-11-24');
+  });
+
   it('prints JSON with --json and only the most recent with --limit', async () => {
     const result = await enigma(['decisions', '--store', db, '--json', '--limit', '2']);
     expect(result.code).toBe(0);

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { recentDecisions, type StoredDecision } from '../../analytics/decisions.js';
+import { newestDecisionTs, recentDecisions, type StoredDecision } from '../../analytics/decisions.js';
 import { EngineError } from '../../core/errors.js';
 import { MICROS_PER_MILLISECOND, parseDuration, type Micros } from '../../core/time.js';
 import { openReadOnly } from '../../reports/open-database.js';
@@ -15,7 +15,8 @@ confirmed, rejected or expired.
 
   --account  only this account
   --since    only decisions at or after TIME: an ISO date or date-time (2026-12-07,
-             2026-12-07T14:30:00Z; without a zone it is UTC) or a time back from now (30m, 1h, 2d)
+             2026-12-07T14:30:00Z; without a zone it is UTC) or a time back from now (30m, 1h, 2d);
+             decisions carry the engine's clock, so a simulated session's are at its own dates
   --limit    the most recent N decisions (default 50)
   --store    the store's database file (default ${DEFAULT_DATABASE_PATH}); opened read-only,
              so stop the engine first or point at a copy (--db is the same)
@@ -118,7 +119,13 @@ export const decisionsCommand: Command = {
       if (values.json) {
         process.stdout.write(`${JSON.stringify(decisions, null, 2)}\n`);
       } else if (decisions.length === 0) {
-        process.stdout.write('no decisions\n');
+        const newest = await newestDecisionTs(database.connection, values.account);
+        // A simulated session runs on its own clock: say where the decisions are.
+        const hint =
+          since !== undefined && newest !== undefined
+            ? ` since ${timeText(since)} UTC; the newest is at ${timeText(newest)} UTC`
+            : '';
+        process.stdout.write(`no decisions${hint}\n`);
       } else {
         process.stdout.write(`${formatDecisions(decisions)}\n${formatDecisionTotals(decisions)}\n`);
       }
