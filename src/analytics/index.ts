@@ -26,3 +26,13 @@ export {
 } from './execution-quality.js';
 export { periodOf, ALL_TIME, type Period, type PeriodKind } from './period.js';
 export { loadInstrumentSpecs } from './instrument-specs.js';
+export {
+  recentDecisions,
+  newestDecisionTs,
+  decisionCounts,
+  startingBalances,
+  hasDecisions,
+  type StoredDecision,
+  type DecisionCount,
+  type DecisionFilter,
+} from './decisions.js';

@@ -13,7 +13,7 @@ import type {
   Tick,
 } from '../core/events.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
-import type { OrderDenied, OrderProposal, RiskLimits } from '../risk/risk-events.js';
+import type { OrderDenied, OrderProposal, RiskDecision, RiskLimits } from '../risk/risk-events.js';
 
 /**
  * A message as it arrived at an edge (gateway session, file), with its provenance: the store
@@ -132,6 +132,8 @@ export const TOPICS = {
   orderDenials: topic<OrderDenied>('orders.denied'),
   /** Risk-checked orders waiting for a person to confirm (automation mode `confirm`). */
   orderProposals: topic<OrderProposal>('orders.proposals'),
+  /** Every decision of the risk engine on an intent: approved, denied, proposed, confirmed, rejected, expired. */
+  riskDecisions: topic<RiskDecision>('risk.decisions'),
   /** Flatten, cancel-all and other commands for the execution engine. */
   executionCommands: topic<ExecutionCommand>('execution.commands'),
   /** Each account's room under its rules (drawdown, daily loss, contracts), for sizing. */

@@ -1,6 +1,7 @@
 import { describeError, EngineError } from '../core/errors.js';
 import type { Command } from './command.js';
 import { confirmCommand, proposalsCommand, rejectCommand } from './commands/confirm.js';
+import { decisionsCommand } from './commands/decisions.js';
 import { docsCommand } from './commands/docs.js';
 import { exportCommand } from './commands/export.js';
 import { feedCommand } from './commands/feed.js';
@@ -19,6 +20,7 @@ const COMMANDS: readonly Command[] = [
   graphCommand,
   operatorsCommand,
   reportCommand,
+  decisionsCommand,
   exportCommand,
   feedCommand,
   killCommand,

@@ -9,7 +9,8 @@ import { exposureWarning } from '../server/http-server.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
-import { TradingTally } from './trading-tally.js';
+import { formatRunSummary } from './run-summary.js';
+import { TradingTally, tallySeedOf } from './trading-tally.js';
 
 export interface PipelineCommandOptions {
   readonly pipeline: string;
@@ -128,6 +129,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   }
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
+  if (tally && engine.trading) tally.seed(tallySeedOf(engine.trading, () => engine.clock.now()));
   let stopping = false;
   const stop = (): void => {
     if (stopping) return;
@@ -149,7 +151,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     const metrics = await engine.finished();
     status?.stop();
     process.stderr.write(formatSummary(metrics, (performance.now() - started) / 1000));
-    if (tally) process.stderr.write(tally.summary());
+    if (tally) process.stderr.write(formatRunSummary(tally.snapshot()));
     return 0;
   } catch (error) {
     status?.stop();

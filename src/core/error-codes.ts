@@ -130,6 +130,8 @@ export const ERROR_CODES = {
   STORE_CLOSED: 'A write or query reached the store after it was closed.',
   STORE_NOT_CONFIGURED: 'A `store` sink or `duckdbReplay` source ran without a store in the run context.',
   STORE_QUERY_FAILED: 'An analytics, report, export or replay query failed.',
+  REPORT_NO_STARTING_BALANCE:
+    'A report has trades of an account with no stored account state, so no starting balance to measure returns on: pass --capital.',
 
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',

@@ -1,6 +1,6 @@
 import type { PerformanceStats } from '../analytics/performance.js';
 import { isoFromMicros } from '../core/time.js';
-import type { ReportData } from './build-report.js';
+import { describeCapital, type ReportData } from './build-report.js';
 import { barChart, lineChart } from './svg-charts.js';
 
 function escapeHtml(text: string): string {
@@ -97,7 +97,7 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
     .map((s) => ({ label: s.bucket, value: Number((s.hitRate * 100).toFixed(1)) }));
   const sections = [
     `<h1>Enigma-Apex report: ${escapeHtml(period.label)}</h1>`,
-    `<p class="note">${escapeHtml(period.kind)} ${escapeHtml(isoFromMicros(period.from))} to ${escapeHtml(isoFromMicros(period.to))} (UTC) · generated ${escapeHtml(generatedAt)} · initial capital ${money(data.initialCapital)}</p>`,
+    `<p class="note">${escapeHtml(period.kind)} ${escapeHtml(isoFromMicros(period.from))} to ${escapeHtml(isoFromMicros(period.to))} (UTC) · generated ${escapeHtml(generatedAt)} · initial capital ${escapeHtml(describeCapital(data))}</p>`,
     `<div>${kpis}</div>`,
     '<h2>Equity and drawdown</h2>',
     lineChart(
@@ -226,6 +226,32 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
     ),
     data.trades.length > 1000
       ? `<p class="note">First 1,000 of ${data.trades.length} trades; all are in trades.csv.</p>`
+      : '',
+    '<h2>Risk decisions</h2>',
+    table(
+      ['outcome', 'code', 'decisions'],
+      data.decisionCounts.map((c) => [c.outcome, c.code ?? '', String(c.decisions)]),
+      2,
+    ),
+    table(
+      ['time (UTC)', 'account', 'outcome', 'code', 'order', 'limit', 'value', 'by', 'reason'],
+      data.decisions
+        .slice(-1000)
+        .map((d) => [
+          isoFromMicros(d.ts),
+          d.account,
+          d.outcome,
+          d.code ?? '',
+          `${d.side} ${d.quantity ?? '?'} ${d.symbol}`,
+          d.limit === null ? '' : String(d.limit),
+          d.value === null ? '' : String(d.value),
+          d.by ?? '',
+          d.reason,
+        ]),
+      9,
+    ),
+    data.decisions.length > 1000
+      ? `<p class="note">Last 1,000 of ${data.decisions.length} decisions; all are in decisions.csv.</p>`
       : '',
     '<h2>Rejected input</h2>',
     table(

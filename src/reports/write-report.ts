@@ -35,7 +35,7 @@ export interface WrittenReport {
 
 /**
  * Builds the report of `period` and writes `report.html` and its CSVs (trades, daily, stats,
- * signals, slippage, correlation, market) into `<outDir>/<period label>/`.
+ * signals, slippage, correlation, market, decisions) into `<outDir>/<period label>/`.
  */
 export async function writeReport(
   connection: DuckDBConnection,
@@ -74,6 +74,24 @@ export async function writeReport(
     ]),
     'correlation.csv': toCsv(data.correlations, ['a', 'b', 'correlation', 'observations']),
     'market.csv': toCsv(data.market, ['symbol', 'ticks', 'open', 'high', 'low', 'close', 'volume', 'vwap']),
+    'decisions.csv': toCsv(
+      data.decisions.map((d) => ({ ...d, numbers: JSON.stringify(d.numbers) })),
+      [
+        'ts',
+        'account',
+        'intentId',
+        'symbol',
+        'side',
+        'quantity',
+        'outcome',
+        'code',
+        'reason',
+        'limit',
+        'value',
+        'numbers',
+        'by',
+      ],
+    ),
   };
   const csv: string[] = [];
   for (const [name, text] of Object.entries(files)) {

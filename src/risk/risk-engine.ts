@@ -20,7 +20,16 @@ import { AccountExposure } from './account-exposure.js';
 import type { ComplianceStore } from './compliance-store.js';
 import { ALL_ACCOUNTS, type HaltRecord, type HaltStore } from './halt-store.js';
 import type { AutomationMode, RuleProfile } from './rule-profile.js';
-import type { CommandResult, OrderDenied, OrderProposal, RiskCommand, RiskLimits } from './risk-events.js';
+import type {
+  CommandResult,
+  DecisionOutcome,
+  DenialCode,
+  OrderDenied,
+  OrderProposal,
+  RiskCommand,
+  RiskDecision,
+  RiskLimits,
+} from './risk-events.js';
 
 export interface RiskAccountConfig {
   readonly id: string;
@@ -119,6 +128,7 @@ export class RiskEngine {
   private readonly publishRiskState: (state: RiskState) => void;
   private readonly publishAlert: (alert: Alert) => void;
   private readonly publishLimits: (limits: RiskLimits) => void;
+  private readonly publishDecision: (decision: RiskDecision) => void;
 
   constructor(
     private readonly bus: MessageBus,
@@ -135,6 +145,7 @@ export class RiskEngine {
     this.publishRiskState = bus.publisher(TOPICS.riskStates);
     this.publishAlert = bus.publisher(TOPICS.alerts);
     this.publishLimits = bus.publisher(TOPICS.riskLimits);
+    this.publishDecision = bus.publisher(TOPICS.riskDecisions);
     for (const config of options.accounts) {
       this.accounts.set(config.id, {
         id: config.id,
@@ -222,7 +233,7 @@ export class RiskEngine {
       case 'resume':
         return this.handleResume(command.account, command.by);
       case 'confirm':
-        return this.handleConfirm(command.proposalId);
+        return this.handleConfirm(command.proposalId, command.by);
       case 'reject':
         return this.handleReject(command.proposalId, command.by);
       case 'set-mode':
@@ -371,7 +382,7 @@ export class RiskEngine {
       this.lastPrices.get(intent.symbol),
     );
     if (denial) {
-      this.publishDenial(denial);
+      this.refuse(intent, denial);
       this.publishStateIfChanged(account, intent.ts);
       return { outcome: 'denied', denial };
     }
@@ -385,9 +396,13 @@ export class RiskEngine {
       if (this.proposals.size >= 256) this.dropExpiredProposals(intent.ts);
       this.proposals.set(intent.id, proposal);
       this.publishProposal(proposal);
+      this.decide(intent, 'proposed', 'passed every rule: waiting for a person to confirm', {
+        numbers: { expiresAt: proposal.expiresAt },
+      });
       return { outcome: 'proposed', proposal };
     }
     this.publishApproved(intent);
+    this.decide(intent, 'approved', 'passed every rule', { numbers: this.roomOf(account, intent.ts) });
     return APPROVED;
   }
 
@@ -396,6 +411,7 @@ export class RiskEngine {
     code: OrderDenied['code'],
     reason: string,
     numbers: Record<string, number> = {},
+    outcome: 'denied' | 'expired' = 'denied',
   ): IntentDecision {
     const denial: OrderDenied = {
       ts: intent.ts,
@@ -406,8 +422,50 @@ export class RiskEngine {
       reason,
       numbers,
     };
-    this.publishDenial(denial);
+    this.refuse(intent, denial, outcome);
     return { outcome: 'denied', denial };
+  }
+
+  /** A refusal is both an `OrderDenied` event and a decision. */
+  private refuse(intent: OrderIntent, denial: OrderDenied, outcome: 'denied' | 'expired' = 'denied'): void {
+    this.publishDenial(denial);
+    this.decide(intent, outcome, denial.reason, { code: denial.code, numbers: denial.numbers });
+  }
+
+  /** Publishes one decision on an intent, for the store, the status line and `enigma decisions`. */
+  private decide(
+    intent: OrderIntent,
+    outcome: DecisionOutcome,
+    reason: string,
+    details: { code?: DenialCode; numbers?: Readonly<Record<string, number>>; by?: string } = {},
+  ): void {
+    this.publishDecision({
+      ts: this.clock.now(),
+      intentId: intent.id,
+      account: intent.account,
+      symbol: intent.symbol,
+      outcome,
+      ...(details.code !== undefined && { code: details.code }),
+      reason,
+      numbers: details.numbers ?? {},
+      intent,
+      ...(details.by !== undefined && { by: details.by }),
+    });
+  }
+
+  /** The account's room when an intent passed (the finite figures only). */
+  private roomOf(account: ManagedAccount, ts: Micros): Record<string, number> {
+    const { equity, drawdownRoom, dailyLossRoom, contractLimit, openMinis } = this.limitsOf(account, ts);
+    const room: Record<string, number> = {};
+    for (const [name, value] of Object.entries({
+      equity,
+      drawdownRoom,
+      dailyLossRoom,
+      contractLimit,
+      openMinis,
+    }))
+      if (Number.isFinite(value)) room[name] = value;
+    return room;
   }
 
   private handleAccount(state: AccountState): undefined {
@@ -444,6 +502,7 @@ export class RiskEngine {
 
   private handleMarket(symbol: string, ts: Micros, price: number): undefined {
     this.lastPrices.set(symbol, price);
+    if (this.proposals.size > 0) this.dropExpiredProposals(ts);
     for (const account of this.accounts.values()) {
       const before = account.compliance.status;
       const status = account.compliance.advanceTime(ts);
@@ -513,7 +572,7 @@ export class RiskEngine {
       this.alert('critical', 'RISK_KILL_SWITCH', `${account.id} halted by ${by}: ${reason}`, account.id);
       this.publishStateIfChanged(account, ts);
     }
-    this.dropProposals(targets);
+    this.dropProposals(targets, `account halted: ${reason}`, by, 'HALTED');
     return {
       ok: true,
       message: `halted ${targets.map((a) => a.id).join(', ')}: flatten and cancel sent`,
@@ -526,7 +585,7 @@ export class RiskEngine {
     account.halt = record;
     this.saveHalts();
     this.publishCommand({ type: 'flatten', account: account.id, reason: record.reason });
-    this.dropProposals([account]);
+    this.dropProposals([account], `account halted: ${record.reason}`, record.by, 'HALTED');
     this.publishStateIfChanged(account, this.clock.now());
   }
 
@@ -559,7 +618,7 @@ export class RiskEngine {
     this.publishStateIfChanged(account, ts);
   }
 
-  private handleConfirm(proposalId: string): CommandResult {
+  private handleConfirm(proposalId: string, by: string): CommandResult {
     const proposal = this.proposals.get(proposalId);
     if (!proposal)
       return { ok: false, message: `no proposal '${proposalId}' [RISK_UNKNOWN_PROPOSAL]`, accounts: [] };
@@ -567,9 +626,13 @@ export class RiskEngine {
     const now = this.clock.now();
     const intent = { ...proposal.intent, ts: now };
     if (now > proposal.expiresAt) {
-      this.deny(intent, 'PROPOSAL_EXPIRED', 'the proposal expired before it was confirmed', {
-        expiresAt: proposal.expiresAt,
-      });
+      this.deny(
+        intent,
+        'PROPOSAL_EXPIRED',
+        'the proposal expired before it was confirmed',
+        { expiresAt: proposal.expiresAt, decidedAt: now },
+        'expired',
+      );
       return {
         ok: false,
         message: `proposal '${proposalId}' expired [RISK_UNKNOWN_PROPOSAL]`,
@@ -594,10 +657,11 @@ export class RiskEngine {
       this.lastPrices.get(intent.symbol),
     );
     if (denial) {
-      this.publishDenial(denial);
+      this.refuse(intent, denial);
       return { ok: false, message: `denied on confirm: ${denial.reason}`, accounts: [account.id] };
     }
     this.publishApproved(intent);
+    this.decide(intent, 'confirmed', `confirmed by ${by}`, { by });
     return { ok: true, message: `order ${intent.id} sent`, accounts: [account.id] };
   }
 
@@ -606,6 +670,7 @@ export class RiskEngine {
     if (!proposal)
       return { ok: false, message: `no proposal '${proposalId}' [RISK_UNKNOWN_PROPOSAL]`, accounts: [] };
     this.proposals.delete(proposalId);
+    this.decide(proposal.intent, 'rejected', `rejected by ${by}`, { by });
     this.alert('info', 'RISK_PROPOSAL_REJECTED', `${proposalId} rejected by ${by}`, proposal.intent.account);
     return { ok: true, message: `proposal ${proposalId} rejected`, accounts: [proposal.intent.account] };
   }
@@ -656,7 +721,7 @@ export class RiskEngine {
         accountId,
       );
     }
-    if (mode !== 'confirm') this.dropProposals([account]);
+    if (mode !== 'confirm') this.dropProposals([account], `mode set to ${mode}`, by);
     return { ok: true, message: `${accountId} is now in ${mode} mode`, accounts: [accountId] };
   }
 
@@ -667,13 +732,29 @@ export class RiskEngine {
   }
 
   private dropExpiredProposals(now: Micros): void {
-    for (const [id, proposal] of this.proposals) if (proposal.expiresAt < now) this.proposals.delete(id);
+    for (const [id, proposal] of this.proposals) {
+      if (proposal.expiresAt >= now) continue;
+      this.proposals.delete(id);
+      this.decide(proposal.intent, 'expired', 'the proposal expired before anyone confirmed it', {
+        code: 'PROPOSAL_EXPIRED',
+        numbers: { expiresAt: proposal.expiresAt, decidedAt: now },
+      });
+    }
   }
 
-  private dropProposals(accounts: readonly ManagedAccount[]): void {
+  /** Drops the accounts' proposals (a halt, a mode change): each is a decision `rejected` by the engine. */
+  private dropProposals(
+    accounts: readonly ManagedAccount[],
+    reason: string,
+    by: string,
+    code?: DenialCode,
+  ): void {
     const ids = new Set(accounts.map((account) => account.id));
-    for (const [id, proposal] of this.proposals)
-      if (ids.has(proposal.intent.account)) this.proposals.delete(id);
+    for (const [id, proposal] of this.proposals) {
+      if (!ids.has(proposal.intent.account)) continue;
+      this.proposals.delete(id);
+      this.decide(proposal.intent, 'rejected', reason, { by, ...(code !== undefined && { code }) });
+    }
   }
 
   /** The account's room under its rules now. */

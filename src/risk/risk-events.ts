@@ -34,6 +34,57 @@ export interface OrderDenied {
   readonly numbers: Readonly<Record<string, number>>;
 }
 
+/** What the risk engine decided about an order intent (or the proposal made of it). */
+export type DecisionOutcome = 'approved' | 'denied' | 'proposed' | 'confirmed' | 'rejected' | 'expired';
+
+/**
+ * One decision of the risk engine on one intent, published on `TOPICS.riskDecisions` and kept in
+ * the store's `decisions` table: every intent gets `approved`, `denied` or `proposed`; a proposal
+ * then gets `confirmed` (sent), `denied` (checked again on confirm), `rejected` (by a person, or by
+ * the engine when a halt or a mode change drops it) or `expired`.
+ */
+export interface RiskDecision {
+  /** When the decision was made (engine clock). */
+  readonly ts: Micros;
+  readonly intentId: string;
+  readonly account: string;
+  readonly symbol: string;
+  readonly outcome: DecisionOutcome;
+  /** The denial code (`denied`, `expired`, and `rejected` by the engine). */
+  readonly code?: DenialCode;
+  readonly reason: string;
+  /** The figures behind the decision (limit, requested, room…), named as the rule names them. */
+  readonly numbers: Readonly<Record<string, number>>;
+  readonly intent: OrderIntent;
+  /** Who decided, for `confirmed` and `rejected` (a person's name, `engine`). */
+  readonly by?: string;
+}
+
+/** Which of a denial's numbers is the limit and which the value held against it, per code. */
+const FIGURES: Partial<Record<DenialCode, readonly [limit: string | undefined, value: string | undefined]>> =
+  {
+    CONTRACT_LIMIT: ['limitMinis', 'projectedMinis'],
+    DRAWDOWN_ROOM: ['room', 'lossAtStop'],
+    DAILY_LOSS_ROOM: ['room', 'lossAtStop'],
+    STALE_INTENT: ['maxAgeMicros', 'ageMicros'],
+    ORDER_RATE: ['limit', undefined],
+    INVALID_QUANTITY: [undefined, 'requested'],
+    REDUCING_ONLY: [undefined, 'requested'],
+    PROPOSAL_EXPIRED: ['expiresAt', 'decidedAt'],
+  };
+
+/** The limit and the value behind a decision, where its code has them (for columns and tables). */
+export function decisionFigures(decision: Pick<RiskDecision, 'code' | 'numbers'>): {
+  limit: number | undefined;
+  value: number | undefined;
+} {
+  const [limitKey, valueKey] = (decision.code && FIGURES[decision.code]) || [undefined, undefined];
+  return {
+    limit: limitKey === undefined ? undefined : decision.numbers[limitKey],
+    value: valueKey === undefined ? undefined : decision.numbers[valueKey],
+  };
+}
+
 /**
  * An account's room under its rules, for sizing: the `kelly` operator caps each order so its loss
  * at the stop fits the room and its size fits the contract limit.

@@ -8,6 +8,9 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
+/** Tables created by a later migration, left out of the initial schema. */
+const ADDED_LATER: ReadonlySet<string> = new Set([TABLES.decisions.name]);
+
 const SIDE_TEXT = "CASE side WHEN 1 THEN 'buy' WHEN 2 THEN 'sell' ELSE 'unknown' END";
 
 /**
@@ -20,12 +23,19 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'initial schema',
     statements: [
       'CREATE TABLE symbols (id INTEGER PRIMARY KEY, symbol VARCHAR NOT NULL UNIQUE)',
-      ...Object.values(TABLES).map(createTableSql),
+      ...Object.values(TABLES)
+        .filter((table) => !ADDED_LATER.has(table.name))
+        .map(createTableSql),
       `CREATE VIEW ticks_v AS SELECT t.seq, t.ts, s.symbol, t.price, t.size, t.bid, t.ask, ${SIDE_TEXT} AS side
          FROM ticks t JOIN symbols s ON s.id = t.symbol_id`,
       `CREATE VIEW bars_v AS SELECT b.seq, b.ts, b.end_ts, s.symbol, b.open, b.high, b.low, b.close, b.volume,
          b.buy_volume, b.sell_volume, b.trades FROM bars b JOIN symbols s ON s.id = b.symbol_id`,
     ],
+  },
+  {
+    version: 2,
+    name: 'risk decisions',
+    statements: [createTableSql(TABLES.decisions)],
   },
 ];
 

@@ -186,6 +186,31 @@ export const TABLES = {
       col('payload', 'VARCHAR'),
     ],
   },
+  /**
+   * Every decision of the risk engine on an intent (`TOPICS.riskDecisions`): the outcome, the
+   * denial code, the reason, the limit and the value held against it (where the code has them),
+   * every number and the intent as JSON. Added by migration 2.
+   */
+  decisions: {
+    name: 'decisions',
+    columns: [
+      ...SEQ_TS,
+      col('account', 'VARCHAR'),
+      col('intent_id', 'VARCHAR'),
+      col('symbol', 'VARCHAR'),
+      col('side', 'VARCHAR'),
+      /** NULL when the intent's quantity is not a finite number (it was denied for that). */
+      col('quantity', 'DOUBLE', true),
+      col('outcome', 'VARCHAR'),
+      col('code', 'VARCHAR', true),
+      col('reason', 'VARCHAR'),
+      col('limit_value', 'DOUBLE', true),
+      col('value', 'DOUBLE', true),
+      col('numbers', 'VARCHAR'),
+      col('intent', 'VARCHAR'),
+      col('decided_by', 'VARCHAR', true),
+    ],
+  },
   received: {
     name: 'received',
     columns: [

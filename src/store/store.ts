@@ -19,10 +19,12 @@ import type {
   Tick,
 } from '../core/events.js';
 import type { DataType } from '../pipeline/data-types.js';
+import type { RiskDecision } from '../risk/risk-events.js';
 import { Batch, type Sealed } from './batch.js';
 import { OpenError, type ResultChunk, type StoredState } from './database-writer.js';
 import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
 import { writeInt64 } from './numeric-buffer.js';
+import { decisionRow } from './decision-row.js';
 import { payloadText } from './payload.js';
 import type { RowValues } from './row-buffer.js';
 import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
@@ -303,6 +305,7 @@ export class Store {
     on(TOPICS.alerts, (m) => this.writeAlert(m));
     on(TOPICS.deadLetters, (m) => this.writeDeadLetter(m));
     on(TOPICS.received, (m) => this.writeReceived(m));
+    on(TOPICS.riskDecisions, (m) => this.writeDecision(m));
   }
 
   /** Stops persisting the bus (rows already accepted are still committed). */
@@ -617,6 +620,11 @@ export class Store {
       ],
       alert,
     );
+  }
+
+  writeDecision(decision: RiskDecision): void {
+    if (!this.acceptTime(decision, 'decision')) return;
+    this.push('decisions', decisionRow(decision), decision);
   }
 
   /** A dead letter from the bus becomes a `rejects` row with the raw message and the reason. */

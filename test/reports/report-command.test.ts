@@ -14,6 +14,16 @@ describe('enigma report and enigma export', () => {
   beforeAll(async () => {
     const store = await Store.open(db);
     writeFixture(store);
+    // The account's opening state: the report measures returns on its starting balance.
+    store.writeAccount({
+      account: 'A',
+      ts: DAY1,
+      currency: 'USD',
+      balance: 50_000,
+      equity: 50_000,
+      realizedPnlToday: 0,
+      unrealizedPnl: 0,
+    });
     for (let i = 0; i < 600; i++) {
       const price = 5000 + (i % 40) * 0.25;
       store.writeTick({

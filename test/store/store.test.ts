@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS, type StoredWatermark } from '../../src/bus/topics.js';
 import type { Alert } from '../../src/core/events.js';
-import { SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
 import {
   duckdbReplay,
   duckdbReplayBars,
@@ -25,7 +25,10 @@ describe('Store', () => {
     const path = temp.file('schema.duckdb');
     await (await Store.open(path)).close();
     await (await Store.open(path)).close();
-    expect(await queryFile(path, 'SELECT version FROM schema_migrations')).toEqual([[SCHEMA_VERSION]]);
+    expect(await queryFile(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(
+      MIGRATIONS.map((migration) => [migration.version]),
+    );
+    expect(MIGRATIONS.at(-1)?.version).toBe(SCHEMA_VERSION);
   });
 
   it('persists every topic of the bus into its table', async () => {

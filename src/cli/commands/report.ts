@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { periodOf, type PeriodKind } from '../../analytics/period.js';
 import { describeError } from '../../core/errors.js';
 import { openReadOnly } from '../../reports/open-database.js';
+import { describeCapital } from '../../reports/build-report.js';
 import { writeReport } from '../../reports/write-report.js';
 import { DEFAULT_DATABASE_PATH } from '../../store/store.js';
 import type { Command } from '../command.js';
@@ -17,7 +18,8 @@ signal effectiveness; no network needed to open it) and CSVs next to it, into
   --db       the store's database file (default ${DEFAULT_DATABASE_PATH}); opened read-only,
              so stop the engine first or point at a copy
   --out      output folder (default ./data/reports)
-  --capital  equity before the first trade, for returns and drawdown % (default 100000)`;
+  --capital  equity before the first trade, for returns and drawdown % (default: the starting
+             balance of the accounts that traded, from their first stored account state)`;
 
 const PERIODS: readonly string[] = ['day', 'week', 'month'];
 
@@ -35,12 +37,12 @@ export const reportCommand: Command = {
         date: { type: 'string', default: new Date().toISOString().slice(0, 10) },
         db: { type: 'string', default: DEFAULT_DATABASE_PATH },
         out: { type: 'string', default: './data/reports' },
-        capital: { type: 'string', default: '100000' },
+        capital: { type: 'string' },
       },
       strict: true,
     });
-    const capital = Number(values.capital);
-    if (!PERIODS.includes(values.period) || !(capital > 0)) {
+    const capital = values.capital === undefined ? undefined : Number(values.capital);
+    if (!PERIODS.includes(values.period) || (capital !== undefined && !(capital > 0))) {
       console.error(
         `--period must be day, week or month and --capital a positive number [CLI_USAGE]\n\n${USAGE}`,
       );
@@ -57,11 +59,15 @@ export const reportCommand: Command = {
       const database = await openReadOnly(values.db);
       try {
         const started = performance.now();
-        const written = await writeReport(database.connection, period, values.out, {
-          initialCapital: capital,
-        });
+        const written = await writeReport(
+          database.connection,
+          period,
+          values.out,
+          capital === undefined ? {} : { initialCapital: capital },
+        );
+        const { data } = written;
         console.log(
-          `report ${period.label}: ${written.data.overall.trades} trades, net P&L ${written.data.overall.netPnl.toFixed(2)}`,
+          `report ${period.label}: ${data.overall.trades} trades, net P&L ${data.overall.netPnl.toFixed(2)}, initial capital ${describeCapital(data)}`,
         );
         console.log(`  ${written.html}`);
         for (const file of written.csv) console.log(`  ${file}`);
