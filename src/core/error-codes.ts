@@ -88,6 +88,8 @@ export const ERROR_CODES = {
   GATEWAY_NOT_FOUND: 'The upgrade asked for a path other than /v1/stream (HTTP 404).',
   GATEWAY_UNAVAILABLE: 'The gateway is shutting down or at its connection limit (HTTP 503).',
   GATEWAY_NO_TOKEN: 'The gateway cannot start: ENIGMA_TOKEN is not set.',
+  GATEWAY_TOKEN_TOO_SHORT:
+    'The gateway token (from the environment variable or file enigma.yaml names) is blank or shorter than 16 characters.',
   GATEWAY_NOT_JSON: 'A frame is not valid JSON, or not an object or array of objects.',
   GATEWAY_NOT_FINITE: 'A number in a message is NaN or infinite.',
   GATEWAY_UNKNOWN_TYPE: 'A message has no type, or one protocol v1 does not define for that direction.',
@@ -125,6 +127,10 @@ export const ERROR_CODES = {
   STORE_CLOSED: 'A write or query reached the store after it was closed.',
   STORE_NOT_CONFIGURED: 'A `store` sink or `duckdbReplay` source ran without a store in the run context.',
   STORE_QUERY_FAILED: 'An analytics, report, export or replay query failed.',
+
+  // Engine configuration (enigma.yaml, reported by `enigma validate` and at start-up, all at once).
+  CONFIG_INVALID:
+    'The engine configuration cannot be read, breaks its schema or its rules (each problem with file, line and path).',
 
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
