@@ -17,3 +17,4 @@ export {
 } from './load-config.js';
 export { EngineConfigSchema, engineConfigJsonSchema } from './schema.js';
 export { MIN_TOKEN_LENGTH, readGatewayToken } from './gateway-token.js';
+export { starterConfig } from './starter.js';
