@@ -1,7 +1,8 @@
 /**
  * The commented starter `enigma.yaml` that `enigma init` writes: one paper account that trades at
- * once, and a NinjaTrader account with its gateway, commented out. Commented-out settings start
- * with `#` and no space, so uncommenting is removing that one character.
+ * once, and a NinjaTrader account with its gateway, commented out. An explanation is `# ` and
+ * text; a commented-out setting is `#` without that one space, so uncommenting it is removing
+ * the `#` (a test does).
  */
 export function starterConfig(paths: { readonly schema: string; readonly pipeline: string }): string {
   return `# yaml-language-server: $schema=${paths.schema}
