@@ -155,7 +155,8 @@ export const kelly = defineOperator({
       riskBudget: Type.Optional(
         Type.Number({
           exclusiveMinimum: 0,
-          description: "Largest loss at the stop per trade, $; default: the account's sizing.riskBudget, else 500.",
+          description:
+            "Largest loss at the stop per trade, $; default: the account's sizing.riskBudget, else 500.",
         }),
       ),
       maxContracts: Type.Integer({ minimum: 1, default: 10 }),
