@@ -131,6 +131,14 @@ describe('enigma kill and resume name configured accounts only', () => {
 });
 
 describe('enigma run with an engine configuration', () => {
+  it('asks for a pipeline when neither the command line nor the configuration names one', async () => {
+    const dir = tempDir();
+    writeFileSync(join(dir, 'enigma.yaml'), 'accounts: [{ id: A, profile: apex-50k-evaluation }]\n');
+    const result = await enigma(['run', '--duration', '1'], dir);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('name a pipeline, or list them under `pipelines` in enigma.yaml');
+  });
+
   it('refuses a blank or too short gateway token before starting', async () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'p.yaml'), 'id: p\nsteps:\n  - { id: m, op: simulatedMarket }\n');
