@@ -8,7 +8,8 @@ export const MIN_TOKEN_LENGTH = 16;
 /**
  * The gateway's bearer token, read where the configuration says (default: the ENIGMA_TOKEN
  * environment variable), at start. Throws GATEWAY_NO_TOKEN when it is absent and
- * GATEWAY_TOKEN_TOO_SHORT when blank or shorter than 16 characters. The token is never logged.
+ * GATEWAY_WEAK_TOKEN when blank, with white space or shorter than 16 characters (the rule the
+ * gateway itself applies). The token is never logged.
  */
 export function readGatewayToken(
   source: GatewayConfig['token'] = { env: DEFAULT_TOKEN_ENV },
@@ -33,11 +34,15 @@ export function readGatewayToken(
       );
     }
   }
-  if (token.trim().length < MIN_TOKEN_LENGTH) {
-    throw new GatewayError(
-      'GATEWAY_TOKEN_TOO_SHORT',
-      `the token in ${where} is ${token.trim() === '' ? 'blank' : 'too short'}: use at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`,
-    );
-  }
+  const weakness =
+    token.trim() === ''
+      ? 'is blank'
+      : /\s/.test(token)
+        ? 'contains white space, which a bearer header cannot carry'
+        : token.length < MIN_TOKEN_LENGTH
+          ? `is too short: use at least ${MIN_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32)`
+          : undefined;
+  if (weakness !== undefined)
+    throw new GatewayError('GATEWAY_WEAK_TOKEN', `the token in ${where} ${weakness}`);
   return token;
 }

@@ -88,8 +88,7 @@ export const ERROR_CODES = {
   GATEWAY_NOT_FOUND: 'The upgrade asked for a path other than /v1/stream (HTTP 404).',
   GATEWAY_UNAVAILABLE: 'The gateway is shutting down or at its connection limit (HTTP 503).',
   GATEWAY_NO_TOKEN: 'The gateway cannot start: ENIGMA_TOKEN is not set.',
-  GATEWAY_TOKEN_TOO_SHORT:
-    'The gateway token (from the environment variable or file enigma.yaml names) is blank or shorter than 16 characters.',
+  GATEWAY_WEAK_TOKEN: 'The gateway cannot start: the token is blank or shorter than 16 characters.',
   GATEWAY_NOT_JSON: 'A frame is not valid JSON, or not an object or array of objects.',
   GATEWAY_NOT_FINITE: 'A number in a message is NaN or infinite.',
   GATEWAY_UNKNOWN_TYPE: 'A message has no type, or one protocol v1 does not define for that direction.',

@@ -151,7 +151,7 @@ describe('enigma run with an engine configuration', () => {
     expect(short.stderr).toContain(
       'the token in the DESK_TOKEN environment variable is too short: use at least 16 characters',
     );
-    expect(short.stderr).toContain('[GATEWAY_TOKEN_TOO_SHORT]');
+    expect(short.stderr).toContain('[GATEWAY_WEAK_TOKEN]');
     const missing = await enigma(['run', 'p.yaml', '--duration', '1'], dir);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('set DESK_TOKEN to the bearer token');

@@ -28,21 +28,24 @@ describe('the gateway token', () => {
     expect(readGatewayToken({ file }, {})).toBe(GOOD);
   });
 
-  it('refuses a missing, blank or short token with a clear error and never shows it', () => {
+  it('refuses a missing, blank, spaced or short token with a clear error and never shows it', () => {
     expect(failure(() => readGatewayToken({ env: 'DESK_TOKEN' }, {}))).toEqual({
       code: 'GATEWAY_NO_TOKEN',
       message: expect.stringContaining('set DESK_TOKEN to the bearer token'),
     });
     expect(failure(() => readGatewayToken(undefined, { ENIGMA_TOKEN: '   ' }))).toEqual({
-      code: 'GATEWAY_TOKEN_TOO_SHORT',
+      code: 'GATEWAY_WEAK_TOKEN',
       message: expect.stringContaining('the ENIGMA_TOKEN environment variable is blank'),
     });
     const short = failure(() => readGatewayToken(undefined, { ENIGMA_TOKEN: 'fifteen-chars!!' }));
     expect(short).toEqual({
-      code: 'GATEWAY_TOKEN_TOO_SHORT',
+      code: 'GATEWAY_WEAK_TOKEN',
       message: expect.stringContaining('is too short: use at least 16 characters'),
     });
     expect(short.message).not.toContain('fifteen-chars!!');
+    expect(
+      failure(() => readGatewayToken(undefined, { ENIGMA_TOKEN: 'sixteen chars!!!' })).message,
+    ).toContain('contains white space');
     expect(readGatewayToken(undefined, { ENIGMA_TOKEN: 'sixteen-chars!!!' })).toBe('sixteen-chars!!!');
     expect(failure(() => readGatewayToken({ file: join(tmpdir(), 'no-such-token-file') }, {})).code).toBe(
       'GATEWAY_NO_TOKEN',
