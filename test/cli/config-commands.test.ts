@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEngineConfig } from '../../src/config/index.js';
 import type { OrderIntent } from '../../src/core/events.js';
+import { microsFromIso } from '../../src/core/time.js';
+import { TICK_CSV_HEADER } from '../../src/sources/csv-ticks.js';
+import { SimulatedMarket } from '../../src/sources/simulated-market.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
@@ -159,13 +162,18 @@ describe('enigma run with an engine configuration', () => {
 
   it('runs the pipelines the configuration lists and sizes every signal for each of its two paper accounts', async () => {
     const dir = tempDir();
+    // An hour of recorded ES ticks, replayed as fast as they can be read.
+    const start = microsFromIso('2026-03-02T14:30:00Z');
+    const market = new SimulatedMarket({ seed: 3, symbols: ['ES 12-26'], start, ticksPerSecond: 5 });
+    const rows = [TICK_CSV_HEADER];
+    for (let tick = market.next(); tick.ts < start + 3600e6; tick = market.next())
+      rows.push([tick.ts, tick.symbol, tick.price, tick.size, tick.bid, tick.ask, tick.side].join(','));
+    writeFileSync(join(dir, 'ticks.csv'), `${rows.join('\n')}\n`);
     writeFileSync(
       join(dir, 'sized.yaml'),
       `id: sized
 steps:
-  - id: market
-    op: simulatedMarket
-    params: { seed: 3, instruments: [ES 12-26], ticksPerSecond: 20, backfill: 30m }
+  - { id: market, op: csvReplay, params: { file: ticks.csv } }
   - { id: enigma, op: simulatedSignals, from: market, params: { perMinute: 2, stopTicks: 12 } }
   - { id: size, op: kelly, from: enigma }
   - { id: intents, op: jsonl, from: size, params: { path: intents.jsonl } }
@@ -182,7 +190,7 @@ dataDir: out
 store: off
 `,
     );
-    const result = await enigma(['run', '--duration', '2', '--quiet'], dir);
+    const result = await enigma(['run', '--quiet'], dir);
     expect(result.stderr).toContain('sized.size');
     expect(result.code).toBe(0);
     const intents = readFileSync(join(dir, 'out', 'intents.jsonl'), 'utf8')
