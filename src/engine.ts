@@ -2,7 +2,13 @@ import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import type { Micros } from './core/time.js';
 import { PipelineDefinitionError } from './core/errors.js';
-import { startTrading, type TradingHandle, type TradingOptions } from './trading.js';
+import {
+  DEFAULT_TRADING_ACCOUNTS,
+  startTrading,
+  type TradingAccountConfig,
+  type TradingHandle,
+  type TradingOptions,
+} from './trading.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
@@ -124,10 +130,18 @@ export interface EngineOptions {
   readonly dataDir: string;
   readonly wasm: boolean;
   readonly progress?: (done: number, total: number) => void;
+  /**
+   * The configured accounts (enigma.yaml): what the sizing steps route signals to and, with
+   * `trading`, what trades. Default: the embedded one paper account `SIM-50K`.
+   */
+  readonly accounts?: readonly TradingAccountConfig[];
   /** Start the risk engine, order manager and brokers (paper by default) on the bus. */
   readonly trading?: Omit<TradingOptions, 'dataDir'>;
-  /** Serve the NinjaTrader gateway (WebSocket at /v1/stream) on this address; needs ENIGMA_TOKEN. */
-  readonly listen?: { readonly host: string; readonly port: number };
+  /**
+   * Serve the NinjaTrader gateway (WebSocket at /v1/stream) on this address, with this bearer
+   * token (default: the ENIGMA_TOKEN environment variable).
+   */
+  readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
   readonly storePath?: string;
 }
@@ -138,6 +152,8 @@ export class Engine {
   readonly clock: Clock;
   /** Risk, orders and brokers, when the engine trades. */
   readonly trading: TradingHandle | undefined;
+  /** The accounts the pipelines' sizing steps route to (and that trade, with trading on). */
+  readonly accounts: readonly TradingAccountConfig[];
   /** The HTTP server and NinjaTrader gateway, when the engine listens. */
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
@@ -149,8 +165,13 @@ export class Engine {
     private readonly featureEngine: FeatureEngine,
   ) {
     this.clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
+    this.accounts = options.trading?.accounts ?? options.accounts ?? DEFAULT_TRADING_ACCOUNTS;
     this.trading = options.trading
-      ? startTrading(this.bus, this.clock, { ...options.trading, dataDir: options.dataDir })
+      ? startTrading(this.bus, this.clock, {
+          ...options.trading,
+          accounts: this.accounts,
+          dataDir: options.dataDir,
+        })
       : undefined;
   }
 
@@ -184,6 +205,7 @@ export class Engine {
       mode: this.options.mode,
       dataDir: this.options.dataDir,
       featureEngine: this.featureEngine,
+      accounts: this.accounts,
       ...(this.store && { store: this.store }),
       ...(this.options.progress && { progress: this.options.progress }),
     });

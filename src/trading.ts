@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from './bus/bus.js';
 import { TOPICS } from './bus/topics.js';
+import { DEFAULT_ACCOUNTS } from './config/engine-config.js';
 import type { Clock } from './core/clock.js';
 import type { RiskState } from './core/events.js';
 import { ComplianceStore, complianceFilePath } from './risk/compliance-store.js';
@@ -16,6 +17,7 @@ import type { ExecutionCommand, ExecutionResult } from './core/execution-command
 import { NinjaTraderBroker } from './execution/ninjatrader-broker.js';
 import { OrderManager } from './execution/order-manager.js';
 import { PaperBroker, type PaperBrokerOptions } from './execution/paper-broker.js';
+import type { AccountSizing } from './pipeline/operator.js';
 
 export interface TradingAccountConfig {
   readonly id: string;
@@ -26,6 +28,12 @@ export interface TradingAccountConfig {
   readonly startingBalance?: number;
   /** `paper` (default): the embedded paper broker; `ninjatrader`: the AddOn, through the gateway. */
   readonly broker?: 'paper' | 'ninjatrader';
+  /** Sizing defaults for the kelly steps that do not set their own fraction or risk budget. */
+  readonly sizing?: AccountSizing;
+  /** Ids of the pipelines whose signals it trades (the kelly steps route by it); default all. */
+  readonly pipelines?: readonly string[];
+  /** Allow-list of roots (`ES`) or full symbols (`ES 12-26`); the risk engine denies the rest. */
+  readonly instruments?: readonly string[];
 }
 
 export interface TradingOptions {
@@ -50,9 +58,8 @@ export interface TradingOptions {
   readonly persistRuleState?: boolean;
 }
 
-export const DEFAULT_TRADING_ACCOUNTS: readonly TradingAccountConfig[] = [
-  { id: 'SIM-50K', profile: 'apex-50k-evaluation', mode: 'auto' },
-];
+/** The embedded default of `enigma.yaml`: one paper account `SIM-50K`, Apex-style 50K, auto. */
+export const DEFAULT_TRADING_ACCOUNTS: readonly TradingAccountConfig[] = DEFAULT_ACCOUNTS;
 
 /** A risk or an execution command, as the API and CLI send them. */
 export type TradingCommand = RiskCommand | ExecutionCommand;
@@ -99,6 +106,7 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       ...(config.mode !== undefined && { mode: config.mode }),
       startingBalance: config.startingBalance ?? profile.account.startingBalance,
       broker: config.broker ?? 'paper',
+      ...(config.instruments !== undefined && { instruments: config.instruments }),
     };
   });
   const paper = new PaperBroker({

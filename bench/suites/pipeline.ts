@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { map, Observable, type OperatorFunction } from 'rxjs';
 import { MessageBus } from '../../src/bus/bus.js';
+import { DEFAULT_ACCOUNTS } from '../../src/config/index.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { Tick } from '../../src/core/events.js';
 import { replaceTickSources } from '../../src/engine.js';
@@ -39,6 +40,8 @@ async function runOnce(
     mode: 'replay',
     dataDir,
     featureEngine,
+    // The kelly step sizes for the accounts the engine trades: the embedded default one.
+    accounts: DEFAULT_ACCOUNTS,
   });
   const start = performance.now();
   run.start();

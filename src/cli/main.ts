@@ -6,6 +6,7 @@ import { docsCommand } from './commands/docs.js';
 import { exportCommand } from './commands/export.js';
 import { feedCommand } from './commands/feed.js';
 import { graphCommand } from './commands/graph.js';
+import { initCommand } from './commands/init.js';
 import { killCommand, resumeCommand } from './commands/kill.js';
 import { operatorsCommand } from './commands/operators.js';
 import { replayCommand } from './commands/replay.js';
@@ -14,6 +15,7 @@ import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
 const COMMANDS: readonly Command[] = [
+  initCommand,
   runCommand,
   replayCommand,
   validateCommand,

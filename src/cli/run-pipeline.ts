@@ -2,8 +2,11 @@ import { resolve } from 'node:path';
 import { describeError, EngineError, formatIssue, PipelineDefinitionError } from '../core/errors.js';
 import { SessionClock } from '../core/clock.js';
 import { microsFromIso, parseDuration, type Micros } from '../core/time.js';
+import { ConfigError, formatConfigIssue, parseListenAddress } from '../config/index.js';
 import { createEngineClock, Engine, preparePipeline } from '../engine.js';
+import type { CompiledPipeline } from '../pipeline/compile.js';
 import { describeSessionStart } from '../sources/market-session.js';
+import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
 import { exposureWarning } from '../server/http-server.js';
 import { formatSummary } from './format.js';
@@ -13,19 +16,22 @@ import { formatRunSummary } from './run-summary.js';
 import { TradingTally, tallySeedOf } from './trading-tally.js';
 
 export interface PipelineCommandOptions {
-  readonly pipeline: string;
+  /** Pipeline files, run together on one engine (their ids must differ). */
+  readonly pipelines: readonly string[];
   readonly mode: 'live' | 'replay';
   readonly dataDir: string;
   readonly wasm: boolean;
   /** Stop after this long (wall-clock milliseconds). */
   readonly durationMs?: number;
   readonly quiet: boolean;
-  /** Run the risk engine, order manager and paper broker (default account SIM-50K). */
+  /** Run the risk engine, order manager and brokers of the accounts. */
   readonly trading: boolean;
+  /** The configured accounts (enigma.yaml); default the embedded paper account SIM-50K. */
+  readonly accounts?: readonly TradingAccountConfig[];
   /** Keep the history in this DuckDB file (`--store`, default `<data-dir>/enigma.duckdb` for `run`). */
   readonly storePath?: string;
-  /** Serve the NinjaTrader gateway here (`--listen 127.0.0.1:8686`). */
-  readonly listen?: { readonly host: string; readonly port: number };
+  /** Serve the NinjaTrader gateway here (`--listen 127.0.0.1:8686`), with this bearer token. */
+  readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   readonly replaceTickSource?: Pick<StepDefinition, 'op' | 'params'>;
   readonly progressLabel?: string;
   /** `--start`: when the simulated market's session starts (ISO 8601), instead of now. */
@@ -59,11 +65,16 @@ export function parseStartFlag(text: string): Micros {
 
 /** `--listen 127.0.0.1:8686` (or `:8686`, or `[::1]:8686`) as host and port. */
 export function parseListenFlag(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text);
-  const port = Number(match?.[3]);
-  if (!match || port > 65_535)
+  const address = parseListenAddress(text);
+  if (!address)
     throw new EngineError('CLI_USAGE', `--listen takes host:port (127.0.0.1:8686), got '${text}'`);
-  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+  return address;
+}
+
+/** Prints an engine configuration's problems, one per line, on standard error. */
+export function printConfigIssues(error: ConfigError): void {
+  for (const issue of error.issues) process.stderr.write(`${formatConfigIssue(issue)}\n`);
+  process.stderr.write(`${error.issues.length} problem(s) found [${error.code}]\n`);
 }
 
 /** Prints a pipeline's problems, one per line, on standard error. */
@@ -77,22 +88,16 @@ export function printIssues(error: PipelineDefinitionError): void {
  * line and a summary. Ctrl-C drains and flushes; a second Ctrl-C exits at once.
  */
 export async function runPipelineCommand(options: PipelineCommandOptions): Promise<number> {
-  let prepared;
-  try {
-    prepared = await preparePipeline(
-      options.pipeline,
-      options.replaceTickSource ? { replaceTickSource: options.replaceTickSource } : {},
-    );
-  } catch (error) {
-    if (error instanceof PipelineDefinitionError) {
-      printIssues(error);
-      return 1;
-    }
-    throw error;
-  }
+  const prepared = await prepareAll(options);
+  if (!prepared) return 1;
+  if (options.trading) noteUnroutedAccounts(options.accounts, prepared);
   const progress = options.progressLabel ? new ProgressBar(options.progressLabel) : undefined;
   const start = options.start !== undefined ? parseStartFlag(options.start) : undefined;
-  const clock = createEngineClock(options.mode, prepared.compiled, {
+  // The session clock of the first pipeline whose market is simulated, else the first one's clock.
+  const timed = prepared.find((pipeline) =>
+    pipeline.steps.some((step) => step.operator.name === 'simulatedMarket'),
+  );
+  const clock = createEngineClock(options.mode, timed ?? (prepared[0] as CompiledPipeline), {
     ...(start !== undefined && { start }),
     realTime: options.listen !== undefined,
   });
@@ -116,12 +121,13 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     mode: options.mode,
     dataDir: resolve(options.dataDir),
     wasm: options.wasm,
+    ...(options.accounts && { accounts: options.accounts }),
     ...(options.trading && { trading: {} }),
     ...(options.listen && { listen: options.listen }),
     ...(options.storePath !== undefined && { storePath: resolve(options.storePath) }),
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
-  engine.add(prepared.compiled);
+  for (const pipeline of prepared) engine.add(pipeline);
   if (engine.gateway) {
     const warning = exposureWarning(engine.gateway.http.host);
     if (warning !== undefined) process.stderr.write(`${warning}\n`);
@@ -163,5 +169,48 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     clearTimeout(timer);
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/** Every pipeline compiled, or undefined after printing every problem of every file. */
+async function prepareAll(options: PipelineCommandOptions): Promise<CompiledPipeline[] | undefined> {
+  const compiled: CompiledPipeline[] = [];
+  let failed = false;
+  for (const pipeline of options.pipelines) {
+    try {
+      const prepared = await preparePipeline(
+        pipeline,
+        options.replaceTickSource ? { replaceTickSource: options.replaceTickSource } : {},
+      );
+      compiled.push(prepared.compiled);
+    } catch (error) {
+      if (!(error instanceof PipelineDefinitionError)) throw error;
+      printIssues(error);
+      failed = true;
+    }
+  }
+  const ids = compiled.map((pipeline) => pipeline.id);
+  const twice = ids.filter((id, index) => ids.indexOf(id) !== index);
+  if (twice.length > 0) {
+    process.stderr.write(
+      `two pipelines have the id '${twice[0]}': each pipeline run together needs its own id\n`,
+    );
+    failed = true;
+  }
+  return failed ? undefined : compiled;
+}
+
+/** Says so when an account's `pipelines` names none of the pipelines running: it will not trade. */
+function noteUnroutedAccounts(
+  accounts: readonly TradingAccountConfig[] | undefined,
+  pipelines: readonly CompiledPipeline[],
+): void {
+  const running = new Set(pipelines.map((pipeline) => pipeline.id));
+  for (const account of accounts ?? []) {
+    if (account.pipelines && !account.pipelines.some((id) => running.has(id))) {
+      process.stderr.write(
+        `note: account ${account.id} trades pipelines ${account.pipelines.join(', ')}, none of which is running\n`,
+      );
+    }
   }
 }

@@ -133,6 +133,10 @@ export const ERROR_CODES = {
   REPORT_NO_STARTING_BALANCE:
     'A report has trades of an account with no stored account state, so no starting balance to measure returns on: pass --capital.',
 
+  // Engine configuration (enigma.yaml, reported by `enigma validate` and at start-up, all at once).
+  CONFIG_INVALID:
+    'The engine configuration cannot be read, breaks its schema or its rules (each problem with file, line and path).',
+
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
 } as const;

@@ -61,6 +61,22 @@ export interface CheckProblem {
   readonly message: string;
 }
 
+/** Sizing defaults of an account (enigma.yaml `sizing`), for sizing steps that set none of their own. */
+export interface AccountSizing {
+  /** Fractional Kelly multiplier (0.25 = quarter Kelly). */
+  readonly kellyFraction?: number;
+  /** Largest loss at the stop per trade, in dollars. */
+  readonly riskBudget?: number;
+}
+
+/** An account the engine trades, as a sizing step sees it: which signals it takes and how it sizes. */
+export interface PipelineAccount {
+  readonly id: string;
+  /** Ids of the pipelines whose signals it trades; undefined = every pipeline. */
+  readonly pipelines?: readonly string[];
+  readonly sizing?: AccountSizing;
+}
+
 /** What an operator gets when it is instantiated for a run. */
 export interface RunContext extends CompileContext {
   readonly clock: Clock;
@@ -74,6 +90,8 @@ export interface RunContext extends CompileContext {
   readonly progress?: (done: number, total: number) => void;
   /** The shared DuckDB store, for the `store` sink and the `duckdbReplay` source (absent when the run has none). */
   readonly store?: Store;
+  /** The accounts the engine trades (enigma.yaml), for sizing steps to route signals to; none when absent. */
+  readonly accounts?: readonly PipelineAccount[];
   /** Keeps a message that could not be processed, with its reason. */
   readonly deadLetter: (letter: Omit<DeadLetter, 'ts' | 'origin'>) => void;
 }

@@ -22,6 +22,8 @@ export interface RunOptions {
   readonly progress?: (done: number, total: number) => void;
   /** The engine's DuckDB store, for the `store` sink and the `duckdbReplay` source. */
   readonly store?: RunContext['store'];
+  /** The accounts sizing steps route signals to. */
+  readonly accounts?: RunContext['accounts'];
 }
 
 export interface PipelineMetricsSnapshot {
@@ -244,6 +246,7 @@ export class PipelineRun {
       dataDir: this.options.dataDir,
       ...(this.options.progress && { progress: this.options.progress }),
       ...(this.options.store && { store: this.options.store }),
+      ...(this.options.accounts && { accounts: this.options.accounts }),
       deadLetter: (letter) =>
         this.deadLetter(
           this.nodeOfStep.get(step.id),

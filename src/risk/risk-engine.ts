@@ -13,6 +13,7 @@ import type {
   Tick,
   TradingState,
 } from '../core/events.js';
+import { parseSymbol } from '../core/instruments.js';
 import { MICROS_PER_MINUTE, type Micros } from '../core/time.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
 import { AccountCompliance, type ComplianceStatus } from './account-compliance.js';
@@ -38,6 +39,8 @@ export interface RiskAccountConfig {
   readonly mode?: AutomationMode;
   /** Defaults to the profile's starting balance. */
   readonly startingBalance?: number;
+  /** Allow-list of roots (`ES`) or full symbols (`ES 12-26`), on top of the profile's; default all. */
+  readonly instruments?: readonly string[];
 }
 
 export interface RiskEngineOptions {
@@ -72,6 +75,8 @@ interface ManagedAccount {
   readonly compliance: AccountCompliance;
   readonly exposure: AccountExposure;
   mode: AutomationMode;
+  /** The account's instrument allow-list (roots and symbols), when it has one. */
+  readonly instruments: ReadonlySet<string> | undefined;
   halt: HaltRecord | undefined;
   /** The last published state, to publish only changes. */
   published: RiskState | undefined;
@@ -89,6 +94,12 @@ export type IntentDecision =
   | { readonly outcome: 'denied'; readonly denial: OrderDenied };
 
 const APPROVED: IntentDecision = { outcome: 'approved' };
+
+/** True when an allow-list names the symbol itself or its root. */
+function isListed(list: ReadonlySet<string>, symbol: string): boolean {
+  const root = parseSymbol(symbol)?.root;
+  return list.has(symbol) || (root !== undefined && list.has(root));
+}
 
 /** Alert codes of the execution engine's reconciliation (see OrderManager.reconcile). */
 const RECONCILIATION_MISMATCH = 'EXECUTION_RECONCILIATION_MISMATCH';
@@ -152,6 +163,7 @@ export class RiskEngine {
         compliance: new AccountCompliance(config.id, config.profile, config.startingBalance),
         exposure: new AccountExposure(),
         mode: config.mode ?? config.profile.automation.defaultMode,
+        instruments: config.instruments ? new Set(config.instruments) : undefined,
         halt: undefined,
         published: undefined,
         flattenSent: false,
@@ -366,6 +378,13 @@ export class RiskEngine {
     }
     if (account.mode === 'signals-only') {
       return this.deny(intent, 'SIGNALS_ONLY', 'account is in signals-only mode: no orders are sent');
+    }
+    if (account.instruments && !isListed(account.instruments, intent.symbol)) {
+      return this.deny(
+        intent,
+        'INSTRUMENT_NOT_ALLOWED',
+        `${intent.symbol} is not in the instruments of account ${account.id}: [${[...account.instruments].join(', ')}]`,
+      );
     }
     const age = this.clock.now() - intent.ts;
     if (age > this.maxIntentAge) {

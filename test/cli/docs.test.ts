@@ -9,10 +9,11 @@ import { parse } from 'yaml';
 const ROOT = new URL('../../', import.meta.url);
 
 describe('generated documentation', () => {
-  it("the README's operator and error tables and the pipeline JSON Schema match the registry (run `npm run docs`)", async () => {
-    const { readme, schema } = await generatedDocs();
+  it("the README's operator and error tables and the pipeline and enigma.yaml JSON Schemas match the code (run `npm run docs`)", async () => {
+    const { readme, schema, configSchema } = await generatedDocs();
     expect(await readFile(new URL('README.md', ROOT), 'utf8')).toBe(readme);
     expect(await readFile(new URL('pipelines/pipeline.schema.json', ROOT), 'utf8')).toBe(schema);
+    expect(await readFile(new URL('enigma.schema.json', ROOT), 'utf8')).toBe(configSchema);
   });
 
   it('the JSON Schema accepts the shipped pipelines and rejects a misspelt param', async () => {

@@ -174,7 +174,11 @@ describe('kelly sizing', () => {
   });
 });
 
-function operatorRig(params: Record<string, unknown> = {}, withFeatures = false) {
+function operatorRig(
+  params: Record<string, unknown> = {},
+  withFeatures = false,
+  accounts: RunContext['accounts'] = [{ id: 'SIM-50K' }],
+) {
   const validated = validateParams(kelly.params, params);
   if (!validated.ok) throw new Error(validated.problems.join('; '));
   const checked = validated.params as Static<typeof kelly.params>;
@@ -194,6 +198,7 @@ function operatorRig(params: Record<string, unknown> = {}, withFeatures = false)
     bus,
     mode: 'replay',
     dataDir: '.',
+    accounts,
     deadLetter: () => undefined,
   };
   expect(kelly.check?.(checked, context)).toEqual([]);
@@ -227,7 +232,7 @@ describe('kelly operator', () => {
     rig.send(signal({ direction: 'neutral', ts: 2_000 }));
     expect(rig.out).toEqual([
       expect.objectContaining({
-        id: 'default.size:ES 12-26:1000',
+        id: 'default.size:SIM-50K:ES 12-26:1000',
         account: 'SIM-50K',
         side: 'buy',
         quantity: 1,

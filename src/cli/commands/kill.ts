@@ -1,12 +1,15 @@
 import { parseArgs } from 'node:util';
+import { ConfigError, loadEngineConfigOrDefault, type EngineConfig } from '../../config/index.js';
 import { ALL_ACCOUNTS, HaltStore, haltFilePath, type HaltRecord } from '../../risk/halt-store.js';
 import type { Command } from '../command.js';
+import { printConfigIssues } from '../run-pipeline.js';
 
 const OPTIONS = {
   account: { type: 'string' },
   reason: { type: 'string' },
   by: { type: 'string' },
   'data-dir': { type: 'string' },
+  config: { type: 'string' },
   list: { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
@@ -34,6 +37,35 @@ function printHalts(halts: ReadonlyMap<string, HaltRecord>): void {
   }
 }
 
+/**
+ * The configuration the engine runs with (`--config`, ./enigma.yaml, or the embedded default).
+ * A broken one must never stop an emergency stop: its problems are printed and the command goes
+ * on without checking the account (undefined).
+ */
+function configOf(file: string | undefined): EngineConfig | undefined {
+  try {
+    return loadEngineConfigOrDefault(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    printConfigIssues(error);
+    process.stderr.write('the configuration has problems: the account is not checked against it\n');
+    return undefined;
+  }
+}
+
+/** An error naming the configured accounts, for an --account the configuration does not have. */
+function unknownAccount(account: string, config: EngineConfig): number {
+  const ids = config.accounts.map((entry) => entry.id).join(', ');
+  const from = config.file === undefined ? 'the embedded default (no enigma.yaml)' : config.file;
+  process.stderr.write(
+    `unknown account '${account}': the configured accounts are ${ids} (from ${from}) [RISK_UNKNOWN_ACCOUNT]\n`,
+  );
+  return 1;
+}
+
+const isConfigured = (config: EngineConfig, account: string): boolean =>
+  config.accounts.some((entry) => entry.id === account);
+
 function load(store: HaltStore): Map<string, HaltRecord> | undefined {
   const loaded = store.load();
   if (loaded.ok) return loaded.halts;
@@ -49,7 +81,7 @@ function load(store: HaltStore): Map<string, HaltRecord> | undefined {
 export const killCommand: Command = {
   name: 'kill',
   summary: 'Emergency stop: flatten, cancel and halt every account (or one) until `enigma resume`.',
-  usage: 'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--data-dir DIR] [--list]',
+  usage: 'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--config FILE] [--data-dir DIR] [--list]',
   run: async (args) => {
     const parsed = parse(args, killCommand.usage);
     if (!parsed) return 2;
@@ -58,7 +90,10 @@ export const killCommand: Command = {
       process.stdout.write(`${killCommand.usage}\n`);
       return 0;
     }
-    const store = new HaltStore(haltFilePath(values['data-dir'] ?? './data'));
+    const config = configOf(values.config);
+    if (config && values.account !== undefined && !isConfigured(config, values.account))
+      return unknownAccount(values.account, config);
+    const store = new HaltStore(haltFilePath(values['data-dir'] ?? config?.dataDir ?? './data'));
     const halts = load(store) ?? new Map<string, HaltRecord>();
     if (values.list) {
       printHalts(halts);
@@ -84,7 +119,7 @@ export const killCommand: Command = {
 export const resumeCommand: Command = {
   name: 'resume',
   summary: 'Lift the halt of every account (or one) after `enigma kill` or a rule breach.',
-  usage: 'enigma resume [--account ID] [--data-dir DIR] [--list]',
+  usage: 'enigma resume [--account ID] [--config FILE] [--data-dir DIR] [--list]',
   run: async (args) => {
     const parsed = parse(args, resumeCommand.usage);
     if (!parsed) return 2;
@@ -93,8 +128,17 @@ export const resumeCommand: Command = {
       process.stdout.write(`${resumeCommand.usage}\n`);
       return 0;
     }
-    const store = new HaltStore(haltFilePath(values['data-dir'] ?? './data'));
+    const config = configOf(values.config);
+    const store = new HaltStore(haltFilePath(values['data-dir'] ?? config?.dataDir ?? './data'));
     const halts = load(store);
+    // An account no longer configured can still be resumed if the halt file has it.
+    if (
+      config &&
+      values.account !== undefined &&
+      !isConfigured(config, values.account) &&
+      !halts?.has(values.account)
+    )
+      return unknownAccount(values.account, config);
     if (values.list) {
       printHalts(halts ?? new Map());
       return 0;

@@ -42,7 +42,7 @@ The same file through the same pipeline always writes the same output, byte for 
       return 2;
     }
     return runPipelineCommand({
-      pipeline,
+      pipelines: [pipeline],
       mode: 'replay',
       dataDir: values['data-dir'],
       wasm: !values['no-wasm'],

@@ -1,35 +1,48 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { ConfigError, loadEngineConfigOrDefault, readGatewayToken } from '../../config/index.js';
 import type { Command } from '../command.js';
-import { parseDurationFlag, parseListenFlag, runPipelineCommand } from '../run-pipeline.js';
+import {
+  parseDurationFlag,
+  parseListenFlag,
+  printConfigIssues,
+  runPipelineCommand,
+} from '../run-pipeline.js';
 
 export const runCommand: Command = {
   name: 'run',
-  summary: 'Run a pipeline live (simulated market unless the pipeline says otherwise).',
-  usage: `enigma run <pipeline.yaml> [options]
+  summary: 'Run pipelines live, trading the accounts of enigma.yaml (one paper account without it).',
+  usage: `enigma run [pipeline.yaml ...] [options]
 
+  --config <file>     engine configuration: accounts, gateway, store, data directory, pipelines
+                      (default ./enigma.yaml when it exists; without one, one paper account
+                      SIM-50K on the Apex-style 50K evaluation, in auto). With no pipeline named,
+                      runs the config's \`pipelines\`. The flags below override the config.
   --duration <time>   stop after this long: seconds (10) or 90s, 5m
-  --data-dir <dir>    where sinks write files (default ./data)
+  --data-dir <dir>    where sinks, halts and proposals go (default: the config's dataDir, else ./data)
   --start <time>      play the simulated market's session from this ISO 8601 time instead of now
                       (a time outside 09:30-16:00 New York on a weekday plays the latest weekday
                       session before it: a Saturday plays Friday's)
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
-  --no-trading        no risk engine, orders or paper broker (signals only)
+  --no-trading        no risk engine, orders or brokers (signals only)
   --store <file>      keep every tick, signal, order, fill and risk event in this DuckDB file
-                      (default <data-dir>/enigma.duckdb)
+                      (default: the config's store, else <data-dir>/enigma.duckdb)
   --no-store          keep no history
   --quiet             no live status line
-  --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream); needs the
-                      ENIGMA_TOKEN environment variable; port 0 picks a free one and the engine
-                      prints 'listening http://host:port' on standard output`,
+  --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream) here instead of the
+                      config's gateway.listen; the token comes from the environment variable or
+                      file the config names (default ENIGMA_TOKEN), at least 16 characters; port 0
+                      picks a free one and the engine prints 'listening http://host:port' on
+                      standard output`,
   run: async (args) => {
     const { values, positionals } = parseArgs({
       args: [...args],
       allowPositionals: true,
       options: {
+        config: { type: 'string' },
         duration: { type: 'string' },
         start: { type: 'string' },
-        'data-dir': { type: 'string', default: 'data' },
+        'data-dir': { type: 'string' },
         'no-wasm': { type: 'boolean', default: false },
         'no-trading': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
@@ -38,22 +51,37 @@ export const runCommand: Command = {
         'no-store': { type: 'boolean', default: false },
       },
     });
-    const [pipeline, ...extra] = positionals;
-    if (pipeline === undefined || extra.length > 0) {
-      process.stderr.write(`usage: ${runCommand.usage}\n`);
+    let config;
+    try {
+      config = loadEngineConfigOrDefault(values.config);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      printConfigIssues(error);
+      return 1;
+    }
+    const pipelines = positionals.length > 0 ? positionals : config.pipelines;
+    if (pipelines.length === 0) {
+      process.stderr.write(
+        `name a pipeline, or list them under \`pipelines\` in enigma.yaml\nusage: ${runCommand.usage}\n`,
+      );
       return 2;
     }
+    const dataDir = values['data-dir'] ?? config.dataDir ?? 'data';
+    const configStore = config.store === false ? undefined : (config.store ?? join(dataDir, 'enigma.duckdb'));
+    const storePath = values['no-store'] ? undefined : (values.store ?? configStore);
+    const address = values.listen !== undefined ? parseListenFlag(values.listen) : config.gateway?.listen;
     return runPipelineCommand({
-      pipeline,
+      pipelines,
       mode: 'live',
-      dataDir: values['data-dir'],
+      dataDir,
       wasm: !values['no-wasm'],
       trading: !values['no-trading'],
+      accounts: config.accounts,
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
       ...(values.start !== undefined && { start: values.start }),
-      ...(values.listen !== undefined && { listen: parseListenFlag(values.listen) }),
-      ...(!values['no-store'] && { storePath: values.store ?? join(values['data-dir'], 'enigma.duckdb') }),
+      ...(address && { listen: { ...address, token: readGatewayToken(config.gateway?.token) } }),
+      ...(storePath !== undefined && { storePath }),
     });
   },
 };

@@ -3,11 +3,11 @@ import { TOPICS } from '../../bus/topics.js';
 import type { Features, OrderIntent, Signal } from '../../core/events.js';
 import { InstrumentCache } from '../../core/money.js';
 import { RollingTradeStats } from '../../kernels/reference/sizing.js';
-import { defineOperator, type RunContext, type Step } from '../../pipeline/operator.js';
+import { defineOperator, type PipelineAccount, type RunContext, type Step } from '../../pipeline/operator.js';
 import { sizeSignal } from '../kelly-sizing.js';
 import type { RiskLimits } from '../risk-events.js';
 
-/** What every symbol's step of one `kelly` step shares: the account's limits and closed trades. */
+/** What every symbol's step of one `kelly` step shares, per account: its limits and closed trades. */
 interface SharedState {
   limits: RiskLimits | undefined;
   /** Rolling statistics of closed trades per signal source. */
@@ -18,10 +18,19 @@ interface SharedState {
   readonly positions: Map<string, { quantity: number; realizedAtOpen: number }>;
 }
 
-const shared = new WeakMap<RunContext, SharedState>();
+/** Without a step value or an account `sizing`, these apply. */
+const DEFAULT_FRACTION = 0.25;
+const DEFAULT_RISK_BUDGET = 500;
+
+const shared = new WeakMap<RunContext, Map<string, SharedState>>();
 
 function sharedState(context: RunContext, account: string, window: number): SharedState {
-  const existing = shared.get(context);
+  let byAccount = shared.get(context);
+  if (!byAccount) {
+    byAccount = new Map();
+    shared.set(context, byAccount);
+  }
+  const existing = byAccount.get(account);
   if (existing) return existing;
   const created: SharedState = {
     limits: undefined,
@@ -29,7 +38,7 @@ function sharedState(context: RunContext, account: string, window: number): Shar
     lastSource: new Map(),
     positions: new Map(),
   };
-  shared.set(context, created);
+  byAccount.set(account, created);
   context.bus.observe(TOPICS.riskLimits).subscribe((limits) => {
     if (limits.account === account) created.limits = limits;
   });
@@ -64,11 +73,44 @@ function sharedState(context: RunContext, account: string, window: number): Shar
   return created;
 }
 
+/** One account a step sizes for, with the fraction and budget that apply to it. */
+interface Route {
+  readonly account: string;
+  readonly fraction: number;
+  readonly riskBudget: number;
+}
+
+/**
+ * The accounts a step sizes for: the one it names, else every configured account that trades this
+ * pipeline (its `pipelines` list names it, or it has no list). The step's `fraction` and
+ * `riskBudget` win over the account's `sizing`, which wins over the defaults.
+ */
+export function routesOf(
+  params: { readonly account?: string; readonly fraction?: number; readonly riskBudget?: number },
+  context: Pick<RunContext, 'pipelineId' | 'accounts'>,
+): Route[] {
+  const configured = context.accounts ?? [];
+  const chosen: readonly PipelineAccount[] =
+    params.account !== undefined
+      ? [configured.find((account) => account.id === params.account) ?? { id: params.account }]
+      : configured.filter(
+          (account) => account.pipelines === undefined || account.pipelines.includes(context.pipelineId),
+        );
+  return chosen.map((account) => ({
+    account: account.id,
+    fraction: params.fraction ?? account.sizing?.kellyFraction ?? DEFAULT_FRACTION,
+    riskBudget: params.riskBudget ?? account.sizing?.riskBudget ?? DEFAULT_RISK_BUDGET,
+  }));
+}
+
 /**
  * Sizes signals into order intents with fractional Kelly, capped by a per-trade risk budget, by
  * the account's remaining drawdown and daily-loss room and by its rule profile's contract limit
- * (both read from the risk engine on the bus), per instrument.
+ * (both read from the risk engine on the bus), per instrument and account.
  *
+ * 0. Without `account`, each signal is sized once for every account that trades this pipeline
+ *    (enigma.yaml: the account's `pipelines` names it, or it has none), with that account's
+ *    `sizing` unless the step sets `fraction`/`riskBudget`: one intent per account.
  * 1. Neutral signals, and long/short signals sized to 0 contracts (no edge, no room), emit nothing;
  *    nor do signals stamped before the clock's `liveFrom` (warm-up history, e.g. a backfill).
  * 2. The edge comes from the confidence model (signal metadata `winProbability`, `payoffRatio`),
@@ -76,7 +118,8 @@ function sharedState(context: RunContext, account: string, window: number): Shar
  *    `minTrades` have closed, else from the prior `winProbability` and the signal's target/stop.
  *    A source whose recent trades show no edge is not sized (Kelly ≤ 0) until the step restarts.
  * 3. The stop is the signal's, else `defaultStopTicks` away; the first target is the take profit.
- *    The intent is a bracket (entry + stop loss + take profit) with a deterministic id.
+ *    The intent is a bracket (entry + stop loss + take profit) with a deterministic id:
+ *    `pipeline.step:account:symbol:signal time`.
  * 4. With `trendField`, a second input of higher-timeframe features filters: only signals whose
  *    direction agrees with the sign of that field are sized.
  *
@@ -84,7 +127,7 @@ function sharedState(context: RunContext, account: string, window: number): Shar
  * - id: size
  *   op: kelly
  *   from: signals
- *   params: { account: SIM-50K, fraction: 0.25, riskBudget: 500 }
+ *   params: { fraction: 0.25, riskBudget: 500 }
  */
 export const kelly = defineOperator({
   kind: 'transform',
@@ -97,18 +140,26 @@ export const kelly = defineOperator({
   keyedBySymbol: true,
   params: Type.Object(
     {
-      account: Type.String({ minLength: 1, default: 'SIM-50K' }),
-      fraction: Type.Number({
-        exclusiveMinimum: 0,
-        maximum: 1,
-        default: 0.25,
-        description: 'Fractional Kelly multiplier.',
-      }),
-      riskBudget: Type.Number({
-        exclusiveMinimum: 0,
-        default: 500,
-        description: 'Largest loss at the stop per trade, $.',
-      }),
+      account: Type.Optional(
+        Type.String({
+          minLength: 1,
+          description: 'Size for this account only; default: every account that trades this pipeline.',
+        }),
+      ),
+      fraction: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          maximum: 1,
+          description: "Fractional Kelly multiplier; default: the account's sizing.kellyFraction, else 0.25.",
+        }),
+      ),
+      riskBudget: Type.Optional(
+        Type.Number({
+          exclusiveMinimum: 0,
+          description:
+            "Largest loss at the stop per trade, $; default: the account's sizing.riskBudget, else 500.",
+        }),
+      ),
       maxContracts: Type.Integer({ minimum: 1, default: 10 }),
       roomShare: Type.Number({
         exclusiveMinimum: 0,
@@ -167,7 +218,11 @@ export const kelly = defineOperator({
     return [];
   },
   create: (params, context): Step<Signal | Features, OrderIntent> => {
-    const state = sharedState(context, params.account, params.window);
+    const routes = routesOf(params, context).map((route) => ({
+      ...route,
+      sizing: { ...params, fraction: route.fraction, riskBudget: route.riskBudget },
+      state: sharedState(context, route.account, params.window),
+    }));
     const instruments = new InstrumentCache();
     const idPrefix = `${context.pipelineId}.${context.stepId}`;
     let trend = Number.NaN;
@@ -185,32 +240,34 @@ export const kelly = defineOperator({
         if (params.trendField !== undefined && !(signal.direction === 'long' ? trend > 0 : trend < 0)) return;
         const instrument = instruments.get(signal.symbol);
         if (!instrument) return;
-        // Fresh limits (room, open exposure) for this signal: the risk engine answers synchronously.
-        context.bus.publish(TOPICS.riskLimitsRequests, { account: params.account });
-        const stats = state.statistics.get(signal.source);
-        const statistics =
-          stats && stats.statistics.count >= params.minTrades
-            ? { winProbability: stats.statistics.winRate, payoffRatio: stats.statistics.payoffRatio }
-            : undefined;
-        const sized = sizeSignal(signal, instrument, params, state.limits, statistics);
-        if (sized.quantity <= 0) return;
-        state.lastSource.set(signal.symbol, signal.source);
-        const target = signal.targets?.[0];
-        emit({
-          id: `${idPrefix}:${signal.symbol}:${signal.ts}`,
-          account: params.account,
-          symbol: signal.symbol,
-          ts: signal.ts,
-          side: signal.direction === 'long' ? 'buy' : 'sell',
-          quantity: sized.quantity,
-          type: params.orderType,
-          ...(params.orderType === 'limit' && { limitPrice: signal.price }),
-          timeInForce: 'day',
-          stopLoss: sized.stopPrice,
-          ...(target !== undefined && { takeProfit: target }),
-          signalTs: signal.ts,
-          reason: `kelly ${sized.edge.source}: p=${sized.edge.winProbability.toFixed(3)} b=${sized.edge.payoffRatio.toFixed(2)} f*=${sized.kellyFraction.toFixed(3)} × ${params.fraction}, budget $${sized.riskBudget.toFixed(0)}, cap ${sized.contractCap}`,
-        });
+        for (const { account, sizing, state } of routes) {
+          // Fresh limits (room, open exposure) for this signal: the risk engine answers synchronously.
+          context.bus.publish(TOPICS.riskLimitsRequests, { account });
+          const stats = state.statistics.get(signal.source);
+          const statistics =
+            stats && stats.statistics.count >= params.minTrades
+              ? { winProbability: stats.statistics.winRate, payoffRatio: stats.statistics.payoffRatio }
+              : undefined;
+          const sized = sizeSignal(signal, instrument, sizing, state.limits, statistics);
+          if (sized.quantity <= 0) continue;
+          state.lastSource.set(signal.symbol, signal.source);
+          const target = signal.targets?.[0];
+          emit({
+            id: `${idPrefix}:${account}:${signal.symbol}:${signal.ts}`,
+            account,
+            symbol: signal.symbol,
+            ts: signal.ts,
+            side: signal.direction === 'long' ? 'buy' : 'sell',
+            quantity: sized.quantity,
+            type: params.orderType,
+            ...(params.orderType === 'limit' && { limitPrice: signal.price }),
+            timeInForce: 'day',
+            stopLoss: sized.stopPrice,
+            ...(target !== undefined && { takeProfit: target }),
+            signalTs: signal.ts,
+            reason: `kelly ${sized.edge.source}: p=${sized.edge.winProbability.toFixed(3)} b=${sized.edge.payoffRatio.toFixed(2)} f*=${sized.kellyFraction.toFixed(3)} × ${sizing.fraction}, budget $${sized.riskBudget.toFixed(0)}, cap ${sized.contractCap}`,
+          });
+        }
       },
     };
   },
