@@ -157,6 +157,8 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     const metrics = await engine.finished();
     status?.stop();
     process.stderr.write(formatSummary(metrics, (performance.now() - started) / 1000));
+    if (tally && engine.trading)
+      tally.refreshPositions(tallySeedOf(engine.trading, () => engine.clock.now()));
     if (tally) process.stderr.write(formatRunSummary(tally.snapshot()));
     return 0;
   } catch (error) {

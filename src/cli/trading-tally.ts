@@ -102,6 +102,18 @@ export class TradingTally {
     return this;
   }
 
+  /**
+   * Takes the positions the engine holds now, marked to the last price: position events come
+   * only with fills, so their open P&L is the one at the fill. For the final summary.
+   */
+  refreshPositions(seed: TallySeed): this {
+    for (const id of seed.accounts()) {
+      const account = this.account(id);
+      for (const position of seed.positions(id)) account.positions.set(position.symbol, position);
+    }
+    return this;
+  }
+
   snapshot(): TradingSnapshot {
     return {
       intents: this.intents,

@@ -126,4 +126,32 @@ describe('the status line and the run summary', () => {
       await trading.close();
     }
   });
+
+  it("marks the summary's open positions to the last price, not to the price at the fill", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-tally-'));
+    const bus = new MessageBus();
+    const clock = new ReplayClock(T0);
+    const trading = startTrading(bus, clock, {
+      dataDir,
+      watchHaltFile: false,
+      accounts: [{ id: 'SIM-50K', profile: 'apex-50k-evaluation', mode: 'auto' }],
+      paper: { latencyMicros: 0, slippageTicks: 0, commissions: {} },
+    });
+    try {
+      const seed = tallySeedOf(trading, () => clock.now());
+      const tally = new TradingTally(bus).seed(seed);
+      bus.publish(TOPICS.ticks, esTick(T0, 6000));
+      bus.publish(TOPICS.orderIntents, intent({ quantity: 1 }));
+      bus.publish(TOPICS.ticks, esTick(T0 + 1_000, 6000));
+      const entry = tally.snapshot().accounts[0]?.positions[0];
+      expect(entry?.quantity).toBe(1);
+      // ES moves 4 points (16 ticks × $12.50 = $200) after the fill; no fill reports it.
+      clock.advanceTo(T0 + 2_000);
+      bus.publish(TOPICS.ticks, esTick(T0 + 2_000, 6004 + (entry?.averagePrice ?? 6000) - 6000));
+      tally.refreshPositions(seed);
+      expect(formatRunSummary(tally.snapshot())).toContain('(open $200.00)');
+    } finally {
+      await trading.close();
+    }
+  });
 });
