@@ -112,6 +112,8 @@ export const ERROR_CODES = {
   GATEWAY_DUPLICATE_ORDER: 'An order intent reuses a client order id already sent; it is not sent again.',
   GATEWAY_CLIENT_CLOSED:
     'The Node gateway client was closed or refused for good (auth, protocol, replaced session).',
+  GATEWAY_UNREACHABLE:
+    'The Node gateway client (`enigma feed`) could not reach the engine on its first connection: refused, unreachable or no answer in time.',
 
   // Storage (DuckDB store, analytics, reports, replay from history).
   STORE_OPEN_FAILED:
