@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   INPUT_TIME_BACKWARDS: 'A message is older than the previous one for the same instrument.',
   INPUT_UNKNOWN_SYMBOL: 'A message names an instrument whose contract is not known.',
   INPUT_BAD_HEADER: 'An input file does not start with the expected header.',
+  INPUT_TIME_OUT_OF_RANGE:
+    'A timestamp is outside 1980–2100 as epoch microseconds (the reason names the likely unit: seconds, milliseconds or nanoseconds); a file whose first row is so ends with this error.',
 
   // Risk: rule profiles, halts and commands (order denials are events with their own codes, not errors).
   RISK_PROFILE_UNREADABLE: 'A rule profile file cannot be read.',

@@ -44,6 +44,17 @@ describe('enigma feed into a running engine', () => {
     });
   });
 
+  it('refuses a tick CSV in milliseconds with exit 1, sending nothing', async () => {
+    engine = await startTestEngine();
+    const file = join(folder, 'ms.csv');
+    await writeFile(
+      file,
+      'ts,symbol,price,size,bid,ask,side\n1764115200000,NQ 12-26,21012.25,1,21012,21012.25,buy\n',
+    );
+    expect(await feedCommand.run(['--url', engine.http.url, '--csv', file])).toBe(1);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(0);
+  });
+
   it('streams a simulated market with signals', async () => {
     engine = await startTestEngine();
     const code = await feedCommand.run([

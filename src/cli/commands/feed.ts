@@ -6,7 +6,7 @@ import { GatewayClient, type OutgoingMessage } from '../../gateway/client.js';
 import { signalMessage, tickMessage } from '../../gateway/client-messages.js';
 import { SimulatedMarket } from '../../sources/simulated-market.js';
 import { SimulatedSignals } from '../../sources/simulated-signals.js';
-import { parseTickLine, TICK_CSV_HEADER } from '../../sources/csv-ticks.js';
+import { parseTickLine, TICK_CSV_HEADER, wrongUnitError } from '../../sources/csv-ticks.js';
 import type { Command } from '../command.js';
 
 const USAGE = `enigma feed --url <http://127.0.0.1:PORT> (--csv <ticks.csv> | --simulate) [options]
@@ -63,13 +63,19 @@ async function pump(
   return sent;
 }
 
-/** The ticks of a CSV file, one batch per chunk read; bad lines are reported and skipped. */
+/**
+ * The ticks of a CSV file, one batch per chunk read; bad lines are reported and skipped. A first
+ * tick whose time is out of range (a file in milliseconds, say) ends the feed with the reason.
+ */
 async function* csvBatches(path: string, rejected: { count: number }): AsyncGenerator<OutgoingMessage[]> {
   let pending = '';
   let header = true;
+  let lineNumber = 0;
+  let firstTick = true;
   const batchOf = (lines: string[]): OutgoingMessage[] => {
     const batch: OutgoingMessage[] = [];
     for (const raw of lines) {
+      lineNumber++;
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (header) {
         header = false;
@@ -79,6 +85,10 @@ async function* csvBatches(path: string, rejected: { count: number }): AsyncGene
       }
       if (line.trim() === '') continue;
       const parsed = parseTickLine(line);
+      const first = firstTick;
+      firstTick = false;
+      if ('code' in parsed && first && parsed.code === 'INPUT_TIME_OUT_OF_RANGE')
+        throw wrongUnitError(path, lineNumber, parsed);
       if ('code' in parsed) {
         rejected.count += 1;
         process.stderr.write(`skipped line: ${parsed.reason} [${parsed.code}]\n`);
