@@ -3,6 +3,7 @@ import { describeError, EngineError, formatIssue, PipelineDefinitionError } from
 import { parseDuration } from '../core/time.js';
 import { Engine, preparePipeline } from '../engine.js';
 import type { StepDefinition } from '../pipeline/definition.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
@@ -73,6 +74,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     throw error;
   }
   const progress = options.progressLabel ? new ProgressBar(options.progressLabel) : undefined;
+  const lock = lockDataDir(resolve(options.dataDir));
   const engine = await Engine.create({
     mode: options.mode,
     dataDir: resolve(options.dataDir),
@@ -117,6 +119,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     return 1;
   } finally {
     clearTimeout(timer);
+    lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

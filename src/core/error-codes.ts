@@ -132,6 +132,8 @@ export const ERROR_CODES = {
 
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
+  CLI_DATA_DIR_LOCKED:
+    'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
