@@ -42,7 +42,9 @@ describe('enigma operators', () => {
       },
     ]);
     const text = operatorText(operator('kelly'));
-    expect(text).toContain('fraction          number > 0, ≤ 1, default 0.25 — Fractional Kelly multiplier.');
+    expect(text).toContain(
+      'roomShare         number > 0, ≤ 1, default 0.5 — Share of the drawdown room one trade may risk.',
+    );
     expect(text).toContain('orderType         market / limit, default market');
     expect(operatorText(operator('bars'))).toContain('every  duration (500ms, 30s, 5m, 1h, 1d) — Bar period');
     expect(operatorText(operator('jsonl'))).toContain('path  string, required');
