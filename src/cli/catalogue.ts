@@ -1,8 +1,10 @@
 import { ERROR_CODES } from '../core/error-codes.js';
 import type { OperatorDefinition } from '../pipeline/operator.js';
 import type { OperatorRegistry } from '../pipeline/registry.js';
+import { paramDocs, paramSummary } from './param-docs.js';
 
-function flow(operator: OperatorDefinition): string {
+/** What an operator reads and emits: `bar → features`, `→ tick`, `any →`. */
+export function flow(operator: OperatorDefinition): string {
   switch (operator.kind) {
     case 'source':
       return `→ ${typeof operator.output === 'function' ? 'by params' : operator.output}`;
@@ -17,11 +19,11 @@ function flow(operator: OperatorDefinition): string {
   }
 }
 
-function paramNames(operator: OperatorDefinition): string {
-  const properties = (operator.params as { properties?: Record<string, unknown> }).properties ?? {};
-  return Object.keys(properties)
-    .map((name) => `\`${name}\``)
-    .join(', ');
+/** Each param with its type, allowed values and default, one per line of the table cell. */
+function paramCell(operator: OperatorDefinition): string {
+  return paramDocs(operator)
+    .map((param) => `\`${param.name}\` ${paramSummary(param, 40)}`.replaceAll('|', '\\|'))
+    .join('<br>');
 }
 
 /** The operator catalogue as a Markdown table, generated from the registry so it cannot drift. */
@@ -30,7 +32,7 @@ export function operatorCatalogue(registry: OperatorRegistry): string {
     .list()
     .map(
       (operator) =>
-        `| \`${operator.name}\` | ${operator.kind} | ${flow(operator)} | ${paramNames(operator)} | ${operator.summary} |`,
+        `| \`${operator.name}\` | ${operator.kind} | ${flow(operator)} | ${paramCell(operator)} | ${operator.summary} |`,
     );
   return [
     '| operator | kind | reads → emits | params | what it does |',

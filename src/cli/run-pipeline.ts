@@ -9,6 +9,7 @@ import { describeSessionStart } from '../sources/market-session.js';
 import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
 import { exposureWarning } from '../server/http-server.js';
+import { lockDataDir } from './data-dir-lock.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
@@ -116,6 +117,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
       process.stdout.write(`--- ${session}: the session opens; signals above are backfill, not traded ---\n`),
     );
   }
+  const lock = lockDataDir(resolve(options.dataDir));
   const engine = await Engine.create({
     clock,
     mode: options.mode,
@@ -169,6 +171,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     return 1;
   } finally {
     clearTimeout(timer);
+    lock.release();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -1,6 +1,7 @@
 import type { Engine } from '../engine.js';
 import { formatCount, formatNanos } from './format.js';
 import type { TradingTally } from './trading-tally.js';
+import { warmUpSegment } from './warm-up.js';
 
 /**
  * The one-line live status of a running engine on standard error, once a second: messages per
@@ -42,6 +43,9 @@ export class StatusLine {
     const uptime = `${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
     const trading = this.tally?.line() ?? '';
     const line = `enigma ${uptime} | ${formatCount(rate)} msg/s | p99 ${formatNanos(p99)} | errors ${errors} | dead letters ${dead} | total ${formatCount(count)}${trading ? ` | ${trading}` : ''}`;
-    this.stream.write(this.stream.isTTY ? `\r\x1b[K${line}` : `${line}\n`);
+    // Features still warming up, e.g. `warming up: channel (13 bars)`: why nothing is emitted yet.
+    const warming = warmUpSegment(metrics);
+    const shown = warming === '' ? line : `${line} | ${warming}`;
+    this.stream.write(this.stream.isTTY ? `\r\x1b[K${shown}` : `${shown}\n`);
   }
 }

@@ -39,6 +39,8 @@ export const ERROR_CODES = {
   INPUT_TIME_BACKWARDS: 'A message is older than the previous one for the same instrument.',
   INPUT_UNKNOWN_SYMBOL: 'A message names an instrument whose contract is not known.',
   INPUT_BAD_HEADER: 'An input file does not start with the expected header.',
+  INPUT_TIME_OUT_OF_RANGE:
+    'A timestamp is outside 1980–2100 as epoch microseconds (the reason names the likely unit: seconds, milliseconds or nanoseconds); a file whose first row is so ends with this error.',
 
   // Risk: rule profiles, halts and commands (order denials are events with their own codes, not errors).
   RISK_PROFILE_UNREADABLE: 'A rule profile file cannot be read.',
@@ -117,6 +119,8 @@ export const ERROR_CODES = {
   GATEWAY_DUPLICATE_ORDER: 'An order intent reuses a client order id already sent; it is not sent again.',
   GATEWAY_CLIENT_CLOSED:
     'The Node gateway client was closed or refused for good (auth, protocol, replaced session).',
+  GATEWAY_UNREACHABLE:
+    'The Node gateway client (`enigma feed`) could not reach the engine on its first connection: refused, unreachable or no answer in time.',
 
   // Storage (DuckDB store, analytics, reports, replay from history).
   STORE_OPEN_FAILED:
@@ -139,6 +143,8 @@ export const ERROR_CODES = {
 
   // Command line.
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
+  CLI_DATA_DIR_LOCKED:
+    'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -33,6 +33,14 @@ export interface GatewayClientOptions {
   readonly clock?: Clock;
   /** Reconnect and resume after a connection is lost (default true). */
   readonly reconnect?: boolean;
+  /**
+   * Retry while no session was ever established (default true). False: when the first connection
+   * fails (refused, unreachable, no welcome in time), `connect()` rejects with GATEWAY_UNREACHABLE
+   * naming the URL and why; a session once established still reconnects as `reconnect` says.
+   */
+  readonly retryFirstConnection?: boolean;
+  /** How long one connection attempt may take, to the engine's welcome (default 10,000 ms). */
+  readonly connectTimeoutMs?: number;
   readonly minBackoffMs?: number;
   readonly maxBackoffMs?: number;
   /** Unacknowledged messages kept for resend; `drained()` waits while more are held. Default 100,000. */
@@ -73,6 +81,9 @@ export class GatewayClient {
   private attempts = 0;
   private reconnectTimer: NodeJS.Timeout | undefined;
   private livenessTimer: NodeJS.Timeout | undefined;
+  private attemptTimer: NodeJS.Timeout | undefined;
+  /** Why the last connection attempt failed, for the error of a first connection that never came. */
+  private attemptFailure = '';
   private lastReceivedAt = 0;
   private heartbeatMs = 5000;
 
@@ -185,6 +196,7 @@ export class GatewayClient {
   async close(): Promise<void> {
     this.closedByUser = true;
     clearTimeout(this.reconnectTimer);
+    clearTimeout(this.attemptTimer);
     clearInterval(this.livenessTimer);
     const socket = this.socket;
     if (!socket || socket.readyState === WebSocket.CLOSED) return;
@@ -210,6 +222,15 @@ export class GatewayClient {
       maxPayload: 16 * 1024 * 1024,
     });
     this.socket = socket;
+    this.attemptFailure = '';
+    const timeoutMs = this.options.connectTimeoutMs ?? 10_000;
+    clearTimeout(this.attemptTimer);
+    this.attemptTimer = setTimeout(() => {
+      if (this.socket !== socket || this.ready) return;
+      this.attemptFailure = `no answer within ${formatSeconds(timeoutMs)}`;
+      socket.terminate();
+    }, timeoutMs);
+    this.attemptTimer.unref();
     socket.on('open', () => {
       this.lastReceivedAt = this.clock.now();
       this.writtenSeq = 0;
@@ -253,7 +274,9 @@ export class GatewayClient {
     });
     socket.on('close', (code, reason) => this.handleClosed(socket, code, reason.toString()));
     // 'close' follows every 'error' and decides about reconnecting.
-    socket.on('error', () => undefined);
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      this.attemptFailure ||= describeConnectError(error);
+    });
   }
 
   private handleClosed(socket: WebSocket, code: number, reason: string, error?: Error): void {
@@ -262,7 +285,18 @@ export class GatewayClient {
     const wasReady = this.ready;
     this.ready = false;
     clearInterval(this.livenessTimer);
+    clearTimeout(this.attemptTimer);
     if (wasReady) this.options.onDisconnect?.(code, reason);
+    if (this.connections === 0 && this.options.retryFirstConnection === false && !this.closedByUser) {
+      // Never connected and not asked to wait: say so now rather than retry in silence.
+      this.finalError ??=
+        error instanceof GatewayError
+          ? error
+          : new GatewayError(
+              'GATEWAY_UNREACHABLE',
+              `cannot reach the engine at ${this.options.url}: ${this.attemptFailure || `connection closed (${String(code)} ${reason})`}`,
+            );
+    }
     if (FINAL_CLOSE_CODES.has(code)) {
       this.finalError = new GatewayError(
         'GATEWAY_CLIENT_CLOSED',
@@ -345,6 +379,7 @@ export class GatewayClient {
   }
 
   private handleWelcome(welcome: WelcomeMessage): void {
+    clearTimeout(this.attemptTimer);
     this.connections += 1;
     this.attempts = 0;
     if (welcome.resumed) {
@@ -452,4 +487,26 @@ export class GatewayClient {
     }
     if (texts.length > 0) socket.send(joinFrame(texts));
   }
+}
+
+/** Why a WebSocket could not be opened, in words a user can act on. */
+function describeConnectError(error: NodeJS.ErrnoException): string {
+  switch (error.code) {
+    case 'ECONNREFUSED':
+      return 'connection refused (nothing listens on that port)';
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return 'host not found';
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'host unreachable';
+    case 'ECONNRESET':
+      return 'connection reset';
+    default:
+      return error.message;
+  }
+}
+
+function formatSeconds(ms: number): string {
+  return `${String(Math.round(ms / 100) / 10)} s`;
 }

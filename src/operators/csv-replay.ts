@@ -8,8 +8,10 @@ import { readCsvTicks, TICK_CSV_HEADER } from '../sources/csv-ticks.js';
  *
  * 1. Ticks are emitted in file order, prices rounded to the instrument's tick.
  * 2. A bad row (wrong field count, NaN, size ≤ 0, unknown symbol, time going backwards for its
- *    instrument) goes to the dead-letter stream with its reason; the replay goes on.
- * 3. A missing file or a wrong header ends the run with SOURCE_FAILED.
+ *    instrument, time outside 1980–2100) goes to the dead-letter stream with its reason; the
+ *    replay goes on.
+ * 3. A missing file, a wrong header or a first row whose time is outside 1980–2100 (a file in
+ *    milliseconds, say: the reason names the likely unit) ends the run with SOURCE_FAILED.
  *
  * @example
  * - id: market

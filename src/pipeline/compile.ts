@@ -216,19 +216,28 @@ export function checkPipeline(
 
   // Types and operator checks, in order, so every step sees its inputs' outputs.
   const compiled = new Map<string, CompiledStep>();
+  // What steps that failed their own checks still emit, when that does not depend on what failed:
+  // steps reading them are checked too (an unknown field is reported while an upstream step has errors).
+  const stillKnown = new Map<string, Emits>();
   for (const id of order.sorted) {
     const entry = byId.get(id);
     const operator = entry?.operator;
-    if (!entry || !operator || entry.params === undefined) continue;
-    if (entry.badInputs) continue;
+    if (!entry || !operator) continue;
+    if (entry.params === undefined || entry.badInputs) {
+      const emits = emitsWithoutInputs(operator, entry.params, id);
+      if (emits) stillKnown.set(id, emits);
+      continue;
+    }
     const inputs = inputsOf(entry.step);
     const inputInfo: InputInfo[] = [];
-    // An input that failed its own checks is unknown here: this step's own params are still checked.
+    // An input that failed its own checks is compiled no further; what it emits may still be known.
     let typed = true;
+    let described = true;
     for (const inputId of inputs) {
-      const input = compiled.get(inputId);
+      const input = compiled.get(inputId) ?? withId(inputId, stillKnown.get(inputId));
+      if (!compiled.has(inputId)) typed = false;
       if (input === undefined) {
-        typed = false;
+        described = false;
         inputInfo.push({ stepId: inputId, type: 'features', numericFields: undefined, textFields: [] });
         continue;
       }
@@ -240,6 +249,7 @@ export function checkPipeline(
           entry.line,
         );
         typed = false;
+        described = false;
         continue;
       }
       const accepted = acceptedTypes(operator);
@@ -251,6 +261,7 @@ export function checkPipeline(
           entry.line,
         );
         typed = false;
+        described = false;
         continue;
       }
       inputInfo.push({
@@ -269,7 +280,13 @@ export function checkPipeline(
     };
     const problems = operator.check?.(entry.params as never, context) ?? [];
     for (const problem of problems) report(problem.code, problem.message, id, entry.line);
-    if (!typed || problems.length > 0) continue;
+    if (!typed || problems.length > 0) {
+      const emits = described
+        ? emitsFromInputs(operator, entry.params, inputInfo, context)
+        : emitsWithoutInputs(operator, entry.params, id);
+      if (emits) stillKnown.set(id, emits);
+      continue;
+    }
     const outputType = outputTypeOf(operator, entry.params, inputInfo);
     const fields = fieldsOf(operator, entry.params, outputType, context);
     compiled.set(id, {
@@ -311,6 +328,66 @@ export function compile(source: PipelineSource, options: CompileOptions): Compil
   const { compiled, issues } = checkPipeline(source, options);
   if (!compiled) throw new PipelineDefinitionError(issues);
   return compiled;
+}
+
+/** What a step emits, as far as the compiler knows it. */
+type Emits = Pick<CompiledStep, 'outputType' | 'numericFields' | 'textFields'>;
+
+function withId(id: string, emits: Emits | undefined): (Emits & { id: string }) | undefined {
+  return emits && { id, ...emits };
+}
+
+/**
+ * What a failed step emits when its inputs are all known: the same as if it had compiled, since
+ * its output follows from its params and inputs. Undefined when describing it throws.
+ */
+function emitsFromInputs(
+  operator: OperatorDefinition,
+  params: unknown,
+  inputs: readonly InputInfo[],
+  context: CompileContext,
+): Emits | undefined {
+  try {
+    const outputType = outputTypeOf(operator, params, inputs);
+    const fields = fieldsOf(operator, params, outputType, context);
+    return { outputType, numericFields: fields.numeric, textFields: fields.text };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * What a step emits whatever its inputs are, even with invalid params (`params` undefined):
+ * sources and transforms with a fixed output kind, feature steps (their keys need valid params).
+ * Undefined when it depends on what is unknown; a sink emits nothing.
+ */
+function emitsWithoutInputs(
+  operator: OperatorDefinition,
+  params: unknown,
+  stepId: string,
+): Emits | undefined {
+  if (operator.kind === 'sink') return { outputType: undefined, numericFields: [], textFields: [] };
+  if (operator.kind === 'feature') {
+    let numeric: readonly string[] | undefined;
+    try {
+      numeric = params === undefined ? undefined : operator.spec(params as never, stepId).outputs;
+    } catch {
+      numeric = undefined;
+    }
+    return { outputType: 'features', numericFields: numeric, textFields: ['symbol'] };
+  }
+  let outputType: DataType;
+  if (typeof operator.output !== 'function') outputType = operator.output;
+  else if (operator.kind === 'source' && params !== undefined) {
+    try {
+      outputType = operator.output(params as never);
+    } catch {
+      return undefined;
+    }
+  } else return undefined;
+  if (outputType === 'features') return { outputType, numericFields: undefined, textFields: ['symbol'] };
+  const known = MESSAGE_FIELDS[outputType];
+  return { outputType, numericFields: known?.numeric, textFields: known?.text ?? ['symbol'] };
 }
 
 function acceptedTypes(operator: OperatorDefinition): readonly DataType[] | 'any' {

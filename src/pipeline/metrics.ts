@@ -96,3 +96,62 @@ export class StepMetrics {
     };
   }
 }
+
+/** Whether one feature step has produced a value yet, and how much input it has had. */
+export interface FeatureWarmUpSnapshot {
+  /** The feature step's id, e.g. `channel`. */
+  readonly step: string;
+  /** True once the feature has a value for at least one instrument. */
+  readonly warm: boolean;
+  /** Most bars (or ticks) one instrument has fed the feature so far. */
+  readonly inputs: number;
+  readonly unit: 'bar' | 'tick';
+}
+
+/**
+ * Warm-up of the feature steps of one fused group. The group emits only once every member is
+ * warm; until then a member's outputs are NaN, which is how each member's own warmth is read.
+ * Costs nothing once the whole group is warm.
+ */
+export class FeatureWarmUp {
+  private readonly warm: boolean[];
+  private readonly counts: number[] = [];
+  private inputs = 0;
+  private cold: number;
+
+  /** `offsets[i]`: where step i's first output sits in the group's output vector. */
+  constructor(
+    private readonly steps: readonly string[],
+    private readonly offsets: readonly number[],
+    private readonly unit: 'bar' | 'tick',
+  ) {
+    this.warm = steps.map(() => false);
+    this.cold = steps.length;
+  }
+
+  /** False once every member is warm: callers skip `observe` from then on. */
+  get warming(): boolean {
+    return this.cold > 0;
+  }
+
+  /** After one update of the instrument in `slot`: `values` is the output vector, `ready` the kernel's verdict. */
+  observe(slot: number, values: Float64Array, ready: boolean): void {
+    const count = (this.counts[slot] ?? 0) + 1;
+    this.counts[slot] = count;
+    if (count > this.inputs) this.inputs = count;
+    for (let i = 0; i < this.steps.length; i++) {
+      if (this.warm[i] || (!ready && Number.isNaN(values[this.offsets[i] ?? 0]))) continue;
+      this.warm[i] = true;
+      this.cold--;
+    }
+  }
+
+  snapshot(): FeatureWarmUpSnapshot[] {
+    return this.steps.map((step, i) => ({
+      step,
+      warm: this.warm[i] ?? false,
+      inputs: this.inputs,
+      unit: this.unit,
+    }));
+  }
+}

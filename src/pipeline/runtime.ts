@@ -7,7 +7,14 @@ import { describeError, EngineError, OperatorError } from '../core/errors.js';
 import type { Bar, DeadLetter, Features, Tick } from '../core/events.js';
 import type { CompiledPipeline, CompiledStep } from './compile.js';
 import { groupFeatureSteps, type FeatureGroup } from './fuse.js';
-import { isTimed, LatencyHistogram, StepMetrics, type StepMetricsSnapshot } from './metrics.js';
+import {
+  FeatureWarmUp,
+  isTimed,
+  LatencyHistogram,
+  StepMetrics,
+  type FeatureWarmUpSnapshot,
+  type StepMetricsSnapshot,
+} from './metrics.js';
 import type { Emit, FeatureEngine, InputInfo, RunContext, Sink, Step } from './operator.js';
 
 export interface RunOptions {
@@ -36,6 +43,8 @@ export interface PipelineMetricsSnapshot {
   readonly errors: number;
   readonly deadLetters: number;
   readonly steps: readonly StepMetricsSnapshot[];
+  /** Each feature step and whether it is warm yet (a feature emits nothing until it is). */
+  readonly features: readonly FeatureWarmUpSnapshot[];
 }
 
 interface GraphNode {
@@ -88,6 +97,7 @@ export class PipelineRun {
   private started = false;
   private resolveSourcesEnded: () => void = () => undefined;
   private readonly turnWork: TurnWork[] = [];
+  private readonly warmUps: FeatureWarmUp[] = [];
 
   constructor(
     private readonly pipeline: CompiledPipeline,
@@ -131,6 +141,7 @@ export class PipelineRun {
       errors: steps.reduce((sum, step) => sum + step.errors, 0),
       deadLetters: this.deadLetterCount,
       steps,
+      features: this.warmUps.flatMap((warmUp) => warmUp.snapshot()),
     };
   }
 
@@ -275,17 +286,33 @@ export class PipelineRun {
       return slot;
     };
     const onBars = group.specs[0]?.input === 'bar';
+    let offset = 0;
+    const offsets = group.specs.map((spec) => {
+      const at = offset;
+      offset += spec.outputs.length;
+      return at;
+    });
+    const warmUp = new FeatureWarmUp(
+      group.members.map((member) => member.id),
+      offsets,
+      onBars ? 'bar' : 'tick',
+    );
+    this.warmUps.push(warmUp);
     const step: Step<Bar | Tick, Features> = {
       next: onBars
         ? (bar, emit) => {
             const b = bar as Bar;
-            if (kernel.updateBar(slotOf(b.symbol), b, values))
-              emit({ symbol: b.symbol, ts: b.end, values: record(values) });
+            const slot = slotOf(b.symbol);
+            const ready = kernel.updateBar(slot, b, values);
+            if (warmUp.warming) warmUp.observe(slot, values, ready);
+            if (ready) emit({ symbol: b.symbol, ts: b.end, values: record(values) });
           }
         : (tick, emit) => {
             const t = tick as Tick;
-            if (kernel.updateTick(slotOf(t.symbol), t, values))
-              emit({ symbol: t.symbol, ts: t.ts, values: record(values) });
+            const slot = slotOf(t.symbol);
+            const ready = kernel.updateTick(slot, t, values);
+            if (warmUp.warming) warmUp.observe(slot, values, ready);
+            if (ready) emit({ symbol: t.symbol, ts: t.ts, values: record(values) });
           },
     };
     this.wireStep(node, [input], () => step as Step, false);

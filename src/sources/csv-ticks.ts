@@ -44,6 +44,14 @@ export function parseTickLine(line: string): Tick | Rejection {
   };
 }
 
+/**
+ * The error for a file whose first tick has a time out of range: the whole file is then almost
+ * surely in another unit, and rejecting every row one by one would only hide why.
+ */
+export function wrongUnitError(path: string, line: number, rejection: Rejection): Error {
+  return new Error(`${path} line ${String(line)}: ${rejection.reason} [${rejection.code}]`);
+}
+
 export interface CsvTickReaderOptions {
   readonly path: string;
   /** Called with each rejected line and why. */
@@ -54,7 +62,8 @@ export interface CsvTickReaderOptions {
 
 /**
  * Streams the ticks of a CSV file in file order. Bad rows are handed to `reject` with their
- * reason and skipped; the rest goes on. A missing file or wrong header ends the stream with an error.
+ * reason and skipped; the rest goes on. A missing file, a wrong header or a first row whose time
+ * is out of range (a file in milliseconds, say) ends the stream with an error.
  */
 export function readCsvTicks(options: CsvTickReaderOptions): Observable<Tick> {
   return new Observable<Tick>((subscriber) => {
@@ -67,7 +76,10 @@ export function readCsvTicks(options: CsvTickReaderOptions): Observable<Tick> {
         let pending = '';
         let header = true;
         let bytes = 0;
+        let lineNumber = 0;
+        let firstTick = true;
         const handleLine = (line: string): void => {
+          lineNumber++;
           if (line === '' || line === '\r') return;
           const text = line.endsWith('\r') ? line.slice(0, -1) : line;
           if (header) {
@@ -80,7 +92,13 @@ export function readCsvTicks(options: CsvTickReaderOptions): Observable<Tick> {
             return;
           }
           const parsed = parseTickLine(text);
-          if ('code' in parsed) return options.reject(text, parsed);
+          const first = firstTick;
+          firstTick = false;
+          if ('code' in parsed) {
+            if (first && parsed.code === 'INPUT_TIME_OUT_OF_RANGE')
+              throw wrongUnitError(options.path, lineNumber, parsed);
+            return options.reject(text, parsed);
+          }
           const late = order.check(parsed.symbol, parsed.ts);
           if (late) return options.reject(text, late);
           subscriber.next(parsed);

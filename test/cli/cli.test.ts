@@ -192,6 +192,17 @@ steps:
     expect(replayed.equals(recorded)).toBe(true);
   });
 
+  it('replay of a tick CSV in milliseconds fails, naming the line and the likely unit', async () => {
+    const dir = await tempDir();
+    const file = join(dir, 'ms.csv');
+    const ms = microsFromIso('2026-03-02T14:30:00Z') / 1000;
+    await writeFile(file, `${TICK_CSV_HEADER}\n${String(ms)},ES 12-26,6000,1,6000,6000.25,buy\n`);
+    const result = await enigma(['replay', 'pipelines/default.yaml', '--from', file, '--data-dir', dir]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file} line 2: ts ${String(ms)} (1970-01-21 as microseconds)`);
+    expect(result.stderr).toContain('it looks like milliseconds: multiply by 1,000');
+  });
+
   it('replay fails clearly when the CSV file does not exist', async () => {
     const result = await enigma([
       'replay',

@@ -1,3 +1,4 @@
+import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../src/bus/topics.js';
 import type { Tick } from '../../src/core/events.js';
@@ -150,6 +151,66 @@ describe('GatewayClient against the real gateway', () => {
     await expect(client.connect()).rejects.toMatchObject({ code: 'GATEWAY_AUTH_FAILED' });
   });
 
+  it('fails the first connection at once, naming the URL, when nothing listens and retrying was not asked', async () => {
+    const port = await freePort();
+    const url = `http://127.0.0.1:${String(port)}`;
+    client = new GatewayClient({ url, token: TEST_TOKEN, retryFirstConnection: false });
+    const error = await client.connect().catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'GATEWAY_UNREACHABLE' });
+    expect((error as Error).message).toBe(
+      `cannot reach the engine at ${url}: connection refused (nothing listens on that port)`,
+    );
+  });
+
+  it('fails the first connection after the connect timeout when the server never answers', async () => {
+    const silent = await silentServer();
+    try {
+      const url = `http://127.0.0.1:${String((silent.address() as { port: number }).port)}`;
+      client = new GatewayClient({
+        url,
+        token: TEST_TOKEN,
+        retryFirstConnection: false,
+        connectTimeoutMs: 300,
+      });
+      await expect(client.connect()).rejects.toMatchObject({
+        code: 'GATEWAY_UNREACHABLE',
+        message: `cannot reach the engine at ${url}: no answer within 0.3 s`,
+      });
+    } finally {
+      await new Promise((resolve) => silent.close(resolve));
+    }
+  });
+
+  it('keeps retrying the first connection by default, until the engine comes up', async () => {
+    const port = await freePort();
+    client = new GatewayClient({
+      url: `http://127.0.0.1:${String(port)}`,
+      token: TEST_TOKEN,
+      minBackoffMs: 20,
+      maxBackoffMs: 50,
+    });
+    const welcome = client.connect();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    engine = await startTestEngine({}, port);
+    await expect(welcome).resolves.toMatchObject({ resumed: false });
+  });
+
+  it('still reconnects an established session when first-connection retries are off', async () => {
+    engine = await startTestEngine();
+    client = new GatewayClient({
+      url: engine.http.url,
+      token: TEST_TOKEN,
+      retryFirstConnection: false,
+      minBackoffMs: 5,
+    });
+    await client.connect();
+    client.dropConnection();
+    client.send(nextTick());
+    await client.acknowledged();
+    expect(client.connections).toBe(2);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(1);
+  });
+
   it('measures a ping round trip', async () => {
     engine = await startTestEngine();
     client = new GatewayClient({ url: engine.http.url, token: TEST_TOKEN });
@@ -157,3 +218,28 @@ describe('GatewayClient against the real gateway', () => {
     expect(await client.ping()).toBeGreaterThanOrEqual(0);
   });
 });
+
+/** A loopback port with nothing listening on it (bound, then released). */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** A TCP server that accepts connections and never answers (a hung or wrong service). */
+async function silentServer(): Promise<Server> {
+  const sockets = new Set<import('node:net').Socket>();
+  const server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  const close = server.close.bind(server);
+  server.close = ((callback?: (error?: Error) => void) => {
+    for (const socket of sockets) socket.destroy();
+    return close(callback);
+  }) as typeof server.close;
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}

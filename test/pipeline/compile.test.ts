@@ -168,6 +168,32 @@ ${MARKET}  - { id: bars, op: bars, from: market, params: { every: 1m } }
     expect(issues[0]?.message).toContain('bars.close');
   });
 
+  it('PIPELINE_BAD_EXPRESSION: unknown fields are reported while an upstream step has errors, where its output is still known', () => {
+    const issues = check(`id: x
+steps:
+${MARKET}  - { id: bars, op: bars, from: market, params: { every: 1x } }
+  - { id: ema9, op: ema, from: bars, params: { period: 9 } }
+  - { id: rsi, op: rsi, from: bars, params: { period: 0 } }
+  - { id: features, op: join, from: [bars, ema9] }
+  - { id: rising, op: filter, from: features, params: { when: "ema9 > bars.clos" } }
+  - id: signals
+    op: signalRules
+    from: rising
+    params:
+      rules:
+        - { name: up, when: "ema9 > ema50", direction: long, price: bars.close }
+  - { id: hot, op: filter, from: rsi, params: { when: "rsi > 70" } }
+`);
+    expect(issues.map((issue) => [issue.stepId, issue.code])).toEqual([
+      ['bars', 'PIPELINE_BAD_PARAMS'],
+      ['rsi', 'PIPELINE_BAD_PARAMS'],
+      ['rising', 'PIPELINE_BAD_EXPRESSION'],
+      ['signals', 'PIPELINE_BAD_EXPRESSION'],
+    ]);
+    expect(issues[2]?.message).toContain("unknown field 'bars.clos'");
+    expect(issues[3]?.message).toContain("unknown field 'ema50'");
+  });
+
   it('PIPELINE_TYPE_MISMATCH: a step reading a kind its operator does not accept', () => {
     const issues = check(
       `id: x\nsteps:\n${MARKET}  - { id: e, op: ema, from: market }\n  - { id: s, op: signalRules, from: market, params: { rules: [{ name: a, when: "true", direction: long, price: "1" }] } }\n`,

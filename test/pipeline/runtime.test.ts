@@ -215,6 +215,41 @@ steps:
     expect(out[35]?.values['slow']).toBeCloseTo(mean(prices.slice(35, 40)), 12);
   });
 
+  it('reports each feature step warm or warming up, with the bars the busiest instrument has fed it', async () => {
+    const pipelineYaml = `id: warm
+steps:
+  - { id: src, op: fixedTicks }
+  - { id: bars, op: bars, from: src, params: { ticks: 1 } }
+  - { id: channel, op: donchian, from: bars, params: { period: 6 } }
+  - { id: atr3, op: atr, from: bars, params: { period: 3 } }
+  - { id: out, op: collect, from: [channel, atr3] }
+`;
+    const featuresAfter = async (ticks: readonly Tick[]) => {
+      const registry = createRegistry();
+      registry.register(countingSource(ticks, { subscriptions: 0 }));
+      registry.register(collectingSink([]));
+      const running = run(compileWith(registry, pipelineYaml));
+      running.start();
+      return (await running.done).features;
+    };
+    const es = (n: number) => Array.from({ length: n }, (_, i) => tick('ES 12-26', i + 1, 100 + (i % 5)));
+    expect(await featuresAfter([])).toEqual([
+      { step: 'channel', warm: false, inputs: 0, unit: 'bar' },
+      { step: 'atr3', warm: false, inputs: 0, unit: 'bar' },
+    ]);
+    expect(await featuresAfter(es(4))).toEqual([
+      { step: 'channel', warm: false, inputs: 4, unit: 'bar' },
+      { step: 'atr3', warm: true, inputs: 4, unit: 'bar' },
+    ]);
+    // Another instrument's bars do not add up: warm-up is per instrument.
+    const two = [...es(5), ...Array.from({ length: 2 }, (_, i) => tick('NQ 12-26', 10 + i, 21000))];
+    expect((await featuresAfter(two)).map((f) => [f.step, f.warm, f.inputs])).toEqual([
+      ['channel', false, 5],
+      ['atr3', true, 5],
+    ]);
+    expect((await featuresAfter(es(6))).map((f) => f.warm)).toEqual([true, true]);
+  });
+
   it('stop() ends a live source, drains the graph and flushes the sinks', async () => {
     const out: unknown[] = [];
     const registry = createRegistry();

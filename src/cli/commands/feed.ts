@@ -1,12 +1,12 @@
 import { createReadStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Tick } from '../../core/events.js';
-import { describeError } from '../../core/errors.js';
+import { describeError, EngineError } from '../../core/errors.js';
 import { GatewayClient, type OutgoingMessage } from '../../gateway/client.js';
 import { signalMessage, tickMessage } from '../../gateway/client-messages.js';
 import { SimulatedMarket } from '../../sources/simulated-market.js';
 import { SimulatedSignals } from '../../sources/simulated-signals.js';
-import { parseTickLine, TICK_CSV_HEADER } from '../../sources/csv-ticks.js';
+import { parseTickLine, TICK_CSV_HEADER, wrongUnitError } from '../../sources/csv-ticks.js';
 import type { Command } from '../command.js';
 
 const USAGE = `enigma feed --url <http://127.0.0.1:PORT> (--csv <ticks.csv> | --simulate) [options]
@@ -23,7 +23,11 @@ the AddOn would. The bearer token is read from ENIGMA_TOKEN.
   --count <n>               stop after n messages (default: the whole file; 100000 simulated)
   --rate <n>                messages per second; 0 sends as fast as the engine acknowledges (default 0)
   --account <name>          account the client says it trades (default Sim101)
+  --connect-timeout <s>     seconds to wait for the engine's answer (default 5)
+  --retry                   wait for the engine to come up instead of failing at once
 
+Without --retry, an engine that cannot be reached (nothing listening, wrong host or port, no
+answer in time) ends the command with exit code 1 and says why.
 Prints how many messages were sent and acknowledged, and the rate.`;
 
 /**
@@ -59,13 +63,19 @@ async function pump(
   return sent;
 }
 
-/** The ticks of a CSV file, one batch per chunk read; bad lines are reported and skipped. */
+/**
+ * The ticks of a CSV file, one batch per chunk read; bad lines are reported and skipped. A first
+ * tick whose time is out of range (a file in milliseconds, say) ends the feed with the reason.
+ */
 async function* csvBatches(path: string, rejected: { count: number }): AsyncGenerator<OutgoingMessage[]> {
   let pending = '';
   let header = true;
+  let lineNumber = 0;
+  let firstTick = true;
   const batchOf = (lines: string[]): OutgoingMessage[] => {
     const batch: OutgoingMessage[] = [];
     for (const raw of lines) {
+      lineNumber++;
       const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
       if (header) {
         header = false;
@@ -75,6 +85,10 @@ async function* csvBatches(path: string, rejected: { count: number }): AsyncGene
       }
       if (line.trim() === '') continue;
       const parsed = parseTickLine(line);
+      const first = firstTick;
+      firstTick = false;
+      if ('code' in parsed && first && parsed.code === 'INPUT_TIME_OUT_OF_RANGE')
+        throw wrongUnitError(path, lineNumber, parsed);
       if ('code' in parsed) {
         rejected.count += 1;
         process.stderr.write(`skipped line: ${parsed.reason} [${parsed.code}]\n`);
@@ -127,6 +141,28 @@ async function* simulatedBatches(
   }
 }
 
+/** Connects; with `--retry`, says once that it is waiting when the engine is not there yet. */
+async function connectOrExplain(client: GatewayClient, url: string, retry: boolean): Promise<void> {
+  const waiting = retry
+    ? setTimeout(() => process.stderr.write(`waiting for the engine at ${url} (--retry) …\n`), 2000)
+    : undefined;
+  try {
+    await client.connect();
+  } finally {
+    clearTimeout(waiting);
+  }
+}
+
+/** `host:port` of a URL, for the hint (`--listen` takes that form). */
+function hostAndPort(url: string): string {
+  try {
+    const parsed = new URL(url);
+    return `${parsed.hostname}:${parsed.port || (parsed.protocol === 'https:' || parsed.protocol === 'wss:' ? '443' : '80')}`;
+  } catch {
+    return '127.0.0.1:8686';
+  }
+}
+
 export const feedCommand: Command = {
   name: 'feed',
   summary: 'Stream a tick CSV or a simulated market into a running engine, as NinjaTrader would.',
@@ -146,6 +182,8 @@ export const feedCommand: Command = {
           count: { type: 'string' },
           rate: { type: 'string', default: '0' },
           account: { type: 'string', default: 'Sim101' },
+          'connect-timeout': { type: 'string', default: '5' },
+          retry: { type: 'boolean', default: false },
         },
       }));
     } catch (error) {
@@ -154,12 +192,20 @@ export const feedCommand: Command = {
     }
     const token = process.env['ENIGMA_TOKEN'];
     const numbers = [values.seed, values['signals-per-minute'], values.rate, values.count ?? '0'].map(Number);
+    const connectTimeout = Number(values['connect-timeout']);
     if (
       values.url === undefined ||
       (values.csv === undefined) === !values.simulate ||
-      numbers.some((n) => !Number.isFinite(n) || n < 0)
+      numbers.some((n) => !Number.isFinite(n) || n < 0) ||
+      !(connectTimeout > 0)
     ) {
       process.stderr.write(`usage: ${USAGE}\n`);
+      return 2;
+    }
+    if (!URL.canParse(values.url)) {
+      process.stderr.write(
+        `--url takes the engine's address, e.g. http://127.0.0.1:8686, got '${values.url}'\n`,
+      );
       return 2;
     }
     if (token === undefined || token === '') {
@@ -190,10 +236,13 @@ export const feedCommand: Command = {
       token,
       name: 'enigma-feed',
       accounts: [values.account],
+      retryFirstConnection: values.retry,
+      connectTimeoutMs: connectTimeout * 1000,
       onError: (error) => errors.push(`${error.code}: ${error.message}`),
     });
+    const url = values.url;
     try {
-      await client.connect();
+      await connectOrExplain(client, url, values.retry);
       const started = performance.now();
       const sent = await pump(client, messages, count, rate);
       await client.acknowledged();
@@ -205,7 +254,14 @@ export const feedCommand: Command = {
       for (const error of errors.slice(0, 10)) process.stderr.write(`refused: ${error}\n`);
       return errors.length > 0 ? 1 : 0;
     } catch (error) {
-      process.stderr.write(`enigma feed: ${describeError(error)}\n`);
+      const code = error instanceof EngineError ? ` [${error.code}]` : '';
+      process.stderr.write(`enigma feed: ${describeError(error)}${code}\n`);
+      if (error instanceof EngineError && error.code === 'GATEWAY_UNREACHABLE') {
+        process.stderr.write(
+          `check that an engine runs with \`enigma run <pipeline> --listen ${hostAndPort(url)}\` (it prints 'listening <url>'), ` +
+            'that the URL has its host and port, and that no firewall is in between; --retry waits for it to start\n',
+        );
+      }
       return 1;
     } finally {
       await client.close();
