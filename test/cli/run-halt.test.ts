@@ -24,9 +24,9 @@ describe('enigma run with enigma kill', () => {
     expect(run.code).toBe(0);
     const statusLines = run.stderr.split('\n').filter((line) => line.startsWith('enigma '));
     expect(statusLines[0]).toMatch(
-      / \| orders [\d,]+ \(denied [^)]*\) fills [\d,]+ \| SIM-50K ACTIVE \$[\d,.]+$/,
+      / \| orders [\d,]+ \(denied [^)]*\) fills [\d,]+ \| SIM-50K ACTIVE \$[\d,.]+( \| warming up: .+)?$/,
     );
-    expect(statusLines.at(-1)).toMatch(/ \| SIM-50K HALTED \$[\d,.]+$/);
+    expect(statusLines.at(-1)).toMatch(/ \| SIM-50K HALTED \$[\d,.]+( \| warming up: .+)?$/);
     expect(run.stderr).toMatch(/^trading: [\d,]+ order intents.*, [\d,]+ fills$/m);
     expect(run.stderr).toMatch(
       /^account SIM-50K: HALTED \(manual: test halt\), balance \$[\d,.]+, equity \$[\d,.]+, P&L -?\$[\d,.]+, realised today -?\$[\d,.]+, health 0, position (flat|.+ (long|short) \d+ @ .+)$/m,
