@@ -2,6 +2,7 @@ import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import { PipelineDefinitionError } from './core/errors.js';
 import { startTrading, type TradingHandle, type TradingOptions } from './trading.js';
+import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
@@ -91,6 +92,9 @@ export async function createFeatureEngine(wasm: boolean): Promise<FeatureEngine>
   return loadFeatureEngine({ wasm });
 }
 
+/** The gateway's ledger of NinjaTrader fill ids already applied, in the data directory. */
+export const NINJATRADER_FILLS_FILE_NAME = 'ninjatrader-fills.jsonl';
+
 export interface EngineOptions {
   readonly mode: 'live' | 'replay';
   readonly dataDir: string;
@@ -138,6 +142,9 @@ export class Engine {
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         clock: engine.clock,
+        // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
+        ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
+        fillLedgerPath: join(options.dataDir, NINJATRADER_FILLS_FILE_NAME),
         ...(store && {
           ackOn: 'stored' as const,
           storedWatermark: (source: string) => store.watermark(source),
