@@ -278,7 +278,10 @@ export class OrderManager {
     for (const id of accounts) {
       const broker = this.brokers.get(id);
       if (!broker) continue;
-      this.flattening.set(id, { reason, reported: false });
+      // One snapshot request per flattening episode: the reconcile it causes publishes positions,
+      // which ask for another flatten while the account is halted.
+      const confirming = this.flattening.has(id);
+      if (!confirming) this.flattening.set(id, { reason, reported: false });
       for (const order of this.liveOrders(id)) {
         if (this.orders.get(order.clientOrderId)?.role === 'flatten') continue;
         if (order.status === 'cancel-pending') continue;
@@ -311,8 +314,8 @@ export class OrderManager {
         touched.push(clientOrderId);
       }
       // The flat is confirmed by the broker's own reports, never by what was sent.
-      if (broker.requestSnapshot) broker.requestSnapshot(id, `flatten: ${reason}`);
-      else this.checkFlat(id, broker, true);
+      if (!broker.requestSnapshot) this.checkFlat(id, broker, true);
+      else if (!confirming) broker.requestSnapshot(id, `flatten: ${reason}`);
     }
     return { ok: true, message: `flatten: ${touched.length} orders cancelled or sent`, orders: touched };
   }
@@ -638,6 +641,13 @@ export class OrderManager {
       });
       return;
     }
+    // A cancel on its way is not undone by a report from before it (a snapshot listing the order working).
+    if (
+      current.status === 'cancel-pending' &&
+      (event.status === 'working' || event.status === 'accepted' || event.status === 'submitted') &&
+      event.reason === undefined
+    )
+      return;
     // A report of the status the order already has (an echo, or a repeat) changes nothing unless a fill came with it.
     if (event.status === current.status && (managed.publishedFilled ?? 0) === current.filledQuantity) return;
     if (!canTransition(current.status, event.status)) {

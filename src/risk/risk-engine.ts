@@ -351,7 +351,9 @@ export class RiskEngine {
     this.allHalt = all;
     for (const account of this.accounts.values()) {
       const record = loaded.halts.get(account.id) ?? all;
-      if (record && !account.halt) this.haltAccount(account, record);
+      // A new kill of an account already halted flattens again: an emergency stop always acts.
+      if (record && (!account.halt || (record.kind === 'manual' && record.ts !== account.halt.ts)))
+        this.haltAccount(account, record);
       else if (!record && account.halt) this.resumeAccount(account, 'halt file');
     }
   }
