@@ -135,7 +135,7 @@ export class AccountOwnership {
     return {
       code: 'GATEWAY_ACCOUNT_NOT_OWNED',
       reason: declared
-        ? `${message.type}: account '${shown}' is not traded through NinjaTrader by this engine (its broker is not ninjatrader); its state comes from its own broker`
+        ? `${message.type}: account '${shown}' is not an account this engine trades through NinjaTrader (configure it with broker: ninjatrader); the AddOn cannot report on it`
         : `${message.type}: account '${shown}' was not declared in this session's hello (declared: ${session.accounts.join(', ') || 'none'})`,
       seq: message.seq,
       type: message.type,
