@@ -87,6 +87,10 @@ export class OrderManager {
   /** Accounts flattening: wait for the broker's reports to show them flat. */
   private readonly flattening = new Map<string, { readonly reason: string; reported: boolean }>();
   private readonly publishBrokerStatus: (status: BrokerStatus) => void;
+  /** Accounts whose broker link is up and reconciled (an order appearing then is seen live). */
+  private readonly linkUp = new Set<string>();
+  /** Orders not placed by the engine that appeared while the account's link was down: differences. */
+  private readonly unexplained = new Map<string, string[]>();
 
   constructor(
     bus: MessageBus,
@@ -416,7 +420,10 @@ export class OrderManager {
     for (const account of accounts) {
       if (event.connected) {
         this.reconcile(account);
+        this.linkUp.add(account);
         this.afterReport(account, broker);
+      } else {
+        this.linkUp.delete(account);
       }
       this.publishBrokerStatus({
         ts: event.ts,
@@ -509,11 +516,12 @@ export class OrderManager {
         if (!isTerminal(managed.order.status)) this.applyReportedStatus(managed, order);
         continue;
       }
-      const adopted = this.adopt(order, broker);
-      if (adopted.role === 'single' && broker.sentOrder?.(order.clientOrderId) === undefined)
-        differences.push(`working order ${order.clientOrderId} at ${broker.name} was unknown here`);
+      this.adopt(order, broker);
       touched.push(order.clientOrderId);
     }
+    // Orders placed outside the engine while it could not see them (a snapshot lists them).
+    differences.push(...(this.unexplained.get(account) ?? []));
+    this.unexplained.delete(account);
     for (const managed of [...this.live]) {
       if (managed.order.account !== account || atBroker.has(managed.order.clientOrderId)) continue;
       const { status } = managed.order;
@@ -578,6 +586,11 @@ export class OrderManager {
     adopted.publishedFilled = order.filledQuantity;
     this.publishOrder(order);
     if (!parent && !sent) {
+      if (!this.linkUp.has(order.account)) {
+        const list = this.unexplained.get(order.account) ?? [];
+        list.push(`working order ${id} at ${broker.name} was unknown here`);
+        this.unexplained.set(order.account, list);
+      }
       this.publishAlert({
         ts: order.ts,
         severity: 'warning',

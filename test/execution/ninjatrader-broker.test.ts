@@ -309,6 +309,34 @@ describe('NinjaTrader broker', () => {
     expect(rig.risk.riskState('NT-1')?.state).toBe('ACTIVE');
   });
 
+  it('counts an order placed by hand while the link was down as a mismatch, and one placed while connected as an external order only', () => {
+    const rig = ninjaTraderRig();
+    rig.connect();
+    const manual = (id: string): Order => ({
+      clientOrderId: id,
+      account: 'NT-1',
+      symbol: ES,
+      ts: T0,
+      side: 'sell',
+      quantity: 1,
+      filledQuantity: 0,
+      type: 'limit',
+      limitPrice: 6100,
+      timeInForce: 'gtc',
+      status: 'working',
+    });
+    rig.report(manual('by-hand-1'), {});
+    expect(rig.alerts.at(-1)).toMatchObject({ code: 'EXECUTION_EXTERNAL_ORDER', account: 'NT-1' });
+    expect(rig.risk.riskState('NT-1')?.state).toBe('ACTIVE');
+
+    rig.disconnect();
+    rig.connect({ orders: [manual('by-hand-1'), manual('by-hand-2')] }, 's-2');
+    const mismatch = rig.alerts.find((a) => a.code === 'EXECUTION_RECONCILIATION_MISMATCH');
+    expect(mismatch?.message).toContain('working order by-hand-2 at ninjatrader was unknown here');
+    expect(mismatch?.message).not.toContain('by-hand-1');
+    expect(rig.risk.riskState('NT-1')?.state).toBe('REDUCING');
+  });
+
   it('on kill sends cancel for every working order and flatten for every position, and confirms flat only from NinjaTrader’s reports', () => {
     const rig = ninjaTraderRig();
     rig.connect();
