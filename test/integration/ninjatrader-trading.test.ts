@@ -159,7 +159,33 @@ describe('NinjaTrader trading through the AddOn link', () => {
     expect(String(rejects[1]?.[1])).toContain("account 'SIM-50K' was not declared");
   });
 
-  it('halts on the AddOn’s kill message: cancel and flatten go out, the halt is kept, and flat is reported only after NinjaTrader’s reports', async () => {
+  it('in confirm mode shows the proposal in the AddOn and sends the order itself when the AddOn accepts it', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-confirm-'));
+    const started = await startEngine(dataDir);
+    const trading = started.engine.trading;
+    trading?.execute({ type: 'set-mode', account: 'APEX-12345', mode: 'confirm', by: 'test' });
+    addOn = new ScriptedNinjaTrader(started.url, 'APEX-12345');
+    await addOn.connect();
+    addOn.sendAccount();
+    await addOn.waitFor(
+      () => trading?.risk.brokerConnected('APEX-12345') === true,
+      'the snapshot to be reconciled',
+    );
+    addOn.client.send(longSignal(21000));
+    await addOn.waitFor(() => addOn?.count('proposal') === 1, 'the proposal');
+    const proposal = addOn.commands.find((command) => command.type === 'proposal');
+    if (proposal?.type !== 'proposal') throw new Error('no proposal');
+    expect(proposal.order).toMatchObject({ account: 'APEX-12345', side: 'buy', quantity: 1 });
+    expect(proposal.expires_ts).toBeGreaterThan(proposal.ts);
+    expect(addOn.count('order')).toBe(0);
+    addOn.client.send({ type: 'proposal_decision', proposal_id: proposal.proposal_id, decision: 'accepted' });
+    await addOn.waitFor(() => addOn?.count('order') === 1, 'the order after the accept');
+    expect(addOn.commands.find((c) => c.type === 'order')).toMatchObject({
+      client_order_id: proposal.order.client_order_id,
+    });
+  });
+
+  it('halts on the AddOn’s kill message: flatten goes out, the halt is kept, and flat is reported only after NinjaTrader’s reports', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-kill-'));
     const started = await startEngine(dataDir);
     addOn = new ScriptedNinjaTrader(started.url, 'APEX-12345', { delayMs: 300 });
