@@ -3,7 +3,7 @@ import { basename, dirname } from 'node:path';
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from './bus/bus.js';
 import { TOPICS } from './bus/topics.js';
-import { LiveClock, type Clock } from './core/clock.js';
+import { ReplayClock, type Clock } from './core/clock.js';
 import type { RiskState } from './core/events.js';
 import { ComplianceStore, complianceFilePath } from './risk/compliance-store.js';
 import { FlatStatusFile, flatStatusPath } from './risk/flat-status.js';
@@ -135,8 +135,9 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       complianceStore: new ComplianceStore(complianceFilePath(options.dataDir)),
     }),
     ...(options.proposalTtlMicros !== undefined && { proposalTtlMicros: options.proposalTtlMicros }),
-    // Live: the flat-by time fires on the clock, not only when a tick arrives.
-    ...(clock instanceof LiveClock && { clockTimerMs: 1000 }),
+    // Live (any clock a replay does not move): the flat-by time fires on the clock, not only
+    // when a tick arrives.
+    ...(!(clock instanceof ReplayClock) && { clockTimerMs: 1000 }),
   });
   const publishNinjaTrader = bus.publisher(TOPICS.ninjatraderCommands);
   const subscriptions: Subscription[] = [
