@@ -9,11 +9,12 @@ import type { Alert, Position } from '../../src/core/events.js';
 import { Engine, preparePipeline } from '../../src/engine.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import { queryFile } from '../store/helpers.js';
+import { withoutTradingHours } from './fixtures/any-hours.js';
 import { NQ, ScriptedNinjaTrader, TEST_TOKEN } from './scripted-ninjatrader.js';
 
 const run = promisify(execFile);
 const FIXTURES = resolve('test/integration/fixtures');
-const PROFILE = loadRuleProfile(join(FIXTURES, 'any-hours-50k.yaml'));
+const PROFILE = withoutTradingHours(loadRuleProfile('apex-50k-evaluation'));
 
 let engine: Engine | undefined;
 let addOn: ScriptedNinjaTrader | undefined;
