@@ -162,7 +162,7 @@ namespace EnigmaApex.Client.Tests
                         client.Start();
                         OpenPositionAndWorkingOrder(client, broker, engine);
 
-                        client.Send(new KillMessage { Ts = Clock.NowMicros(), Reason = "kill button in NinjaTrader" });
+                        client.Send(new AddOnKillMessage { Ts = Clock.NowMicros(), Reason = "kill button in NinjaTrader" });
                         Wait.Until(() => engine.Events("riskStates").Any(s => s.GetString("account") == Account && s.GetString("state") == "HALTED"), "the engine to halt " + Account, 20000);
                         Wait.Until(() => engine.Events("alerts").Any(a => a.GetString("code") == "EXECUTION_FLAT_CONFIRMED"), "the flat confirmation", 20000);
                         Assert.Single(broker.Flattens);
@@ -265,8 +265,11 @@ namespace EnigmaApex.Client.Tests
 
         private static long UnixMillis() { return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); }
 
-        /// <summary>The AddOn's kill message (docs/protocol.md §4.2), sent through the client core.</summary>
-        private sealed class KillMessage : IClientMessage
+        /// <summary>
+        /// The AddOn's kill message (docs/protocol.md §4.2), sent through the client core's Send; the
+        /// "addon" part adds <c>EnigmaClient.SendKill</c>, which sends the same message.
+        /// </summary>
+        private sealed class AddOnKillMessage : IClientMessage
         {
             public string Type { get { return "kill"; } }
             public long Ts { get; set; }

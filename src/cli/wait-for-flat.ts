@@ -32,7 +32,10 @@ export async function waitForFlat(
   timeoutMs: number,
   write: (line: string) => void,
 ): Promise<string[]> {
-  const pending = new Set(account === ALL_ACCOUNTS ? Object.keys(engine.accounts) : [account]);
+  // An account the engine does not trade has nothing to confirm (the halt file still keeps it).
+  const pending = new Set(
+    account === ALL_ACCOUNTS ? Object.keys(engine.accounts) : [account].filter((id) => id in engine.accounts),
+  );
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const status = FlatStatusFile.read(flatStatusPath(dataDir)) ?? engine;
