@@ -160,6 +160,24 @@ describe('NinjaTrader trading through the AddOn link', () => {
     expect(String(rejects[1]?.[1])).toContain("account 'SIM-50K' was not declared");
   });
 
+  it('sends nothing for an account whose AddOn is not connected: the intent is denied with a reason and an alert', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-away-'));
+    const started = await startEngine(dataDir);
+    const denials: { code: string; reason: string }[] = [];
+    started.engine.bus.observe(TOPICS.orderDenials).subscribe((denial) => denials.push(denial));
+    // A market-data feed that trades no account sends the signal; APEX-12345's AddOn is away.
+    addOn = new ScriptedNinjaTrader(started.url, 'FEED-ONLY');
+    await addOn.connect();
+    addOn.client.send(longSignal(21000));
+    await addOn.waitFor(() => denials.length === 1, 'the denial');
+    expect(denials[0]).toMatchObject({ code: 'BROKER_DISCONNECTED' });
+    expect(started.alerts.filter((a) => a.code === 'EXECUTION_BROKER_DISCONNECTED')).toEqual([
+      expect.objectContaining({ account: 'APEX-12345', severity: 'critical' }),
+    ]);
+    expect(addOn.commands).toEqual([]);
+    expect(started.engine.gateway?.gateway.stats().sessions).toBe(1);
+  });
+
   it('in confirm mode shows the proposal in the AddOn and sends the order itself when the AddOn accepts it', async () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-confirm-'));
     const started = await startEngine(dataDir);
