@@ -9,6 +9,7 @@ import {
   type TradingHandle,
   type TradingOptions,
 } from './trading.js';
+import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
@@ -123,6 +124,9 @@ export function createEngineClock(
   });
 }
 
+/** The gateway's ledger of NinjaTrader fill ids already applied, in the data directory. */
+export const NINJATRADER_FILLS_FILE_NAME = 'ninjatrader-fills.jsonl';
+
 export interface EngineOptions {
   readonly mode: 'live' | 'replay';
   /** Default: the wall clock live, the replayed messages' time in replays (see createEngineClock). */
@@ -187,6 +191,9 @@ export class Engine {
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         clock: engine.clock,
+        // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
+        ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
+        fillLedgerPath: join(options.dataDir, NINJATRADER_FILLS_FILE_NAME),
         ...(store && {
           ackOn: 'stored' as const,
           storedWatermark: (source: string) => store.watermark(source),

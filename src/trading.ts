@@ -4,9 +4,11 @@ import type { Subscription } from 'rxjs';
 import type { MessageBus } from './bus/bus.js';
 import { TOPICS } from './bus/topics.js';
 import { DEFAULT_ACCOUNTS } from './config/engine-config.js';
-import type { Clock } from './core/clock.js';
+import { ReplayClock, type Clock } from './core/clock.js';
 import type { RiskState } from './core/events.js';
 import { ComplianceStore, complianceFilePath } from './risk/compliance-store.js';
+import { FlatStatusFile, flatStatusPath } from './risk/flat-status.js';
+import { ResolutionFiles } from './risk/resolution-files.js';
 import { HaltStore, haltFilePath } from './risk/halt-store.js';
 import { ProposalFiles } from './risk/proposal-files.js';
 import { loadRuleProfile } from './risk/load-rule-profile.js';
@@ -15,6 +17,7 @@ import { RiskEngine } from './risk/risk-engine.js';
 import type { CommandResult, RiskCommand } from './risk/risk-events.js';
 import type { ExecutionCommand, ExecutionResult } from './core/execution-commands.js';
 import { NinjaTraderBroker } from './execution/ninjatrader-broker.js';
+import { OrderJournal, orderJournalPath } from './execution/order-journal.js';
 import { OrderManager } from './execution/order-manager.js';
 import { PaperBroker, type PaperBrokerOptions } from './execution/paper-broker.js';
 import type { AccountSizing } from './pipeline/operator.js';
@@ -68,8 +71,10 @@ export interface TradingHandle {
   readonly risk: RiskEngine;
   readonly orders: OrderManager;
   readonly paper: PaperBroker;
-  /** Present when an account trades through NinjaTrader: call `connected(ts)` when its session (re)connects. */
+  /** Present when an account trades through NinjaTrader (its AddOn session, through the gateway). */
   readonly ninjaTrader: NinjaTraderBroker | undefined;
+  /** Accounts traded through NinjaTrader: the gateway accepts their reports only from their sessions. */
+  ninjaTraderAccounts(): readonly string[];
   /** Risk commands (kill, resume, confirm, reject, set-mode) and execution commands (cancel, replace…). */
   execute(command: TradingCommand): CommandResult | ExecutionResult;
   riskState(account: string): RiskState | undefined;
@@ -107,6 +112,8 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       startingBalance: config.startingBalance ?? profile.account.startingBalance,
       broker: config.broker ?? 'paper',
       ...(config.instruments !== undefined && { instruments: config.instruments }),
+      // A NinjaTrader account trades once its AddOn has connected and its snapshot is reconciled.
+      brokerConnected: config.broker !== 'ninjatrader',
     };
   });
   const paper = new PaperBroker({
@@ -121,7 +128,12 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     .filter((account) => account.broker === 'ninjatrader')
     .map((account) => account.id);
   const ninjaTrader =
-    ninjaTraderAccounts.length > 0 ? new NinjaTraderBroker(bus, ninjaTraderAccounts) : undefined;
+    ninjaTraderAccounts.length > 0
+      ? new NinjaTraderBroker(bus, ninjaTraderAccounts, {
+          journal: new OrderJournal(orderJournalPath(options.dataDir)),
+          clock,
+        })
+      : undefined;
   if (ninjaTrader) orders.addBroker(ninjaTrader);
   const haltStore = new HaltStore(haltFilePath(options.dataDir));
   const risk = new RiskEngine(bus, clock, {
@@ -131,7 +143,11 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       complianceStore: new ComplianceStore(complianceFilePath(options.dataDir)),
     }),
     ...(options.proposalTtlMicros !== undefined && { proposalTtlMicros: options.proposalTtlMicros }),
+    // Live (any clock a replay does not move): the flat-by time fires on the clock, not only
+    // when a tick arrives.
+    ...(!(clock instanceof ReplayClock) && { clockTimerMs: 1000 }),
   });
+  const publishNinjaTrader = bus.publisher(TOPICS.ninjatraderCommands);
   const subscriptions: Subscription[] = [
     bus.observe(TOPICS.ticks).subscribe((tick) => {
       paper.onTick(tick);
@@ -143,9 +159,18 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     }),
     bus.observe(TOPICS.approvedIntents).subscribe((intent) => orders.execute({ type: 'submit', intent })),
     bus.observe(TOPICS.executionCommands).subscribe((command) => orders.execute(command)),
-    // When the AddOn's snapshot has arrived after a (re)connect, reconcile: NinjaTrader is authoritative.
-    bus.observe(TOPICS.ninjatraderSessions).subscribe((event) => {
-      if (event.kind === 'snapshot') ninjaTrader?.connected(event.ts);
+    // The AddOn's kill button and its answers to proposals (the gateway checked the session owns them).
+    bus.observe(TOPICS.riskCommands).subscribe((command) => risk.execute(command)),
+    // Confirm mode through NinjaTrader: a proposal for a NinjaTrader account is shown in its AddOn.
+    bus.observe(TOPICS.orderProposals).subscribe((proposal) => {
+      if (!ninjaTraderAccounts.includes(proposal.intent.account)) return;
+      publishNinjaTrader({
+        kind: 'proposal',
+        proposalId: proposal.id,
+        intent: proposal.intent,
+        expiresTs: proposal.expiresAt,
+        reason: proposal.intent.reason,
+      });
     }),
   ];
   risk.start();
@@ -156,6 +181,25 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
 
   const watchers: FSWatcher[] = [];
   const watchFiles = options.watchHaltFile ?? true;
+  // `enigma kill` waits on this file for the broker's confirmation that an account is flat.
+  if (watchFiles) {
+    const flatStatus = new FlatStatusFile(
+      flatStatusPath(options.dataDir),
+      process.pid,
+      Object.fromEntries(accounts.map((account) => [account.id, account.broker])),
+    );
+    subscriptions.push(
+      bus.observe(TOPICS.alerts).subscribe((alert) => {
+        if (alert.code !== 'EXECUTION_FLAT_CONFIRMED' || alert.account === undefined) return;
+        const halt = risk.haltOf(alert.account);
+        flatStatus.confirmed(alert.account, {
+          message: alert.message,
+          ts: alert.ts,
+          ...(halt && { haltTs: halt.ts }),
+        });
+      }),
+    );
+  }
   if (watchFiles) {
     try {
       mkdirSync(dirname(haltStore.path), { recursive: true });
@@ -195,11 +239,30 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     }
   }
 
+  // `enigma resolve`: a person checked a reconciliation mismatch.
+  if (watchFiles) {
+    const resolutions = new ResolutionFiles(options.dataDir);
+    const applyResolutions = (): void => {
+      for (const request of resolutions.take())
+        risk.execute({ type: 'resolve', account: request.account, by: request.by });
+    };
+    try {
+      mkdirSync(resolutions.dir, { recursive: true });
+      applyResolutions();
+      const watcher = watch(resolutions.dir, () => applyResolutions());
+      watcher.unref();
+      watchers.push(watcher);
+    } catch {
+      // No file watching: resolve through `execute`.
+    }
+  }
+
   return {
     risk,
     orders,
     paper,
     ninjaTrader,
+    ninjaTraderAccounts: () => ninjaTraderAccounts,
     execute(command: TradingCommand): CommandResult | ExecutionResult {
       if (RISK_COMMANDS.has(command.type)) return risk.execute(command as RiskCommand);
       return orders.execute(command as ExecutionCommand);

@@ -48,10 +48,9 @@ namespace EnigmaApex.Client.Tests
             public SnapshotMessage TakeSnapshot()
             {
                 Interlocked.Increment(ref Snapshots);
-                var s = new SnapshotMessage { Ts = Clock.NowMicros() };
-                s.Accounts.Add(new AccountMessage { Ts = s.Ts, Account = "Sim101", Currency = "USD", Balance = 50000, Equity = 50000 });
-                s.Positions.Add(new PositionMessage { Ts = s.Ts, Account = "Sim101", Symbol = Symbol, Quantity = 0 });
-                return s;
+                // Sim101 is not an account this engine trades through NinjaTrader (its default run has
+                // only the paper SIM-50K), so the AddOn reports nothing about it (protocol §4.5).
+                return new SnapshotMessage { Ts = Clock.NowMicros() };
             }
         }
 
@@ -96,7 +95,7 @@ namespace EnigmaApex.Client.Tests
         }
 
         [Fact]
-        public async System.Threading.Tasks.Task TheEngineAcceptsEveryClientMessageTypeAndNamesARefusedOne()
+        public async System.Threading.Tasks.Task TheEngineTakesEveryClientMessageTypeAndNamesEachRefusal()
         {
             string token = NewToken();
             using (var engine = EngineProcess.Start(token))
@@ -136,9 +135,17 @@ namespace EnigmaApex.Client.Tests
                 Wait.Until(() => errors.Count >= 1, "the error for the negative size", 5000);
                 await client.StopAsync(TimeSpan.FromSeconds(5));
 
-                var e = errors.Single();
-                Assert.Equal("GATEWAY_NEGATIVE_SIZE", e.Code);
+                // The engine's default run trades no account through NinjaTrader, so what the AddOn says
+                // about Sim101 is refused (protocol §4.5; NinjaTraderTradingTests has an owned account),
+                // and so is a decision on a proposal it never sent; each refusal names its message.
+                Wait.Until(() => errors.Count >= 7, "an error for every refused message", 5000);
+                var byType = errors.ToDictionary(e => e.RefType, e => e.Code);
+                foreach (var type in new[] { "account", "position", "order_update", "execution", "snapshot" })
+                    Assert.Equal("GATEWAY_ACCOUNT_NOT_OWNED", byType[type]);
+                Assert.Equal("GATEWAY_UNKNOWN_PROPOSAL", byType["proposal_decision"]);
+                var e = errors.Single(x => x.Code == "GATEWAY_NEGATIVE_SIZE");
                 Assert.Equal(bad, e.RefSeq);
+                Assert.Equal(7, errors.Count);
                 Assert.Equal(1, client.Statistics.Connections); // the connection stayed up
             }
         }

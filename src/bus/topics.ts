@@ -1,6 +1,7 @@
 import type {
   AccountState,
   Alert,
+  BrokerStatus,
   Bar,
   DeadLetter,
   Features,
@@ -13,7 +14,13 @@ import type {
   Tick,
 } from '../core/events.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
-import type { OrderDenied, OrderProposal, RiskDecision, RiskLimits } from '../risk/risk-events.js';
+import type {
+  OrderDenied,
+  OrderProposal,
+  RiskCommand,
+  RiskDecision,
+  RiskLimits,
+} from '../risk/risk-events.js';
 
 /**
  * A message as it arrived at an edge (gateway session, file), with its provenance: the store
@@ -74,6 +81,8 @@ export type NinjaTraderCommand =
       readonly expiresTs: number;
       readonly reason: string;
     }
+  /** Asks the AddOn trading `account` for a `snapshot` (reconcile, or confirm a flatten). */
+  | { readonly kind: 'snapshot_request'; readonly account: string; readonly reason: string }
   | {
       readonly kind: 'subscribe' | 'unsubscribe';
       readonly account?: string;
@@ -94,6 +103,12 @@ export interface NinjaTraderSessionEvent {
   readonly ts: number;
   /** For `connected`: true when an existing session continued. */
   readonly resumed?: boolean;
+  /** For `snapshot`: what it listed (positions absent from it are flat, orders absent are not working). */
+  readonly snapshot?: {
+    readonly accounts: readonly AccountState[];
+    readonly positions: readonly Position[];
+    readonly orders: readonly Order[];
+  };
 }
 
 /** A named channel on the bus; the type parameter is the message type it carries. */
@@ -144,6 +159,10 @@ export const TOPICS = {
   ninjatraderCommands: topic<NinjaTraderCommand>('ninjatrader.commands'),
   /** NinjaTrader AddOn sessions connecting, leaving and reporting snapshots (for reconciliation). */
   ninjatraderSessions: topic<NinjaTraderSessionEvent>('ninjatrader.sessions'),
+  /** Risk commands from an edge (the AddOn's kill button, its proposal decisions) for the risk engine. */
+  riskCommands: topic<RiskCommand>('risk.commands'),
+  /** Each account's broker link going up or down (execution engine → risk engine). */
+  brokerStatus: topic<BrokerStatus>('execution.broker-status'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -17,6 +17,7 @@ export const DENIAL_NAMES: Readonly<Record<DenialCode, string>> = {
   SIGNALS_ONLY: 'signals only',
   PROPOSAL_EXPIRED: 'expired',
   STALE_INTENT: 'stale',
+  BROKER_DISCONNECTED: 'broker disconnected',
 };
 
 /** The short name of a denial code; a code without one reads as its words (`BROKER_DOWN` → `broker down`). */

@@ -11,6 +11,7 @@ import { killCommand, resumeCommand } from './commands/kill.js';
 import { operatorsCommand } from './commands/operators.js';
 import { replayCommand } from './commands/replay.js';
 import { reportCommand } from './commands/report.js';
+import { resolveCommand } from './commands/resolve.js';
 import { runCommand } from './commands/run.js';
 import { validateCommand } from './commands/validate.js';
 
@@ -27,6 +28,7 @@ const COMMANDS: readonly Command[] = [
   feedCommand,
   killCommand,
   resumeCommand,
+  resolveCommand,
   proposalsCommand,
   confirmCommand,
   rejectCommand,

@@ -74,6 +74,18 @@ export const ERROR_CODES = {
   EXECUTION_RECONCILIATION_MISMATCH:
     "On (re)connect the broker's positions or working orders differ from the engine's: the broker's are adopted and the account is REDUCING until resolved.",
   EXECUTION_RECONCILED: "On (re)connect the broker's positions and working orders match the engine's.",
+  EXECUTION_BROKER_DISCONNECTED:
+    "An account's broker link is down (its NinjaTrader AddOn is not connected): its intents are denied with BROKER_DISCONNECTED.",
+  EXECUTION_BROKER_CONNECTED:
+    "An account's broker link is up again and its snapshot reconciled: intents for it are traded again.",
+  EXECUTION_ALREADY_SENT:
+    'An order id is in the data directory’s journal of orders sent to NinjaTrader (before a restart): it is not sent again.',
+  EXECUTION_EXTERNAL_ORDER:
+    'NinjaTrader reported an order the engine did not place (a manual order): it is tracked, not managed.',
+  EXECUTION_FLAT_CONFIRMED:
+    "After a flatten (kill switch, breach, forced flat) the broker's own reports show the account flat: no position, no working order.",
+  EXECUTION_JOURNAL_FAILED:
+    'The journal of orders sent to NinjaTrader cannot be written: the order is rejected rather than sent unrecorded.',
 
   // Kernels (feature engines and their WebAssembly module).
   KERNEL_BAD_SPEC:
@@ -117,6 +129,12 @@ export const ERROR_CODES = {
   GATEWAY_SHUTTING_DOWN: 'The engine is stopping; clients reconnect and resume (close 1001).',
   GATEWAY_NO_SESSION: 'A command names an account that no NinjaTrader session trades.',
   GATEWAY_DUPLICATE_ORDER: 'An order intent reuses a client order id already sent; it is not sent again.',
+  GATEWAY_ACCOUNT_NOT_OWNED:
+    'A client message (account, position, order_update, execution, snapshot, kill) names an account that its session did not declare in hello or that the engine does not trade through NinjaTrader.',
+  GATEWAY_DUPLICATE_FILL:
+    'An execution repeats a fill_id already applied (under another seq): it is kept in rejects and changes nothing.',
+  GATEWAY_UNKNOWN_PROPOSAL:
+    'A proposal_decision names a proposal that was not sent to this session (or is no longer open).',
   GATEWAY_CLIENT_CLOSED:
     'The Node gateway client was closed or refused for good (auth, protocol, replaced session).',
   GATEWAY_UNREACHABLE:

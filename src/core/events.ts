@@ -214,3 +214,15 @@ export interface DeadLetter {
   /** The message as it arrived (an object, or the raw text at an edge). */
   readonly message: unknown;
 }
+
+/**
+ * Whether an account's broker can take orders now. The paper broker always can; a NinjaTrader
+ * account can while its AddOn session is connected and its snapshot has been reconciled.
+ */
+export interface BrokerStatus {
+  readonly ts: Micros;
+  readonly account: string;
+  readonly broker: string;
+  readonly connected: boolean;
+  readonly reason: string;
+}

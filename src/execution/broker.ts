@@ -25,6 +25,11 @@ export interface OrderRequest {
   readonly limitPrice?: number;
   readonly stopPrice?: number;
   readonly timeInForce: TimeInForce;
+  /** Exit legs, for brokers that place them themselves (`ownsBrackets`). */
+  readonly stopLoss?: number;
+  readonly takeProfit?: number;
+  readonly signalTs?: Micros;
+  readonly reason?: string;
 }
 
 /** What a broker reports. Listeners are called synchronously, in the order things happened. */
@@ -38,11 +43,25 @@ export type BrokerEvent =
       readonly reason?: string;
       /** Present after a replace: the order's new terms. */
       readonly changes?: OrderChanges;
+      /** Filled so far as the broker counts it (its order report), when it says. */
+      readonly filledQuantity?: number;
+      readonly averageFillPrice?: number;
+      /** The broker's whole view of the order: lets the order manager adopt one it did not place. */
+      readonly order?: Order;
     }
   | { readonly kind: 'fill'; readonly fill: Fill }
   | { readonly kind: 'position'; readonly position: Position }
+  /** The broker reported on the account (already published elsewhere): a flat may now be confirmed. */
+  | { readonly kind: 'report'; readonly account: string; readonly ts: Micros }
   | { readonly kind: 'account'; readonly state: AccountState }
-  | { readonly kind: 'connection'; readonly connected: boolean; readonly ts: Micros };
+  | {
+      readonly kind: 'connection';
+      readonly connected: boolean;
+      readonly ts: Micros;
+      /** The accounts whose link changed (default: every account of the broker). */
+      readonly accounts?: readonly string[];
+      readonly reason?: string;
+    };
 
 /**
  * A broker adapter: the paper broker, the NinjaTrader broker (through the gateway), others. The
@@ -56,6 +75,23 @@ export interface BrokerAdapter {
    * publishes the AddOn's fills itself): the order manager then does not publish them again.
    */
   readonly reportsOnBus?: boolean;
+  /**
+   * True when the broker places a bracket's exits itself once the entry fills (NinjaTrader's AddOn,
+   * docs/protocol.md §4.3) and reports them as `<entryId>-sl` / `<entryId>-tp`: the order manager
+   * then sends the bracket with the entry and tracks the legs from the reports.
+   */
+  readonly ownsBrackets?: boolean;
+  /** How a flat confirmation names the broker ("confirmed by NinjaTrader"). */
+  readonly displayName?: string;
+  /**
+   * Closes a position (or every position of the account) at the broker, when it has its own
+   * flatten (NinjaTrader's `flatten`); else the order manager sends a market order per position.
+   */
+  flatten?(account: string, symbol: string | undefined, reason: string, ts: Micros): void;
+  /** An order this broker was sent under the id, also before a restart (NinjaTrader's journal). */
+  sentOrder?(clientOrderId: string): OrderRequest | undefined;
+  /** Asks the broker for a fresh view of the account (reported as a `connection` event). */
+  requestSnapshot?(account: string, reason: string): void;
   /** Accounts this broker holds. */
   accounts(): readonly string[];
   submit(request: OrderRequest): void;

@@ -1,7 +1,17 @@
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS } from '../bus/topics.js';
 import type { Clock } from '../core/clock.js';
-import type { AccountState, Alert, Bar, Fill, Order, OrderIntent, Position, Tick } from '../core/events.js';
+import type {
+  AccountState,
+  Alert,
+  Bar,
+  BrokerStatus,
+  Fill,
+  Order,
+  OrderIntent,
+  Position,
+  Tick,
+} from '../core/events.js';
 import { roundToTick } from '../core/instruments.js';
 import type { Micros } from '../core/time.js';
 import type { BrokerAdapter, BrokerEvent, OrderChanges, OrderRequest } from './broker.js';
@@ -22,6 +32,8 @@ interface ManagedOrder {
   readonly takeProfit?: number;
   /** Σ price × quantity of fills, for the average fill price. */
   filledValue: number;
+  /** Σ quantity of the fills applied (the broker's order report may count ahead of its fills). */
+  fillQuantity?: number;
   /** Filled quantity in the last published snapshot: a same-status report only matters when it grew. */
   publishedFilled?: number;
   /** Stop management of a bracket entry: trailing distance and breakeven trigger, in price points. */
@@ -39,10 +51,17 @@ interface ManagedOrder {
  * 2. Every status change passes the order state machine and is published as an Order event;
  *    fills, positions and account states from the broker are published as they arrive.
  * 3. An intent with `stopLoss`/`takeProfit` is a bracket: once the entry fills, a stop and a
- *    target for the filled quantity are sent as an OCO pair; a fill of one shrinks or cancels
- *    the other, and more entry fills grow both (cancel/replace).
- * 4. Flatten cancels every live order of the account and closes each position with one market
- *    order; while that order is live a second flatten adds nothing.
+ *    target for the filled quantity are sent as an OCO pair (`<id>-sl`, `<id>-tp`); a fill of one
+ *    shrinks or cancels the other, and more entry fills grow both (cancel/replace). A broker that
+ *    `ownsBrackets` (NinjaTrader) gets the bracket with the entry and places the legs itself; the
+ *    manager adopts them from its reports under the same ids.
+ * 4. Flatten cancels every live order of the account and closes each position (the broker's own
+ *    flatten when it has one, else one market order); while that is on its way a second flatten
+ *    adds nothing. Once the broker's reports show the account flat, an `EXECUTION_FLAT_CONFIRMED`
+ *    alert says so ("APEX-12345 flat (confirmed by NinjaTrader)").
+ * 5. Fills are applied once per fill id, whatever repeats them.
+ * 6. On a broker (re)connect its positions and working orders are the truth: the first time after
+ *    start they are adopted; later, a difference from the book (Σ fills) is a mismatch alert.
  */
 export class OrderManager {
   private readonly orders = new Map<string, ManagedOrder>();
@@ -59,8 +78,19 @@ export class OrderManager {
   private readonly publishAccount: (state: AccountState) => void;
   private readonly publishAlert: (alert: Alert) => void;
   private flattenSequence = 0;
-  /** Net position per account and symbol as the broker last reported it. */
+  /** Net position per account and symbol: the book, Σ fills applied (or adopted from the broker). */
   private readonly knownPositions = new Map<string, number>();
+  /** Fill ids applied, so a repeated fill changes nothing. */
+  private readonly appliedFills = new Set<string>();
+  /** Accounts reconciled at least once since start (the first reconcile adopts the broker's book). */
+  private readonly reconciledAccounts = new Set<string>();
+  /** Accounts flattening: wait for the broker's reports to show them flat. */
+  private readonly flattening = new Map<string, { readonly reason: string; reported: boolean }>();
+  private readonly publishBrokerStatus: (status: BrokerStatus) => void;
+  /** Accounts whose broker link is up and reconciled (an order appearing then is seen live). */
+  private readonly linkUp = new Set<string>();
+  /** Orders not placed by the engine that appeared while the account's link was down: differences. */
+  private readonly unexplained = new Map<string, string[]>();
 
   constructor(
     bus: MessageBus,
@@ -71,6 +101,7 @@ export class OrderManager {
     this.publishPosition = bus.publisher(TOPICS.positions);
     this.publishAccount = bus.publisher(TOPICS.accounts);
     this.publishAlert = bus.publisher(TOPICS.alerts);
+    this.publishBrokerStatus = bus.publisher(TOPICS.brokerStatus);
   }
 
   /** Routes the broker's accounts to it and listens to its reports. */
@@ -176,9 +207,7 @@ export class OrderManager {
       filledValue: 0,
       ...(role === 'entry' && intent.stopLoss !== undefined && { stopLoss: intent.stopLoss }),
       ...(role === 'entry' && intent.takeProfit !== undefined && { takeProfit: intent.takeProfit }),
-      ...((role === 'stop-loss' || role === 'take-profit') && {
-        parent: intent.id.slice(0, intent.id.lastIndexOf(':')),
-      }),
+      ...((role === 'stop-loss' || role === 'take-profit') && { parent: intent.id.slice(0, -3) }),
     };
     this.orders.set(intent.id, managed);
     this.live.add(managed);
@@ -195,6 +224,13 @@ export class OrderManager {
       ...(intent.limitPrice !== undefined && { limitPrice: intent.limitPrice }),
       ...(intent.stopPrice !== undefined && { stopPrice: intent.stopPrice }),
       timeInForce: intent.timeInForce,
+      ...(broker.ownsBrackets === true &&
+        role === 'entry' && {
+          ...(intent.stopLoss !== undefined && { stopLoss: intent.stopLoss }),
+          ...(intent.takeProfit !== undefined && { takeProfit: intent.takeProfit }),
+        }),
+      ...(intent.signalTs !== undefined && { signalTs: intent.signalTs }),
+      reason: intent.reason,
     };
     broker.submit(request);
     return { ok: true, message: `order ${intent.id} submitted to ${broker.name}`, orders: [intent.id] };
@@ -246,12 +282,23 @@ export class OrderManager {
     for (const id of accounts) {
       const broker = this.brokers.get(id);
       if (!broker) continue;
+      // One snapshot request per flattening episode: the reconcile it causes publishes positions,
+      // which ask for another flatten while the account is halted.
+      const confirming = this.flattening.has(id);
+      if (!confirming) this.flattening.set(id, { reason, reported: false });
       for (const order of this.liveOrders(id)) {
         if (this.orders.get(order.clientOrderId)?.role === 'flatten') continue;
+        if (order.status === 'cancel-pending') continue;
         if (this.handleCancel(order.clientOrderId).ok) touched.push(order.clientOrderId);
       }
       for (const position of broker.positions(id)) {
-        if (position.quantity === 0 || this.hasLiveFlatten(id, position.symbol)) continue;
+        if (position.quantity === 0) continue;
+        if (broker.flatten) {
+          broker.flatten(id, position.symbol, `flatten: ${reason}`, this.now());
+          touched.push(`flatten:${id}:${position.symbol}`);
+          continue;
+        }
+        if (this.hasLiveFlatten(id, position.symbol)) continue;
         this.flattenSequence++;
         const clientOrderId = `flatten:${id}:${position.symbol}:${this.flattenSequence}`;
         this.handleSubmit(
@@ -270,6 +317,9 @@ export class OrderManager {
         );
         touched.push(clientOrderId);
       }
+      // The flat is confirmed by the broker's own reports, never by what was sent.
+      if (!broker.requestSnapshot) this.checkFlat(id, broker, true);
+      else if (!confirming) broker.requestSnapshot(id, `flatten: ${reason}`);
     }
     return { ok: true, message: `flatten: ${touched.length} orders cancelled or sent`, orders: touched };
   }
@@ -314,7 +364,7 @@ export class OrderManager {
   private handleStopManagementPrice(entry: ManagedOrder, price: number): void {
     const { order } = entry;
     if (order.filledQuantity === 0 || order.averageFillPrice === undefined) return;
-    const stop = this.orders.get(`${order.clientOrderId}:sl`);
+    const stop = this.orders.get(`${order.clientOrderId}-sl`);
     if (stop && isTerminal(stop.order.status)) {
       this.stopManaged.delete(entry);
       return;
@@ -348,29 +398,84 @@ export class OrderManager {
   private handleBrokerEvent(event: BrokerEvent, broker: BrokerAdapter): void {
     switch (event.kind) {
       case 'order':
-        return this.handleBrokerOrder(event);
+        this.handleBrokerOrder(event, broker);
+        return this.afterReport(this.orders.get(event.clientOrderId)?.order.account, broker);
       case 'fill':
-        return this.handleFill(event.fill, broker.reportsOnBus === true);
+        this.handleFill(event.fill, broker.reportsOnBus === true);
+        return this.afterReport(event.fill.account, broker);
       case 'position':
-        this.knownPositions.set(
-          `${event.position.account}\u0000${event.position.symbol}`,
-          event.position.quantity,
-        );
-        return this.publishPosition(event.position);
+        this.publishPosition(event.position);
+        return this.afterReport(event.position.account, broker);
       case 'account':
         return this.publishAccount(event.state);
+      case 'report':
+        return this.afterReport(event.account, broker);
       case 'connection':
-        if (event.connected) for (const account of broker.accounts()) this.reconcile(account);
-        return;
+        return this.handleConnection(event, broker);
     }
+  }
+
+  private handleConnection(event: Extract<BrokerEvent, { kind: 'connection' }>, broker: BrokerAdapter): void {
+    const accounts = event.accounts ?? broker.accounts();
+    for (const account of accounts) {
+      if (event.connected) {
+        this.reconcile(account);
+        this.linkUp.add(account);
+        this.afterReport(account, broker);
+      } else {
+        this.linkUp.delete(account);
+      }
+      this.publishBrokerStatus({
+        ts: event.ts,
+        account,
+        broker: broker.name,
+        connected: event.connected,
+        reason: event.reason ?? (event.connected ? 'connected' : 'disconnected'),
+      });
+      this.publishAlert({
+        ts: event.ts,
+        severity: event.connected ? 'info' : 'critical',
+        code: event.connected ? 'EXECUTION_BROKER_CONNECTED' : 'EXECUTION_BROKER_DISCONNECTED',
+        message: `${account}: ${event.reason ?? (event.connected ? 'broker connected' : 'broker disconnected')}${event.connected ? '' : '; its intents are denied until it reconnects'}`,
+        account,
+      });
+    }
+  }
+
+  /** A broker report on an account: while it is flattening, see whether it is flat now. */
+  private afterReport(account: string | undefined, broker: BrokerAdapter): void {
+    if (account === undefined) return;
+    const pending = this.flattening.get(account);
+    if (!pending) return;
+    pending.reported = true;
+    this.checkFlat(account, broker, false);
+  }
+
+  /** Publishes the flat confirmation once the broker's own view shows no position and no live order. */
+  private checkFlat(account: string, broker: BrokerAdapter, reportedNow: boolean): void {
+    const pending = this.flattening.get(account);
+    if (!pending || !(pending.reported || reportedNow)) return;
+    if (broker.positions(account).some((position) => position.quantity !== 0)) return;
+    if (this.liveOrders(account).length > 0) return;
+    this.flattening.delete(account);
+    this.publishAlert({
+      ts: this.now(),
+      severity: 'info',
+      code: 'EXECUTION_FLAT_CONFIRMED',
+      message: `${account} flat (confirmed by ${broker.displayName ?? broker.name})`,
+      account,
+    });
   }
 
   /**
    * Reconciles an account with its broker after a (re)connect. The broker is authoritative: its
    * positions are published as they are, its working orders unknown here are adopted, and live
-   * orders here that the broker no longer has are closed as cancelled. Any difference is an
-   * `EXECUTION_RECONCILIATION_MISMATCH` alert (the risk engine holds the account in REDUCING until
-   * a clean reconcile or a person resolves it); no difference is `EXECUTION_RECONCILED`.
+   * orders here that the broker no longer has are closed as cancelled. A difference from the book
+   * (positions as Σ fills applied here) is an `EXECUTION_RECONCILIATION_MISMATCH` alert: the risk
+   * engine holds the account in REDUCING until a person resolves it (`enigma resolve`). Orders the
+   * engine itself sent (before a restart, too) and the exits the broker placed for them are not
+   * differences; nor is an order whose cancel was on its way, or one the broker has not
+   * acknowledged yet. No difference is `EXECUTION_RECONCILED`.
    */
   reconcile(account: string): ExecutionResult {
     const broker = this.brokers.get(account);
@@ -406,32 +511,35 @@ export class OrderManager {
     const touched: string[] = [];
     for (const order of broker.workingOrders(account)) {
       atBroker.add(order.clientOrderId);
-      if (this.orders.has(order.clientOrderId)) continue;
-      differences.push(`working order ${order.clientOrderId} at ${broker.name} was unknown here`);
-      const adopted: ManagedOrder = {
-        order,
-        broker,
-        role: 'single',
-        filledValue: (order.averageFillPrice ?? 0) * order.filledQuantity,
-      };
-      this.orders.set(order.clientOrderId, adopted);
-      this.live.add(adopted);
-      this.publishOrder(order);
+      const managed = this.orders.get(order.clientOrderId);
+      if (managed) {
+        if (!isTerminal(managed.order.status)) this.applyReportedStatus(managed, order);
+        continue;
+      }
+      this.adopt(order, broker);
       touched.push(order.clientOrderId);
     }
+    // Orders placed outside the engine while it could not see them (a snapshot lists them).
+    differences.push(...(this.unexplained.get(account) ?? []));
+    this.unexplained.delete(account);
     for (const managed of [...this.live]) {
       if (managed.order.account !== account || atBroker.has(managed.order.clientOrderId)) continue;
-      differences.push(`order ${managed.order.clientOrderId} is not working at ${broker.name}`);
+      const { status } = managed.order;
+      // Sent but not acknowledged yet: the broker may list it in its next report.
+      if (status === 'pending' || status === 'submitted') continue;
+      if (status !== 'cancel-pending')
+        differences.push(`order ${managed.order.clientOrderId} is not working at ${broker.name}`);
       this.update(managed, { status: 'cancelled', ts, reason: `not working at ${broker.name} on reconnect` });
       touched.push(managed.order.clientOrderId);
     }
-    this.publishAccount(broker.accountState(account, ts));
+    // A broker that reports on the bus itself (NinjaTrader) has put its account states there already.
+    if (broker.reportsOnBus !== true) this.publishAccount(broker.accountState(account, ts));
     if (differences.length > 0) {
       this.publishAlert({
         ts,
         severity: 'warning',
         code: 'EXECUTION_RECONCILIATION_MISMATCH',
-        message: differences.join('; '),
+        message: `${account}: ${differences.join('; ')}; REDUCING until resolved (enigma resolve --account ${account})`,
         account,
       });
       return { ok: false, message: differences.join('; '), orders: touched };
@@ -446,9 +554,85 @@ export class OrderManager {
     return { ok: true, message: `${account} matches ${broker.name}`, orders: touched };
   }
 
-  private handleBrokerOrder(event: Extract<BrokerEvent, { kind: 'order' }>): void {
+  /**
+   * Takes over an order the broker reports but this manager did not place in this run: a bracket
+   * leg the broker placed (`<entry>-sl` / `<entry>-tp`), an order sent before a restart (from the
+   * broker's journal), or one placed by hand (`EXECUTION_EXTERNAL_ORDER`).
+   */
+  private adopt(order: Order, broker: BrokerAdapter): ManagedOrder {
+    const id = order.clientOrderId;
+    const suffix = id.slice(-3);
+    const parent = suffix === '-sl' || suffix === '-tp' ? this.orders.get(id.slice(0, -3)) : undefined;
+    const sent = broker.sentOrder?.(id);
+    const role: OrderRole = parent
+      ? suffix === '-sl'
+        ? 'stop-loss'
+        : 'take-profit'
+      : sent && (sent.stopLoss !== undefined || sent.takeProfit !== undefined)
+        ? 'entry'
+        : 'single';
+    const adopted: ManagedOrder = {
+      order,
+      broker,
+      role,
+      filledValue: (order.averageFillPrice ?? 0) * order.filledQuantity,
+      fillQuantity: order.filledQuantity,
+      ...(parent && { parent: parent.order.clientOrderId }),
+      ...(sent?.stopLoss !== undefined && { stopLoss: sent.stopLoss }),
+      ...(sent?.takeProfit !== undefined && { takeProfit: sent.takeProfit }),
+    };
+    this.orders.set(id, adopted);
+    if (!isTerminal(order.status)) this.live.add(adopted);
+    adopted.publishedFilled = order.filledQuantity;
+    this.publishOrder(order);
+    if (!parent && !sent) {
+      if (!this.linkUp.has(order.account)) {
+        const list = this.unexplained.get(order.account) ?? [];
+        list.push(`working order ${id} at ${broker.name} was unknown here`);
+        this.unexplained.set(order.account, list);
+      }
+      this.publishAlert({
+        ts: order.ts,
+        severity: 'warning',
+        code: 'EXECUTION_EXTERNAL_ORDER',
+        message: `${order.account}: ${id} (${order.side} ${order.quantity} ${order.symbol}) was not placed by the engine; tracked, not managed`,
+        account: order.account,
+        symbol: order.symbol,
+      });
+    }
+    return adopted;
+  }
+
+  /** Applies a status a snapshot lists for an order known here, when the state machine allows it. */
+  private applyReportedStatus(managed: ManagedOrder, reported: Order): void {
+    if (reported.status === managed.order.status || !canTransition(managed.order.status, reported.status))
+      return;
+    this.update(managed, {
+      status: reported.status,
+      ts: reported.ts,
+      ...(reported.brokerOrderId !== undefined && { brokerOrderId: reported.brokerOrderId }),
+      filledQuantity: Math.max(managed.order.filledQuantity, reported.filledQuantity),
+    });
+  }
+
+  private handleBrokerOrder(event: Extract<BrokerEvent, { kind: 'order' }>, broker: BrokerAdapter): void {
     const managed = this.orders.get(event.clientOrderId);
-    if (!managed) return;
+    if (!managed) {
+      if (event.order) this.adopt(event.order, broker);
+      return;
+    }
+    if (
+      event.filledQuantity !== undefined &&
+      event.filledQuantity > managed.order.filledQuantity &&
+      event.filledQuantity <= managed.order.quantity
+    ) {
+      // The broker counts a fill its execution report has not brought yet.
+      managed.order = {
+        ...managed.order,
+        filledQuantity: event.filledQuantity,
+        ...(event.averageFillPrice !== undefined && { averageFillPrice: event.averageFillPrice }),
+      };
+    }
     const current = managed.order;
     if (event.changes) {
       this.update(managed, {
@@ -470,6 +654,13 @@ export class OrderManager {
       });
       return;
     }
+    // A cancel on its way is not undone by a report from before it (a snapshot listing the order working).
+    if (
+      current.status === 'cancel-pending' &&
+      (event.status === 'working' || event.status === 'accepted' || event.status === 'submitted') &&
+      event.reason === undefined
+    )
+      return;
     // A report of the status the order already has (an echo, or a repeat) changes nothing unless a fill came with it.
     if (event.status === current.status && (managed.publishedFilled ?? 0) === current.filledQuantity) return;
     if (!canTransition(current.status, event.status)) {
@@ -502,14 +693,22 @@ export class OrderManager {
   }
 
   private handleFill(fill: Fill, alreadyOnBus: boolean): void {
+    if (this.appliedFills.has(fill.fillId)) return;
+    this.appliedFills.add(fill.fillId);
+    const key = `${fill.account}\u0000${fill.symbol}`;
+    this.knownPositions.set(
+      key,
+      (this.knownPositions.get(key) ?? 0) + (fill.side === 'buy' ? fill.quantity : -fill.quantity),
+    );
     const managed = this.orders.get(fill.clientOrderId);
     if (managed) {
       managed.filledValue += fill.price * fill.quantity;
-      const filledQuantity = managed.order.filledQuantity + fill.quantity;
+      const fillQuantity = (managed.fillQuantity ?? 0) + fill.quantity;
+      managed.fillQuantity = fillQuantity;
       managed.order = {
         ...managed.order,
-        filledQuantity,
-        averageFillPrice: Number((managed.filledValue / filledQuantity).toPrecision(12)),
+        filledQuantity: Math.max(managed.order.filledQuantity, fillQuantity),
+        averageFillPrice: Number((managed.filledValue / fillQuantity).toPrecision(12)),
       };
     }
     if (!alreadyOnBus) this.publishFill(fill);
@@ -520,22 +719,23 @@ export class OrderManager {
    * bracket's open quantity (entry filled − legs filled); at 0 the legs are cancelled (OCO).
    */
   private syncBracket(entry: ManagedOrder): void {
+    if (entry.broker.ownsBrackets === true) return;
     const id = entry.order.clientOrderId;
-    const stop = this.orders.get(`${id}:sl`);
-    const target = this.orders.get(`${id}:tp`);
+    const stop = this.orders.get(`${id}-sl`);
+    const target = this.orders.get(`${id}-tp`);
     const open =
       entry.order.filledQuantity - (stop?.order.filledQuantity ?? 0) - (target?.order.filledQuantity ?? 0);
     const exitSide = entry.order.side === 'buy' ? 'sell' : 'buy';
     const legs: [string, ManagedOrder | undefined, number | undefined][] = [
-      [`${id}:sl`, stop, entry.stopLoss],
-      [`${id}:tp`, target, entry.takeProfit],
+      [`${id}-sl`, stop, entry.stopLoss],
+      [`${id}-tp`, target, entry.takeProfit],
     ];
     for (const [legId, leg, price] of legs) {
       if (price === undefined) continue;
       if (!leg) {
         if (open <= 0 || (stop?.order.filledQuantity ?? 0) + (target?.order.filledQuantity ?? 0) > 0)
           continue;
-        const isStop = legId.endsWith(':sl');
+        const isStop = legId.endsWith('-sl');
         this.handleSubmit(
           {
             id: legId,

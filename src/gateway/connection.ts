@@ -1,5 +1,7 @@
 import type { RawData, WebSocket } from 'ws';
 import type { NinjaTraderSessionEvent } from '../bus/topics.js';
+import type { RiskCommand } from '../risk/risk-events.js';
+import type { AccountOwnership } from './account-ownership.js';
 import type { DeadLetter } from '../core/events.js';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
@@ -44,6 +46,10 @@ export interface ConnectionContext {
   readonly counters: GatewayCounters;
   readonly publishDeadLetter: (letter: DeadLetter) => void;
   readonly publishSession: (event: NinjaTraderSessionEvent) => void;
+  /** Who may speak for which account, and the fills already applied. */
+  readonly ownership: AccountOwnership;
+  /** Risk commands a client message asks for (kill, proposal decisions). */
+  readonly publishRiskCommand: (command: RiskCommand) => void;
   readonly heartbeatMs: number;
   readonly maxPayload: number;
   readonly maxMessagesPerSecond: number;
@@ -194,7 +200,8 @@ export class GatewayConnection implements SessionConnection {
       return;
     }
     if (!this.claimSeq(session, seq, message.type, text ?? message)) return;
-    const rejection = this.context.translator.check(message);
+    const rejection =
+      this.context.translator.check(message) ?? this.context.ownership.admit(session, message);
     if (rejection) {
       const raw = keptRaw(message, text);
       session.refuse(seq, rejection.code, rejection.reason, raw);
@@ -204,7 +211,10 @@ export class GatewayConnection implements SessionConnection {
     const event = this.context.translator.publish(message);
     session.accept(message, event ?? message);
     this.context.counters.accepted += 1;
-    if (message.type === 'snapshot') this.publishSessionEvent(session, 'snapshot');
+    if (message.type === 'snapshot')
+      this.publishSessionEvent(session, 'snapshot', undefined, event as NinjaTraderSessionEvent['snapshot']);
+    for (const command of this.context.ownership.commandsOf(session, message))
+      this.context.publishRiskCommand(command);
     this.scheduleFlush();
   }
 
@@ -360,6 +370,7 @@ export class GatewayConnection implements SessionConnection {
     session: GatewaySession,
     kind: 'connected' | 'snapshot',
     resumed?: boolean,
+    snapshot?: NinjaTraderSessionEvent['snapshot'],
   ): void {
     this.context.publishSession({
       kind,
@@ -367,6 +378,7 @@ export class GatewayConnection implements SessionConnection {
       accounts: session.accounts,
       ts: this.context.clock.now(),
       ...(resumed !== undefined && { resumed }),
+      ...(snapshot !== undefined && { snapshot }),
     });
   }
 

@@ -10,7 +10,9 @@ import type { ErrorCode } from '../core/error-codes.js';
 import { GatewayError } from '../core/errors.js';
 import type { ContractSpec } from '../core/instruments.js';
 import { MICROS_PER_MILLISECOND } from '../core/time.js';
+import { AccountOwnership } from './account-ownership.js';
 import { CLOSE_CODES } from './close-codes.js';
+import { FillLedger } from './fill-ledger.js';
 import { GatewayConnection, type ConnectionContext, type GatewayCounters } from './connection.js';
 import { InboundTranslator } from './inbound-translator.js';
 import { commandMessage, stateMessage } from './outbound-translator.js';
@@ -58,6 +60,14 @@ export interface GatewayOptions {
    * client resuming a session this engine does not know (it restarted) resumes it from there.
    */
   readonly storedWatermark?: (source: string) => number;
+  /**
+   * Accounts the engine trades through NinjaTrader (broker `ninjatrader`): a session may report
+   * account state, positions, orders and fills, or send `kill`, only for these (and only those it
+   * declared in `hello`). Default none.
+   */
+  readonly ninjaTraderAccounts?: readonly string[];
+  /** Where accepted fill ids are kept across restarts (`<data-dir>/ninjatrader-fills.jsonl`). */
+  readonly fillLedgerPath?: string;
 }
 
 export interface GatewayStats extends GatewayCounters {
@@ -141,6 +151,8 @@ export function startGateway(options: GatewayOptions): Gateway {
   const sessionsByAccount = new Map<string, GatewaySession>();
   const connections = new Set<GatewayConnection>();
   const sentOrderIds = new SentOrderIds(100_000);
+  const fillLedger = new FillLedger(options.fillLedgerPath);
+  const ownership = new AccountOwnership(new Set(options.ninjaTraderAccounts ?? []), fillLedger);
   let pipelineFull = false;
   let closed = false;
   let closing: Promise<void> | undefined;
@@ -172,6 +184,8 @@ export function startGateway(options: GatewayOptions): Gateway {
     counters,
     publishDeadLetter,
     publishSession,
+    ownership,
+    publishRiskCommand: bus.publisher(TOPICS.riskCommands),
     heartbeatMs: settings.heartbeatMs,
     maxPayload: settings.maxPayload,
     maxMessagesPerSecond: settings.maxMessagesPerSecond,
@@ -314,6 +328,11 @@ export function startGateway(options: GatewayOptions): Gateway {
       deadLetter('GATEWAY_NO_SESSION', `no NinjaTrader session trades account '${account}'`, command);
       return false;
     }
+    if (command.kind === 'snapshot_request') {
+      session.requestSnapshot(command.reason);
+      return true;
+    }
+    if (command.kind === 'proposal') ownership.proposalSent(command.proposalId, command.intent.account);
     if (command.kind === 'order' && !sentOrderIds.add(command.intent.id)) {
       deadLetter(
         'GATEWAY_DUPLICATE_ORDER',
@@ -355,6 +374,7 @@ export function startGateway(options: GatewayOptions): Gateway {
     );
     await Promise.all(ended);
     await new Promise<void>((resolve) => wss.close(() => resolve()));
+    fillLedger.close();
   }
 
   return {

@@ -152,11 +152,16 @@ export class InboundTranslator {
         this.publishFill(fill);
         return fill;
       }
-      case 'snapshot':
-        for (const account of message.accounts) this.publishAccount(accountState(account));
-        for (const position of message.positions) this.publishPosition(this.position(position));
-        for (const order of message.orders) this.publishOrder(this.order(order));
-        return undefined;
+      case 'snapshot': {
+        // Published item by item, and returned whole: the session event carries it for reconciliation.
+        const accounts = message.accounts.map(accountState);
+        const positions = message.positions.map((position) => this.position(position));
+        const orders = message.orders.map((order) => this.order(order));
+        for (const account of accounts) this.publishAccount(account);
+        for (const position of positions) this.publishPosition(position);
+        for (const order of orders) this.publishOrder(order);
+        return { accounts, positions, orders };
+      }
       default:
         return undefined;
     }

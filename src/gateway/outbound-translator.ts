@@ -82,6 +82,8 @@ export function commandMessage(command: NinjaTraderCommand): EngineMessage {
         order: orderBody(command.intent),
         reason: command.reason,
       };
+    case 'snapshot_request':
+      return { type: 'snapshot_request', seq: 0, ts: 0, request_id: 'snap', reason: command.reason };
     case 'subscribe':
     case 'unsubscribe':
       return {

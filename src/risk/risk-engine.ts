@@ -6,6 +6,7 @@ import type {
   AccountState,
   Alert,
   Bar,
+  BrokerStatus,
   Order,
   OrderIntent,
   Position,
@@ -41,6 +42,12 @@ export interface RiskAccountConfig {
   readonly startingBalance?: number;
   /** Allow-list of roots (`ES`) or full symbols (`ES 12-26`), on top of the profile's; default all. */
   readonly instruments?: readonly string[];
+  /**
+   * Whether the account's broker can take orders at start (default true). A NinjaTrader account
+   * starts false and follows `execution.broker-status`: while false its intents are denied
+   * (`BROKER_DISCONNECTED`).
+   */
+  readonly brokerConnected?: boolean;
 }
 
 export interface RiskEngineOptions {
@@ -60,6 +67,12 @@ export interface RiskEngineOptions {
    * from history at start-up, or a backlog after a reconnect, must not trade now. Default 5 s.
    */
   readonly maxIntentAgeMicros?: Micros;
+  /**
+   * Re-evaluates time rules (forced flat at the profile's flat-by time, session close) on a
+   * timer of this many milliseconds of wall time, not only when a tick or bar arrives. Off when 0
+   * or absent (replays move time with their data).
+   */
+  readonly clockTimerMs?: number;
 }
 
 /** Events the risk engine reacts to; the bus subscriptions feed the same handlers. */
@@ -82,6 +95,11 @@ interface ManagedAccount {
   published: RiskState | undefined;
   /** A flatten was sent for the current flatten-required episode. */
   flattenSent: boolean;
+  /** The broker can take orders now (see RiskAccountConfig.brokerConnected). */
+  brokerConnected: boolean;
+  brokerReason: string;
+  /** A BROKER_DISCONNECTED alert was raised in the current disconnected episode. */
+  brokerAlerted: boolean;
   /** What was last persisted: threshold, trading day, lock, breach. */
   savedKey: string;
   savedTs: Micros;
@@ -101,9 +119,8 @@ function isListed(list: ReadonlySet<string>, symbol: string): boolean {
   return list.has(symbol) || (root !== undefined && list.has(root));
 }
 
-/** Alert codes of the execution engine's reconciliation (see OrderManager.reconcile). */
+/** Alert code of the execution engine's reconciliation (see OrderManager.reconcile). */
 const RECONCILIATION_MISMATCH = 'EXECUTION_RECONCILIATION_MISMATCH';
-const RECONCILED = 'EXECUTION_RECONCILED';
 
 /**
  * The risk engine: the gate every order intent passes, and the watch on every account.
@@ -127,6 +144,8 @@ export class RiskEngine {
   /** A halt of every account (kill without an account), kept as `*` in the file for accounts added later. */
   private allHalt: HaltRecord | undefined;
   private readonly subscriptions: Subscription[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private readonly clockTimerMs: number;
   private readonly haltStore: HaltStore;
   private readonly complianceStore: ComplianceStore | undefined;
   private readonly complianceSaveInterval: Micros;
@@ -149,6 +168,7 @@ export class RiskEngine {
     this.haltStore = options.haltStore;
     this.proposalTtl = options.proposalTtlMicros ?? 2 * MICROS_PER_MINUTE;
     this.maxIntentAge = options.maxIntentAgeMicros ?? 5_000_000;
+    this.clockTimerMs = options.clockTimerMs ?? 0;
     this.publishApproved = bus.publisher(TOPICS.approvedIntents);
     this.publishDenial = bus.publisher(TOPICS.orderDenials);
     this.publishProposal = bus.publisher(TOPICS.orderProposals);
@@ -167,6 +187,9 @@ export class RiskEngine {
         halt: undefined,
         published: undefined,
         flattenSent: false,
+        brokerConnected: config.brokerConnected ?? true,
+        brokerReason: 'its broker has not connected yet',
+        brokerAlerted: false,
         savedKey: '',
         savedTs: Number.NEGATIVE_INFINITY,
       });
@@ -197,6 +220,7 @@ export class RiskEngine {
         .subscribe((tick: Tick) => this.handleMarket(tick.symbol, tick.ts, tick.price)),
       bus.observe(TOPICS.bars).subscribe((bar: Bar) => this.handleMarket(bar.symbol, bar.end, bar.close)),
       bus.observe(TOPICS.alerts).subscribe((alert) => this.handleAlert(alert)),
+      bus.observe(TOPICS.brokerStatus).subscribe((status) => this.handleBrokerStatus(status)),
       bus.observe(TOPICS.riskLimitsRequests).subscribe(({ account }) => {
         const managed = this.accounts.get(account);
         if (managed) this.publishLimits(this.limitsOf(managed, this.clock.now()));
@@ -215,11 +239,37 @@ export class RiskEngine {
       this.publishState(account, this.clock.now(), true);
       this.publishLimits(this.limitsOf(account, this.clock.now()));
     }
+    if (this.clockTimerMs > 0) {
+      this.timer = setInterval(() => this.handleClockTick(), this.clockTimerMs);
+      this.timer.unref();
+    }
     return this;
   }
 
   close(): void {
+    clearInterval(this.timer);
+    this.timer = undefined;
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+  }
+
+  /** Time passes without market data: the flat-by time and the session close still apply. */
+  handleClockTick(): void {
+    const now = this.clock.now();
+    for (const account of this.accounts.values()) {
+      const before = account.compliance.status;
+      const status = account.compliance.advanceTime(now);
+      if (status !== before) this.applyStatus(account, status, now);
+    }
+  }
+
+  /** The halt in force on an account (kill switch or breach), if any. */
+  haltOf(account: string): HaltRecord | undefined {
+    return this.accounts.get(account)?.halt;
+  }
+
+  /** Whether the account's broker can take orders now. */
+  brokerConnected(account: string): boolean | undefined {
+    return this.accounts.get(account)?.brokerConnected;
   }
 
   /** Feeds one event directly (what the bus subscriptions do). */
@@ -324,7 +374,9 @@ export class RiskEngine {
     this.allHalt = all;
     for (const account of this.accounts.values()) {
       const record = loaded.halts.get(account.id) ?? all;
-      if (record && !account.halt) this.haltAccount(account, record);
+      // A new kill of an account already halted flattens again: an emergency stop always acts.
+      if (record && (!account.halt || (record.kind === 'manual' && record.ts !== account.halt.ts)))
+        this.haltAccount(account, record);
       else if (!record && account.halt) this.resumeAccount(account, 'halt file');
     }
   }
@@ -386,6 +438,7 @@ export class RiskEngine {
         `${intent.symbol} is not in the instruments of account ${account.id}: [${[...account.instruments].join(', ')}]`,
       );
     }
+    if (!account.brokerConnected) return this.denyDisconnected(account, intent);
     const age = this.clock.now() - intent.ts;
     if (age > this.maxIntentAge) {
       return this.deny(
@@ -423,6 +476,35 @@ export class RiskEngine {
     this.publishApproved(intent);
     this.decide(intent, 'approved', 'passed every rule', { numbers: this.roomOf(account, intent.ts) });
     return APPROVED;
+  }
+
+  /** Denies an intent whose broker is away; the first denial of each episode is also an alert. */
+  private denyDisconnected(account: ManagedAccount, intent: OrderIntent): IntentDecision {
+    if (!account.brokerAlerted) {
+      account.brokerAlerted = true;
+      this.alert(
+        'critical',
+        'EXECUTION_BROKER_DISCONNECTED',
+        `${account.id}: intent ${intent.id} denied: ${account.brokerReason}; nothing is sent until it reconnects`,
+        account.id,
+      );
+    }
+    return this.deny(intent, 'BROKER_DISCONNECTED', `${account.id}: ${account.brokerReason}`);
+  }
+
+  private handleBrokerStatus(status: BrokerStatus): void {
+    const account = this.accounts.get(status.account);
+    if (!account) return;
+    account.brokerConnected = status.connected;
+    account.brokerReason = status.reason;
+    if (status.connected) account.brokerAlerted = false;
+    else
+      this.dropProposals(
+        [account],
+        `broker disconnected: ${status.reason}`,
+        status.broker,
+        'BROKER_DISCONNECTED',
+      );
   }
 
   private deny(
@@ -669,6 +751,10 @@ export class RiskEngine {
       this.deny(intent, 'HALTED', `account is HALTED (${account.halt.reason})`);
       return { ok: false, message: `${account.id} is HALTED`, accounts: [account.id] };
     }
+    if (!account.brokerConnected) {
+      this.denyDisconnected(account, intent);
+      return { ok: false, message: `${account.id}: ${account.brokerReason}`, accounts: [account.id] };
+    }
     // The market and the account may have moved since the proposal: check again.
     const denial = account.compliance.checkIntent(
       intent,
@@ -694,21 +780,17 @@ export class RiskEngine {
     return { ok: true, message: `proposal ${proposalId} rejected`, accounts: [proposal.intent.account] };
   }
 
-  /** Broker reconciliation: a mismatch holds the account in REDUCING until a clean reconcile or a person resolves it. */
+  /**
+   * Broker reconciliation: a mismatch holds the account in REDUCING until a person resolves it
+   * (`enigma resolve`); a later clean reconcile does not lift it, since the engine traded on a
+   * wrong book in between and a person must look.
+   */
   private handleAlert(alert: Alert): void {
-    if (alert.account === undefined) return;
+    if (alert.account === undefined || alert.code !== RECONCILIATION_MISMATCH) return;
     const account = this.accounts.get(alert.account);
     if (!account) return;
-    if (alert.code === RECONCILIATION_MISMATCH) {
-      account.compliance.holdReducing(`broker reconciliation mismatch: ${alert.message}`, alert.ts);
-      this.publishStateIfChanged(account, alert.ts);
-    } else if (
-      alert.code === RECONCILED &&
-      account.compliance.status.reasons.some((r) => r.startsWith('broker reconciliation'))
-    ) {
-      account.compliance.holdReducing(undefined, alert.ts);
-      this.publishStateIfChanged(account, alert.ts);
-    }
+    account.compliance.holdReducing(`broker reconciliation mismatch: ${alert.message}`, alert.ts);
+    this.publishStateIfChanged(account, alert.ts);
   }
 
   private handleResolve(accountId: string, by: string): CommandResult {

@@ -18,7 +18,9 @@ export type DenialCode =
   | 'UNKNOWN_ACCOUNT'
   | 'SIGNALS_ONLY'
   | 'PROPOSAL_EXPIRED'
-  | 'STALE_INTENT';
+  | 'STALE_INTENT'
+  /** The account's broker cannot take orders: its NinjaTrader AddOn is not connected (or not reconciled). */
+  | 'BROKER_DISCONNECTED';
 
 /**
  * An order intent the risk gate refused: the reason in words and the numbers behind it (limit,

@@ -36,8 +36,8 @@ describe('order manager', () => {
     rig.market(esTick(T0, 6000, 10, 6000, 6000.25));
     const entry = intent({ quantity: 2, stopLoss: 5990, takeProfit: 6010 });
     rig.manager.execute({ type: 'submit', intent: entry });
-    const stop = rig.manager.order(`${entry.id}:sl`);
-    const target = rig.manager.order(`${entry.id}:tp`);
+    const stop = rig.manager.order(`${entry.id}-sl`);
+    const target = rig.manager.order(`${entry.id}-tp`);
     expect(stop).toMatchObject({
       side: 'sell',
       quantity: 2,
@@ -48,14 +48,14 @@ describe('order manager', () => {
     expect(target).toMatchObject({ side: 'sell', quantity: 2, type: 'limit', limitPrice: 6010 });
     // The target trades through with only 1 contract printed: partial fill, the stop shrinks to 1.
     rig.market(esTick(T0 + 1, 6010.25, 1, 6010, 6010.5));
-    expect(rig.manager.order(`${entry.id}:tp`)).toMatchObject({
+    expect(rig.manager.order(`${entry.id}-tp`)).toMatchObject({
       filledQuantity: 1,
       status: 'partially-filled',
     });
-    expect(rig.manager.order(`${entry.id}:sl`)).toMatchObject({ quantity: 1, status: 'working' });
+    expect(rig.manager.order(`${entry.id}-sl`)).toMatchObject({ quantity: 1, status: 'working' });
     rig.market(esTick(T0 + 2, 6010.5, 5, 6010.25, 6010.75));
-    expect(rig.manager.order(`${entry.id}:tp`)?.status).toBe('filled');
-    expect(rig.manager.order(`${entry.id}:sl`)?.status).toBe('cancelled');
+    expect(rig.manager.order(`${entry.id}-tp`)?.status).toBe('filled');
+    expect(rig.manager.order(`${entry.id}-sl`)?.status).toBe('cancelled');
     expect(rig.broker.position('SIM-50K', 'ES 12-26').quantity).toBe(0);
     // 2 × (6010 − 6000.25) = 2 × 39 ticks × $12.50 = $975.
     expect(rig.broker.position('SIM-50K', 'ES 12-26').realizedPnl).toBe(975);
@@ -67,10 +67,10 @@ describe('order manager', () => {
     const entry = intent({ quantity: 3, type: 'limit', limitPrice: 5995, stopLoss: 5985, takeProfit: 6005 });
     rig.manager.execute({ type: 'submit', intent: entry });
     rig.market(esTick(T0 + 1, 5994.75, 1, 5994.5, 5995.25));
-    expect(rig.manager.order(`${entry.id}:sl`)?.quantity).toBe(1);
+    expect(rig.manager.order(`${entry.id}-sl`)?.quantity).toBe(1);
     rig.market(esTick(T0 + 2, 5994.75, 2, 5994.5, 5995.25));
-    expect(rig.manager.order(`${entry.id}:sl`)?.quantity).toBe(3);
-    expect(rig.manager.order(`${entry.id}:tp`)?.quantity).toBe(3);
+    expect(rig.manager.order(`${entry.id}-sl`)?.quantity).toBe(3);
+    expect(rig.manager.order(`${entry.id}-tp`)?.quantity).toBe(3);
   });
 
   it('cancels and replaces working orders, and says why when it cannot', () => {
@@ -120,12 +120,12 @@ describe('order manager', () => {
     rig.manager.execute({ type: 'submit', intent: entry });
     rig.manager.execute({ type: 'breakeven', clientOrderId: entry.id, trigger: 5 });
     rig.market(esTick(T0 + 1, 6005.25));
-    expect(rig.manager.order(`${entry.id}:sl`)?.stopPrice).toBe(6000.25);
+    expect(rig.manager.order(`${entry.id}-sl`)?.stopPrice).toBe(6000.25);
     rig.manager.execute({ type: 'trail-stop', clientOrderId: entry.id, distance: 4 });
     rig.market(esTick(T0 + 2, 6012));
-    expect(rig.manager.order(`${entry.id}:sl`)?.stopPrice).toBe(6008);
+    expect(rig.manager.order(`${entry.id}-sl`)?.stopPrice).toBe(6008);
     rig.market(esTick(T0 + 3, 6010));
-    expect(rig.manager.order(`${entry.id}:sl`)?.stopPrice).toBe(6008);
+    expect(rig.manager.order(`${entry.id}-sl`)?.stopPrice).toBe(6008);
   });
 
   it('only ever publishes transitions the state machine allows (property)', () => {

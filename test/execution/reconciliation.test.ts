@@ -14,7 +14,7 @@ import { RiskEngine } from '../../src/risk/risk-engine.js';
 import { esTick, intent, T0 } from './execution-helpers.js';
 
 describe('reconciliation on (re)connect', () => {
-  it('adopts the broker’s positions and orders, holds the account in REDUCING, and releases it when they match', () => {
+  it('adopts the broker’s positions and orders and holds the account in REDUCING until a person resolves it, even once they match', () => {
     // The broker already holds a position and a working order from before the engine started.
     const broker = new PaperBroker({
       accounts: [{ id: 'SIM-50K', startingBalance: 50_000 }],
@@ -71,6 +71,8 @@ describe('reconciliation on (re)connect', () => {
 
     expect(manager.execute({ type: 'reconcile', account: 'SIM-50K' }).ok).toBe(true);
     expect(alerts.at(-1)?.code).toBe('EXECUTION_RECONCILED');
+    expect(risk.riskState('SIM-50K')?.state).toBe('REDUCING');
+    expect(risk.execute({ type: 'resolve', account: 'SIM-50K', by: 'test' }).ok).toBe(true);
     expect(risk.riskState('SIM-50K')?.state).toBe('ACTIVE');
   });
 

@@ -57,7 +57,7 @@ describe('gateway protocol v1 on loopback', () => {
   });
 
   it('maps every NinjaTrader event to its domain event', async () => {
-    engine = await startTestEngine();
+    engine = await startTestEngine({ ninjaTraderAccounts: ['Sim101'] });
     const { peer } = await RawPeer.hello(engine.streamUrl);
     const ts = 1_764_115_200_300_000;
     const account = {
@@ -187,7 +187,8 @@ describe('gateway protocol v1 on loopback', () => {
       'bar',
       'quote',
       'snapshot',
-      'proposal_decision',
+      // A decision on a proposal this engine never sent is refused (GATEWAY_UNKNOWN_PROPOSAL).
+      'refused',
     ]);
     peer.close();
   });

@@ -3,6 +3,7 @@ import { ConfigError, loadEngineConfigOrDefault, type EngineConfig } from '../..
 import { ALL_ACCOUNTS, HaltStore, haltFilePath, type HaltRecord } from '../../risk/halt-store.js';
 import type { Command } from '../command.js';
 import { printConfigIssues } from '../run-pipeline.js';
+import { runningEngine, waitForFlat } from '../wait-for-flat.js';
 
 const OPTIONS = {
   account: { type: 'string' },
@@ -11,6 +12,8 @@ const OPTIONS = {
   'data-dir': { type: 'string' },
   config: { type: 'string' },
   list: { type: 'boolean' },
+  wait: { type: 'string' },
+  'no-wait': { type: 'boolean' },
   help: { type: 'boolean' },
 } as const;
 
@@ -81,7 +84,8 @@ function load(store: HaltStore): Map<string, HaltRecord> | undefined {
 export const killCommand: Command = {
   name: 'kill',
   summary: 'Emergency stop: flatten, cancel and halt every account (or one) until `enigma resume`.',
-  usage: 'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--config FILE] [--data-dir DIR] [--list]',
+  usage:
+    'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--config FILE] [--data-dir DIR] [--list] [--wait SECONDS | --no-wait]',
   run: async (args) => {
     const parsed = parse(args, killCommand.usage);
     if (!parsed) return 2;
@@ -100,18 +104,31 @@ export const killCommand: Command = {
       return 0;
     }
     const account = values.account ?? ALL_ACCOUNTS;
+    const haltTs = Date.now() * 1000;
     halts.set(account, {
       kind: 'manual',
       reason: values.reason ?? 'kill switch',
       by: values.by ?? process.env['USER'] ?? 'cli',
-      ts: Date.now() * 1000,
+      ts: haltTs,
     });
+    const dataDir = values['data-dir'] ?? './data';
+    const engine = runningEngine(dataDir);
     store.save(halts);
     const who = account === ALL_ACCOUNTS ? 'every account' : account;
     process.stdout.write(
       `${who} HALTED: a running engine flattens and cancels now; halt kept in ${store.path}\n`,
     );
-    return 0;
+    // A running engine answers once its broker's own reports show each account flat.
+    if (!engine || values['no-wait'] === true) return 0;
+    const seconds = values.wait === undefined ? 30 : Number(values.wait);
+    const open = await waitForFlat(engine, dataDir, account, haltTs, seconds * 1000, (line) =>
+      process.stdout.write(line),
+    );
+    if (open.length === 0) return 0;
+    process.stderr.write(
+      `not confirmed flat within ${seconds} s: ${open.join(', ')} (HALTED; check the broker: is its AddOn connected?)\n`,
+    );
+    return 1;
   },
 };
 

@@ -184,6 +184,10 @@ export const ProposalDecisionMessage = message('proposal_decision', {
   decision: StringEnum(['accepted', 'rejected', 'expired']),
   reason: Type.Optional(Type.String({ maxLength: 1024 })),
 });
+export const KillMessage = message('kill', {
+  reason: Type.String({ minLength: 1, maxLength: 1024 }),
+  account: Type.Optional(AccountName),
+});
 
 // Engine → client.
 export const WelcomeMessage = message('welcome', {
@@ -262,6 +266,7 @@ export const CLIENT_MESSAGE_SCHEMAS = {
   execution: ExecutionMessage,
   snapshot: SnapshotMessage,
   proposal_decision: ProposalDecisionMessage,
+  kill: KillMessage,
 } as const;
 
 /** Engine → client messages, by type. */
@@ -315,3 +320,5 @@ export type ExecutionMessage = Static<typeof ExecutionMessage>;
 export type SnapshotMessage = Static<typeof SnapshotMessage>;
 export type OrderMessage = Static<typeof OrderMessage>;
 export type ProposalMessage = Static<typeof ProposalMessage>;
+export type ProposalDecisionMessage = Static<typeof ProposalDecisionMessage>;
+export type KillMessage = Static<typeof KillMessage>;
