@@ -161,14 +161,19 @@ export class Engine {
   /** The HTTP server and NinjaTrader gateway, when the engine listens. */
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
-  store: Store | undefined;
+  readonly store: Store | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
     readonly options: EngineOptions,
     private readonly featureEngine: FeatureEngine,
+    clock: Clock,
+    store: Store | undefined,
   ) {
-    this.clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
+    this.clock = clock;
+    // The store listens before trading starts, so the accounts' first states are kept too.
+    this.store = store;
+    store?.attach(this.bus);
     this.accounts = options.trading?.accounts ?? options.accounts ?? DEFAULT_TRADING_ACCOUNTS;
     this.trading = options.trading
       ? startTrading(this.bus, this.clock, {
@@ -180,12 +185,10 @@ export class Engine {
   }
 
   static async create(options: EngineOptions): Promise<Engine> {
-    const engine = new Engine(options, await createFeatureEngine(options.wasm));
-    if (options.storePath !== undefined) {
-      const store = await Store.open(options.storePath, { clock: engine.clock });
-      store.attach(engine.bus);
-      engine.store = store;
-    }
+    const clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
+    const featureEngine = await createFeatureEngine(options.wasm);
+    const store = options.storePath === undefined ? undefined : await Store.open(options.storePath, { clock });
+    const engine = new Engine(options, featureEngine, clock, store);
     if (options.listen) {
       const store = engine.store;
       engine.gateway = await attachGateway(engine.bus, {

@@ -234,7 +234,7 @@ namespace EnigmaApex.Client.Tests
         }
 
         [Fact]
-        public void AProposalIsShownOnceAndAcceptingItSubmitsItsOrderAndReportsTheDecision()
+        public void AProposalIsShownOnceAndAcceptingItReportsTheDecisionWithoutSubmittingTheOrderItself()
         {
             var broker = new RecordingBroker();
             var client = Client();
@@ -245,7 +245,8 @@ namespace EnigmaApex.Client.Tests
             Assert.Single(d.PendingProposals);
             Assert.True(d.Decide("pr-12", true, 500));
             Assert.False(d.Decide("pr-12", true, 500));
-            Assert.Equal(new[] { "propose pr-12", "submit ea-3" }, broker.Calls);
+            // The engine answers an acceptance with the order itself; submitting here would send it twice.
+            Assert.Equal(new[] { "propose pr-12" }, broker.Calls);
             var decision = JsonReader.Parse(client.Buffer.Snapshot().Single().Json);
             Assert.Equal("accepted", decision.GetString("decision"));
         }

@@ -22,9 +22,9 @@ namespace EnigmaApex.Client.Tests
     /// core (issue 11): signal → risk → <c>order</c> → the client's <see cref="CommandDispatcher"/> →
     /// a scripted NinjaTrader → <c>order_update</c>/<c>execution</c> back; the kill switch from
     /// <c>enigma kill</c> and from the AddOn. The engine is
-    /// <c>test/integration/fixtures/ninjatrader-engine.ts</c>: <c>enigma run</c> with the accounts of
-    /// <c>test/integration/fixtures/ninjatrader-engine.yaml</c> (APEX-12345 on NinjaTrader, SIM-50K on
-    /// paper), until <c>enigma run --config</c> exists.
+    /// <c>test/integration/fixtures/ninjatrader-engine.ts</c>: the engine <c>enigma run --config</c>
+    /// builds from the enigma.yaml <c>test/integration/fixtures/ninjatrader-engine.yaml</c> (APEX-12345
+    /// on NinjaTrader, SIM-50K on paper), which also prints the engine's events for the tests to read.
     /// </summary>
     [Trait("Category", "Integration")]
     [Collection("Engine")]
@@ -122,7 +122,7 @@ namespace EnigmaApex.Client.Tests
                         client.Start();
                         OpenPositionAndWorkingOrder(client, broker, engine);
 
-                        var kill = RunCli(engine.DataDir, "kill", "--account", Account, "--reason", "test", "--wait", "30");
+                        var kill = RunCli(engine.DataDir, "kill", "--config", TradingEngine.ConfigFile, "--account", Account, "--reason", "test", "--wait", "30");
                         Assert.Equal(0, kill.ExitCode);
                         Assert.Contains(Account + " HALTED", kill.Output);
                         var flatLine = kill.Lines.Single(l => l.Value == Account + " flat (confirmed by NinjaTrader)");
@@ -162,7 +162,7 @@ namespace EnigmaApex.Client.Tests
                         client.Start();
                         OpenPositionAndWorkingOrder(client, broker, engine);
 
-                        client.Send(new AddOnKillMessage { Ts = Clock.NowMicros(), Reason = "kill button in NinjaTrader" });
+                        Assert.True(client.SendKill(null, "kill button in NinjaTrader") > 0);
                         Wait.Until(() => engine.Events("riskStates").Any(s => s.GetString("account") == Account && s.GetString("state") == "HALTED"), "the engine to halt " + Account, 20000);
                         Wait.Until(() => engine.Events("alerts").Any(a => a.GetString("code") == "EXECUTION_FLAT_CONFIRMED"), "the flat confirmation", 20000);
                         Assert.Single(broker.Flattens);
@@ -264,19 +264,6 @@ namespace EnigmaApex.Client.Tests
         }
 
         private static long UnixMillis() { return DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(); }
-
-        /// <summary>
-        /// The AddOn's kill message (docs/protocol.md §4.2), sent through the client core's Send; the
-        /// "addon" part adds <c>EnigmaClient.SendKill</c>, which sends the same message.
-        /// </summary>
-        private sealed class AddOnKillMessage : IClientMessage
-        {
-            public string Type { get { return "kill"; } }
-            public long Ts { get; set; }
-            public string Reason { get; set; }
-            public string AccountName { get; set; }
-            public void WriteBody(JsonWriter w) { w.Property("reason", Reason).OptionalProperty("account", AccountName); }
-        }
 
         /// <summary>
         /// Stands where NinjaTrader is: keeps one account's position and working orders, answers
@@ -438,6 +425,8 @@ namespace EnigmaApex.Client.Tests
             private readonly ConcurrentQueue<KeyValuePair<string, JsonValue>> _events = new ConcurrentQueue<KeyValuePair<string, JsonValue>>();
             private readonly ManualResetEventSlim _ready = new ManualResetEventSlim(false);
 
+            /// <summary>The engine's enigma.yaml, relative to the repository root.</summary>
+            public const string ConfigFile = "test/integration/fixtures/ninjatrader-engine.yaml";
             public int Port { get; private set; }
             public string DataDir { get; private set; }
             public Uri StreamUri { get { return new Uri("ws://127.0.0.1:" + Port + "/v1/stream"); } }
@@ -447,8 +436,8 @@ namespace EnigmaApex.Client.Tests
                 string root = EngineProcess.RepoRoot();
                 DataDir = Path.Combine(Path.GetTempPath(), "enigma-nt-test-" + Regex.Replace(token, "[^A-Za-z0-9]", ""));
                 var psi = new ProcessStartInfo("node") { WorkingDirectory = root, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-                foreach (var a in new[] { "--import", "tsx", "test/integration/fixtures/ninjatrader-engine.ts", "test/integration/fixtures/ninjatrader-trading.yaml",
-                    "--config", "test/integration/fixtures/ninjatrader-engine.yaml", "--listen", "127.0.0.1:" + port, "--data-dir", DataDir })
+                foreach (var a in new[] { "--import", "tsx", "test/integration/fixtures/ninjatrader-engine.ts",
+                    "--config", ConfigFile, "--listen", "127.0.0.1:" + port, "--data-dir", DataDir })
                     psi.ArgumentList.Add(a);
                 psi.Environment["ENIGMA_TOKEN"] = token;
                 _process = new Process { StartInfo = psi, EnableRaisingEvents = true };

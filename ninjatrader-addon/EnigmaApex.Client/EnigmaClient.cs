@@ -219,7 +219,7 @@ namespace EnigmaApex.Client
         public long SendKill(string account, string reason)
         {
             long seq;
-            return TrySend(new KillMessage { Account = account, Reason = reason }, out seq) ? seq : 0;
+            return TrySend(new KillMessage { Ts = Clock.NowMicros(), Account = account, Reason = reason }, out seq) ? seq : 0;
         }
 
         /// <summary>Queues a message, waiting as long as it takes for room in the buffer.</summary>

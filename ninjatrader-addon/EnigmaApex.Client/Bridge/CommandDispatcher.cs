@@ -154,8 +154,10 @@ namespace EnigmaApex.Client.Bridge
         }
 
         /// <summary>
-        /// The trader's answer to a proposal: reports the decision to the engine and, when accepted
-        /// (and not expired), submits the proposal's order. Returns false for an unknown or already
+        /// The trader's answer to a proposal: reports the decision to the engine, nothing else. On
+        /// <c>accepted</c> the engine checks the risk again and sends the order itself as an
+        /// <c>order</c> (protocol §4.2), so idempotency and the risk check stay in one place; the AddOn
+        /// never submits a proposal's order on its own. Returns false for an unknown or already
         /// decided proposal.
         /// </summary>
         public bool Decide(string proposalId, bool accept, long nowMicros, string reason = null)
@@ -170,7 +172,6 @@ namespace EnigmaApex.Client.Bridge
             long seq;
             if (!_client.TrySend(new ProposalDecisionMessage { Ts = nowMicros, ProposalId = proposalId, Decision = decision, Reason = reason }, out seq))
                 Write("outbound buffer full: decision on " + proposalId + " not sent");
-            if (decision == "accepted") Submit(p.Order);
             return true;
         }
 
