@@ -187,7 +187,8 @@ export class Engine {
   static async create(options: EngineOptions): Promise<Engine> {
     const clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
     const featureEngine = await createFeatureEngine(options.wasm);
-    const store = options.storePath === undefined ? undefined : await Store.open(options.storePath, { clock });
+    const store =
+      options.storePath === undefined ? undefined : await Store.open(options.storePath, { clock });
     const engine = new Engine(options, featureEngine, clock, store);
     if (options.listen) {
       const store = engine.store;
