@@ -105,7 +105,7 @@ describe('enigma kill and resume name configured accounts only', () => {
     const result = await enigma(['kill', '--account', 'NOPE'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
-      "unknown account 'NOPE': the configured accounts are SIM-50K (from the embedded default (no enigma.yaml)) [RISK_UNKNOWN_ACCOUNT]",
+      "unknown account 'NOPE': the configured accounts are SIM-50K (from the embedded default (no enigma.yaml)), and no engine running on this data directory trades it [RISK_UNKNOWN_ACCOUNT]",
     );
     expect(existsSync(join(dir, 'data', 'halts.json'))).toBe(false);
     expect((await enigma(['resume', '--account', 'NOPE'], dir)).code).toBe(1);

@@ -61,13 +61,15 @@ function unknownAccount(account: string, config: EngineConfig): number {
   const ids = config.accounts.map((entry) => entry.id).join(', ');
   const from = config.file === undefined ? 'the embedded default (no enigma.yaml)' : config.file;
   process.stderr.write(
-    `unknown account '${account}': the configured accounts are ${ids} (from ${from}) [RISK_UNKNOWN_ACCOUNT]\n`,
+    `unknown account '${account}': the configured accounts are ${ids} (from ${from}), and no engine running on this data directory trades it [RISK_UNKNOWN_ACCOUNT]\n`,
   );
   return 1;
 }
 
-const isConfigured = (config: EngineConfig, account: string): boolean =>
-  config.accounts.some((entry) => entry.id === account);
+/** The account is in the configuration, or an engine running on the data directory trades it. */
+const isKnown = (config: EngineConfig, account: string, dataDir: string): boolean =>
+  config.accounts.some((entry) => entry.id === account) ||
+  account in (runningEngine(dataDir)?.accounts ?? {});
 
 function load(store: HaltStore): Map<string, HaltRecord> | undefined {
   const loaded = store.load();
@@ -95,9 +97,10 @@ export const killCommand: Command = {
       return 0;
     }
     const config = configOf(values.config);
-    if (config && values.account !== undefined && !isConfigured(config, values.account))
+    const dataDir = values['data-dir'] ?? config?.dataDir ?? './data';
+    if (config && values.account !== undefined && !isKnown(config, values.account, dataDir))
       return unknownAccount(values.account, config);
-    const store = new HaltStore(haltFilePath(values['data-dir'] ?? config?.dataDir ?? './data'));
+    const store = new HaltStore(haltFilePath(dataDir));
     const halts = load(store) ?? new Map<string, HaltRecord>();
     if (values.list) {
       printHalts(halts);
@@ -111,7 +114,6 @@ export const killCommand: Command = {
       by: values.by ?? process.env['USER'] ?? 'cli',
       ts: haltTs,
     });
-    const dataDir = values['data-dir'] ?? './data';
     const engine = runningEngine(dataDir);
     store.save(halts);
     const who = account === ALL_ACCOUNTS ? 'every account' : account;
@@ -146,13 +148,14 @@ export const resumeCommand: Command = {
       return 0;
     }
     const config = configOf(values.config);
-    const store = new HaltStore(haltFilePath(values['data-dir'] ?? config?.dataDir ?? './data'));
+    const dataDir = values['data-dir'] ?? config?.dataDir ?? './data';
+    const store = new HaltStore(haltFilePath(dataDir));
     const halts = load(store);
     // An account no longer configured can still be resumed if the halt file has it.
     if (
       config &&
       values.account !== undefined &&
-      !isConfigured(config, values.account) &&
+      !isKnown(config, values.account, dataDir) &&
       !halts?.has(values.account)
     )
       return unknownAccount(values.account, config);
