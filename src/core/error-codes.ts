@@ -113,7 +113,12 @@ export const ERROR_CODES = {
   GATEWAY_SCHEMA_VIOLATION: 'A message field is missing, of the wrong type, out of range or unknown.',
   GATEWAY_NEGATIVE_SIZE: 'A size, quantity or volume is negative (or an order quantity is zero).',
   GATEWAY_UNKNOWN_SYMBOL: 'A message names an instrument whose contract is not known.',
-  GATEWAY_TIME_BACKWARDS: 'A tick or bar is older than the previous one of the same instrument.',
+  GATEWAY_TIME_BACKWARDS:
+    'A tick or bar is older than the previous one of the same instrument from the same session.',
+  GATEWAY_TIME_IMPLAUSIBLE:
+    "A tick or bar's time is more than 60 s ahead of the engine's clock, or before 1980; nothing moves.",
+  GATEWAY_PRICE_BAND:
+    'A tick or bar price is further than the band (3 %, at least 20 ticks) from the last accepted price of its instrument from that session.',
   GATEWAY_SEQ_BACKWARDS: "A message's seq is not greater than the previous seq on the connection.",
   GATEWAY_SEQ_GAP:
     'A message skipped ahead in seq; the missing ones are declared lost and a snapshot is requested.',

@@ -201,14 +201,15 @@ export class GatewayConnection implements SessionConnection {
     }
     if (!this.claimSeq(session, seq, message.type, text ?? message)) return;
     const rejection =
-      this.context.translator.check(message) ?? this.context.ownership.admit(session, message);
+      this.context.translator.check(message, session.market, this.context.clock.now(), session.source) ??
+      this.context.ownership.admit(session, message);
     if (rejection) {
       const raw = keptRaw(message, text);
       session.refuse(seq, rejection.code, rejection.reason, raw);
       this.reject(rejection, raw);
       return;
     }
-    const event = this.context.translator.publish(message);
+    const event = this.context.translator.publish(message, session.market);
     session.accept(message, event ?? message);
     this.context.counters.accepted += 1;
     if (message.type === 'snapshot')

@@ -1,7 +1,19 @@
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS } from '../bus/topics.js';
-import type { AccountState, Bar, Fill, Order, OrderStatus, Position, Signal, Tick } from '../core/events.js';
+import type {
+  AccountState,
+  Alert,
+  Bar,
+  Fill,
+  Order,
+  OrderStatus,
+  Position,
+  Signal,
+  Tick,
+} from '../core/events.js';
 import { CONTRACT_SPECS, findInstrument, roundToTick, type ContractSpec } from '../core/instruments.js';
+import { MICROS_PER_SECOND, type Micros } from '../core/time.js';
+import type { MarketGuard } from './market-guard.js';
 import type { MessageRejection } from './protocol/codec.js';
 import type {
   AccountMessage,
@@ -18,15 +30,20 @@ type AccountBody = Omit<AccountMessage, 'type' | 'seq'>;
 type PositionBody = Omit<PositionMessage, 'type' | 'seq'>;
 type OrderBody = Omit<OrderUpdateMessage, 'type' | 'seq'>;
 
+/** At most one price-band alert per session and instrument in this long. */
+const BAND_ALERT_INTERVAL_MICROS = 10 * MICROS_PER_SECOND;
+
 /**
  * Turns valid client messages into the engine's domain events: checks what a schema cannot
- * (known instrument, time not going backwards per instrument), rounds prices to the tick, and
- * publishes on the bus topic of each event.
+ * (known instrument; for market data, with the session's own {@link MarketGuard}: time not going
+ * backwards per instrument, not in the future, not absurdly old, and the price inside its band),
+ * rounds prices to the tick, and publishes on the bus topic of each event.
  */
 export class InboundTranslator {
   private readonly tickSizes = new Map<string, number>();
-  private readonly lastTickTs = new Map<string, number>();
-  private readonly lastBarTs = new Map<string, number>();
+  /** Last price-band alert per `session\u0000symbol`. */
+  private readonly bandAlerts = new Map<string, Micros>();
+  private readonly publishAlert: (alert: Alert) => void;
   private readonly publishTick: (tick: Tick) => void;
   private readonly publishBar: (bar: Bar) => void;
   private readonly publishSignal: (signal: Signal) => void;
@@ -39,6 +56,7 @@ export class InboundTranslator {
     bus: MessageBus,
     private readonly specs: ReadonlyMap<string, ContractSpec> = CONTRACT_SPECS,
   ) {
+    this.publishAlert = bus.publisher(TOPICS.alerts);
     this.publishTick = bus.publisher(TOPICS.ticks);
     this.publishBar = bus.publisher(TOPICS.bars);
     this.publishSignal = bus.publisher(TOPICS.signals);
@@ -63,24 +81,20 @@ export class InboundTranslator {
     return Math.round(price / tickSize) * tickSize === price ? price : roundToTick(price, tickSize);
   }
 
-  /** Why `message` cannot be accepted beyond its schema, or undefined when it can. */
-  check(message: ClientMessage): MessageRejection | undefined {
+  /**
+   * Why `message` cannot be accepted beyond its schema, or undefined when it can. Market data is
+   * judged by the sending session's `market` guard against the engine's clock (`now`).
+   */
+  check(
+    message: ClientMessage,
+    market: MarketGuard,
+    now: Micros,
+    source: string,
+  ): MessageRejection | undefined {
     switch (message.type) {
       case 'tick':
-      case 'bar': {
-        const rejection = this.checkSymbol(message.symbol, message);
-        if (rejection) return rejection;
-        const last = (message.type === 'tick' ? this.lastTickTs : this.lastBarTs).get(message.symbol);
-        if (last !== undefined && message.ts < last) {
-          return {
-            code: 'GATEWAY_TIME_BACKWARDS',
-            reason: `${message.type}.ts ${String(message.ts)} is older than the previous ${message.type} of ${message.symbol} (${String(last)})`,
-            seq: message.seq,
-            type: message.type,
-          };
-        }
-        return undefined;
-      }
+      case 'bar':
+        return this.checkSymbol(message.symbol, message) ?? this.checkMarket(message, market, now, source);
       case 'quote':
       case 'signal':
       case 'position':
@@ -99,6 +113,61 @@ export class InboundTranslator {
     }
   }
 
+  /** Time and price of a print, by its own session's guard; a refusal moves nothing. */
+  private checkMarket(
+    message: TickMessage | BarMessage,
+    market: MarketGuard,
+    now: Micros,
+    source: string,
+  ): MessageRejection | undefined {
+    const { type, symbol, ts, seq } = message;
+    const time = market.checkTime(type, symbol, ts, now);
+    if (time !== undefined) {
+      const reason =
+        time.kind === 'backwards'
+          ? `${type}.ts ${String(ts)} is older than the previous ${type} of ${symbol} from this session (${String(time.last)})`
+          : time.kind === 'future'
+            ? `${type}.ts ${String(ts)} is more than 60 s ahead of the engine's clock (${String(now)}); check the client's clock and that ts is in microseconds`
+            : `${type}.ts ${String(ts)} is before 1980: not live market data (is it in microseconds?)`;
+      return {
+        code: time.kind === 'backwards' ? 'GATEWAY_TIME_BACKWARDS' : 'GATEWAY_TIME_IMPLAUSIBLE',
+        reason,
+        seq,
+        type,
+      };
+    }
+    const price = type === 'tick' ? message.price : message.close;
+    const band = market.checkPrice(symbol, price, this.tickSize(symbol) ?? 0, ts);
+    if (band.ok) {
+      if (band.reanchored)
+        this.alertBand(
+          source,
+          symbol,
+          ts,
+          `${symbol}: prices from ${source} moved beyond the band and held there; the band follows them to ${String(price)}`,
+          'info',
+        );
+      return undefined;
+    }
+    const reason = `${type} price ${String(price)} of ${symbol} is more than ${band.limit.toPrecision(6)} from the last accepted ${String(band.reference)} (price band); refused`;
+    this.alertBand(source, symbol, ts, `${symbol}: ${reason} (from ${source})`, 'warning');
+    return { code: 'GATEWAY_PRICE_BAND', reason, seq, type };
+  }
+
+  private alertBand(
+    source: string,
+    symbol: string,
+    ts: Micros,
+    message: string,
+    severity: 'info' | 'warning',
+  ): void {
+    const key = `${source}\u0000${symbol}`;
+    const last = this.bandAlerts.get(key);
+    if (severity === 'warning' && last !== undefined && ts - last < BAND_ALERT_INTERVAL_MICROS) return;
+    this.bandAlerts.set(key, ts);
+    this.publishAlert({ ts, severity, code: 'GATEWAY_PRICE_BAND', message, symbol });
+  }
+
   private checkSymbol(symbol: string, message: ClientMessage): MessageRejection | undefined {
     if (this.tickSize(symbol) !== undefined) return undefined;
     return {
@@ -113,16 +182,16 @@ export class InboundTranslator {
    * Publishes the domain events of a checked message; returns the event when there is exactly
    * one (the edge envelope then carries that same object, so the store can link the two).
    */
-  publish(message: ClientMessage): object | undefined {
+  publish(message: ClientMessage, market: MarketGuard): object | undefined {
     switch (message.type) {
       case 'tick': {
-        this.lastTickTs.set(message.symbol, message.ts);
+        market.accept('tick', message.symbol, message.ts);
         const tick = this.tick(message);
         this.publishTick(tick);
         return tick;
       }
       case 'bar': {
-        this.lastBarTs.set(message.symbol, message.ts);
+        market.accept('bar', message.symbol, message.ts);
         const bar = this.bar(message);
         this.publishBar(bar);
         return bar;

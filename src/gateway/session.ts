@@ -1,4 +1,5 @@
 import type { Received } from '../bus/topics.js';
+import { MarketGuard } from './market-guard.js';
 import type { Clock } from '../core/clock.js';
 import { serialiseEngineMessage } from './protocol/codec.js';
 import type { ClientMessage, EngineMessage } from './protocol/schemas.js';
@@ -36,6 +37,8 @@ export interface SessionStart {
  */
 export class GatewaySession {
   readonly source: string;
+  /** This session's own time order and price bands for its market data (never another's). */
+  readonly market = new MarketGuard();
   accounts: readonly string[] = [];
   connection: SessionConnection | undefined;
   /** Clock time the last connection ended, for expiry; undefined while connected. */

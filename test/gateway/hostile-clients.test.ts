@@ -107,6 +107,62 @@ describe('gateway: hostile clients', () => {
     expect(alerts.some((alert) => alert.code === 'GATEWAY_AUTH_THROTTLED')).toBe(true);
   });
 
+  it("judges time per session: one client's far-future tick poisons neither its symbol nor other sessions", async () => {
+    const poisoner = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    const honest = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    const now = Date.now() * 1000;
+    poisoner.peer.send(tick(1, { symbol: 'M2K 12-26', price: 2300, ts: 9007199254740991 }));
+    const refused = await poisoner.peer.next('error', (message) => message.ref_seq === 1);
+    expect(refused.code).toBe('GATEWAY_TIME_IMPLAUSIBLE');
+    poisoner.peer.send(tick(2, { symbol: 'M2K 12-26', price: 2300, ts: now }));
+    honest.peer.send(tick(1, { symbol: 'M2K 12-26', price: 2300, ts: now - 1_000_000 }));
+    await poisoner.peer.acked(2);
+    await honest.peer.acked(1);
+    // A session's own order still holds: older than its own last tick is refused, for it alone.
+    honest.peer.send(tick(2, { symbol: 'M2K 12-26', price: 2300, ts: now - 2_000_000 }));
+    expect((await honest.peer.next('error', (message) => message.ref_seq === 2)).code).toBe(
+      'GATEWAY_TIME_BACKWARDS',
+    );
+    const ticks = engine.published(TOPICS.ticks).filter((t) => t.symbol === 'M2K 12-26');
+    expect(ticks.map((t) => t.ts)).toEqual([now, now - 1_000_000]);
+    expect(poisoner.peer.messages.filter((m) => m.type === 'error')).toHaveLength(1);
+    poisoner.peer.close();
+    honest.peer.close();
+  });
+
+  it('refuses a tick before 1980 as not live data', async () => {
+    const { peer } = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    peer.send(tick(1, { ts: 1_764_115_200_000 }));
+    const refused = await peer.next('error', (message) => message.ref_seq === 1);
+    expect(refused.code).toBe('GATEWAY_TIME_IMPLAUSIBLE');
+    expect(refused.message).toMatch(/before 1980/);
+    peer.close();
+  });
+
+  it('refuses a price far outside its band, alerts, and keeps the band of every other session', async () => {
+    const fuzzer = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    const honest = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    fuzzer.peer.send(tick(1, { symbol: 'CL 01-27', price: 70.12 }));
+    fuzzer.peer.send(tick(2, { symbol: 'CL 01-27', price: 100.25 }));
+    const refused = await fuzzer.peer.next('error', (message) => message.ref_seq === 2);
+    expect(refused.code).toBe('GATEWAY_PRICE_BAND');
+    expect(refused.message).toMatch(/100\.25 of CL 01-27 .* from the last accepted 70\.12/);
+    // A session whose first CL print is 100.25 is judged by its own band, not the fuzzer's.
+    honest.peer.send(tick(1, { symbol: 'CL 01-27', price: 100.25 }));
+    honest.peer.send(tick(2, { symbol: 'CL 01-27', price: 100.3 }));
+    await honest.peer.acked(2);
+    expect(honest.peer.messages.filter((m) => m.type === 'error')).toHaveLength(0);
+    const prices = engine
+      .published(TOPICS.ticks)
+      .filter((t) => t.symbol === 'CL 01-27')
+      .map((t) => t.price);
+    expect(prices).toEqual([70.12, 100.25, 100.3]);
+    const alerts = engine.published(TOPICS.alerts).filter((alert) => alert.code === 'GATEWAY_PRICE_BAND');
+    expect(alerts).toHaveLength(1);
+    fuzzer.peer.close();
+    honest.peer.close();
+  });
+
   it('documents every close code the server can send', () => {
     const protocol = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
     const section = protocol.slice(protocol.indexOf('## 5.'), protocol.indexOf('## 6.'));
