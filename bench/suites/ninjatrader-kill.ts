@@ -19,7 +19,7 @@ import type { Suite } from '../suite.js';
  * order and snapshot. Then resume, reopen, repeat.
  */
 
-const TOKEN = 'bench-token';
+const TOKEN = 'bench-token-not-a-secret';
 const ACCOUNT = 'APEX-1';
 const NQ = 'NQ 12-26';
 
