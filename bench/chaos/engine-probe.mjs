@@ -1,4 +1,4 @@
-/* global process */
+/* global process, setInterval */
 // Preloaded into the engine under test (`node --import engine-probe.mjs bin/enigma.js run …`):
 // once a second it appends one JSON line to $CHAOS_PROBE_FILE with the process's memory
 // (rss, V8 heap, external, array buffers) and the event loop's delay since the last line.

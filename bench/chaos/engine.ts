@@ -34,6 +34,8 @@ export interface ChaosEngineOptions {
   readonly dataDir: string;
   /** Accounts whose signals come back as orders (one per writer client). */
   readonly accounts: readonly string[];
+  /** Where the pipeline file, the log and the probe samples go (default `dataDir`): off a disk that fills. */
+  readonly logDir?: string;
   /** Extra node flags for the engine (`--heap-prof`, …). */
   readonly nodeFlags?: readonly string[];
 }
@@ -52,9 +54,10 @@ export class ChaosEngine {
 
   constructor(private readonly options: ChaosEngineOptions) {
     this.storePath = join(options.dataDir, 'enigma.duckdb');
-    this.logPath = join(options.dataDir, 'engine.log');
-    this.probePath = join(options.dataDir, 'probe.jsonl');
-    this.pipelinePath = join(options.dataDir, 'chaos.yaml');
+    const logDir = options.logDir ?? options.dataDir;
+    this.logPath = join(logDir, 'engine.log');
+    this.probePath = join(logDir, 'probe.jsonl');
+    this.pipelinePath = join(logDir, 'chaos.yaml');
     writeFileSync(this.pipelinePath, chaosPipelineYaml(options.accounts));
   }
 
@@ -105,7 +108,10 @@ export class ChaosEngine {
     });
     const url = await new Promise<string>((resolve, reject) => {
       let buffer = '';
-      const timer = setTimeout(() => reject(new Error('the engine did not start listening in time')), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error('the engine did not start listening in time')),
+        timeoutMs,
+      );
       child.stdout?.on('data', (chunk: Buffer) => {
         buffer += chunk.toString();
         const match = /listening (\S+)/.exec(buffer);
@@ -116,7 +122,9 @@ export class ChaosEngine {
       });
       child.once('exit', (code, signal) => {
         clearTimeout(timer);
-        reject(new Error(`the engine exited before listening (${signal ?? String(code)}); see ${this.logPath}`));
+        reject(
+          new Error(`the engine exited before listening (${signal ?? String(code)}); see ${this.logPath}`),
+        );
       });
     });
     this.port = Number(new URL(url).port);

@@ -122,7 +122,8 @@ export function runFuzzConnection(options: FuzzConnectionOptions): Promise<void>
       counts.connections += 1;
       const ts = Date.now() * 1000;
       if (options.opening === 'hello') socket.send(helloText(ts));
-      else if (options.opening === 'protocol-2') socket.send(helloText(ts).replace('"protocol":1', '"protocol":2'));
+      else if (options.opening === 'protocol-2')
+        socket.send(helloText(ts).replace('"protocol":1', '"protocol":2'));
       else socket.send(`{"type":"ping","seq":0,"ts":${String(ts)}}`);
     });
     socket.on('message', (data: Buffer) => {

@@ -147,7 +147,9 @@ export class ConnectionLedger {
     // A flood (4003) may end the connection before the closing frame is read.
     if (this.expectedClose && this.expectedClose.code !== code && code !== 4003) {
       this.counts.unexpectedCloses += 1;
-      this.example(`${this.expectedClose.kind} frame: closed with ${String(code)}, §5 says ${String(this.expectedClose.code)}`);
+      this.example(
+        `${this.expectedClose.kind} frame: closed with ${String(code)}, §5 says ${String(this.expectedClose.code)}`,
+      );
     }
     this.pending.length = 0;
     this.awaitingAck.length = 0;
@@ -176,7 +178,8 @@ export class ConnectionLedger {
   }
 
   private example(text: string): void {
-    if (this.counts.examples.length < 20 && !this.counts.examples.includes(text)) this.counts.examples.push(text);
+    if (this.counts.examples.length < 20 && !this.counts.examples.includes(text))
+      this.counts.examples.push(text);
   }
 }
 

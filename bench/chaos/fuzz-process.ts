@@ -21,6 +21,8 @@ export interface FuzzProcessOptions {
   readonly seed: number;
 }
 
+// The parent gone (its pipe closed): nothing to report to.
+process.stdout.on('error', () => process.exit(0));
 const options = JSON.parse(process.argv[2] ?? '{}') as FuzzProcessOptions;
 const token = process.env['ENIGMA_TOKEN'] ?? '';
 const counts = emptyCounts();

@@ -21,6 +21,8 @@ export interface HealthyReport {
   readonly phases: Readonly<Record<string, Percentiles>>;
 }
 
+// The parent gone (its pipe closed): nothing to report to.
+process.stdout.on('error', () => process.exit(0));
 const { url, rate } = JSON.parse(process.argv[2] ?? '{}') as { url: string; rate: number };
 const token = process.env['ENIGMA_TOKEN'] ?? '';
 // The last connection plan's months (09-28) are never in the fuzzer's symbol pool.
@@ -29,7 +31,10 @@ const base = Math.floor(Date.now() * 1000);
 const target = new URL(url);
 target.protocol = 'ws:';
 target.pathname = '/v1/stream';
-const socket = new WebSocket(target, { headers: { Authorization: `Bearer ${token}` }, perMessageDeflate: false });
+const socket = new WebSocket(target, {
+  headers: { Authorization: `Bearer ${token}` },
+  perMessageDeflate: false,
+});
 const disconnects: number[] = [];
 const errors: Record<string, number> = {};
 const histograms = new Map<string, LatencyHistogram>();
@@ -103,7 +108,7 @@ while (!stopping && disconnects.length === 0) {
   const due = phaseStart + Math.floor(((now - phaseStartAt) * rate) / 1000);
   const batch: string[] = [];
   const index = phaseNames.indexOf(phase);
-  for (; sent < due && batch.length < 1000; ) {
+  for (; sent < due && batch.length < 1000;) {
     sent += 1;
     if (sent >= intended.length) {
       const bigger = new Float64Array(intended.length * 2);

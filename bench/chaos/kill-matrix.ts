@@ -65,7 +65,11 @@ function latest(process: ScriptProcess<WriterReport>): WriterProgress | undefine
 }
 
 /** Waits until the writer's acks move past `acked`; milliseconds, or Infinity after `limitMs`. */
-async function untilAckedPast(writer: ScriptProcess<WriterReport>, acked: number, limitMs = 60_000): Promise<number> {
+async function untilAckedPast(
+  writer: ScriptProcess<WriterReport>,
+  acked: number,
+  limitMs = 60_000,
+): Promise<number> {
   const started = performance.now();
   while (performance.now() - started < limitMs) {
     if ((latest(writer)?.acked ?? 0) > acked) return performance.now() - started;
@@ -87,7 +91,11 @@ async function untilWalWrites(walPath: string, limitMs: number): Promise<boolean
 }
 
 /** A client that stops reading after its welcome: the engine must cut it, and no one else may notice. */
-async function stalledClient(url: string, token: string, holdMs: number): Promise<{ closedByEngine: boolean; code: number }> {
+async function stalledClient(
+  url: string,
+  token: string,
+  holdMs: number,
+): Promise<{ closedByEngine: boolean; code: number }> {
   const target = new URL(url);
   target.protocol = 'ws:';
   target.pathname = '/v1/stream';
@@ -123,9 +131,21 @@ export async function runKillMatrix(settings: ChaosSettings): Promise<Figure[]> 
   const walPath = `${engine.storePath}.wal`;
   const writerJournal = join(dataDir, 'writer.journal');
   const orderJournal = join(dataDir, 'orders.journal');
-  const writerOptions: WriterOptions = { url: engine.url, rate: settings.kill.rate, index: 0, signalEvery: 10, journal: writerJournal };
+  const writerOptions: WriterOptions = {
+    url: engine.url,
+    rate: settings.kill.rate,
+    index: 0,
+    signalEvery: 10,
+    journal: writerJournal,
+  };
   const writer = startScript<WriterReport>('writer-process.ts', writerOptions, settings.token);
-  const orderOptions: WriterOptions = { url: engine.url, rate: 100, index: 1, signalEvery: 1, journal: orderJournal };
+  const orderOptions: WriterOptions = {
+    url: engine.url,
+    rate: 100,
+    index: 1,
+    signalEvery: 1,
+    journal: orderJournal,
+  };
   let orderClient = startScript<WriterReport>('writer-process.ts', orderOptions, settings.token);
   await sleep(3000);
 
@@ -169,7 +189,11 @@ export async function runKillMatrix(settings: ChaosSettings): Promise<Figure[]> 
   orderClient.child.kill('SIGKILL');
   await orderClient.report.catch(() => undefined);
   events.push(`order client killed after ${String(beforeKill)} orders`);
-  orderClient = startScript<WriterReport>('writer-process.ts', { ...orderOptions, rate: 0, resume: true }, settings.token);
+  orderClient = startScript<WriterReport>(
+    'writer-process.ts',
+    { ...orderOptions, rate: 0, resume: true },
+    settings.token,
+  );
   const stalled = await stall;
   await sleep(3000);
 
@@ -180,18 +204,40 @@ export async function runKillMatrix(settings: ChaosSettings): Promise<Figure[]> 
   const alive = engine.running;
   await engine.stop();
 
-  const writerJournalAudit = auditJournal(existsSync(writerJournal) ? readFileSync(writerJournal, 'utf8') : '');
+  const writerJournalAudit = auditJournal(
+    existsSync(writerJournal) ? readFileSync(writerJournal, 'utf8') : '',
+  );
   const orderJournalAudit = auditJournal(existsSync(orderJournal) ? readFileSync(orderJournal, 'utf8') : '');
   const sessionId = writerReport?.sessionId ?? '';
-  const audit = sessionId ? await auditSession(engine.storePath, sessionId, writerReport?.acked ?? 0) : undefined;
+  const audit = sessionId
+    ? await auditSession(engine.storePath, sessionId, writerReport?.acked ?? 0)
+    : undefined;
   const submittedTwice = writerJournalAudit.submittedTwice + orderJournalAudit.submittedTwice;
 
   return [
     figure(S, 'events', `${String(events.length)}: ${summarise(events)}`),
-    figure(S, 'writer: sent, acked', writerReport ? `${writerReport.sent.toLocaleString('en-US')}, ${writerReport.acked.toLocaleString('en-US')}` : '-'),
+    figure(
+      S,
+      'writer: sent, acked',
+      writerReport
+        ? `${writerReport.sent.toLocaleString('en-US')}, ${writerReport.acked.toLocaleString('en-US')}`
+        : '-',
+    ),
     check(S, 'writer messages never acked', writerReport?.unacked ?? -1, '= 0', writerReport?.unacked === 0),
-    check(S, 'acked messages lost (not in the store)', audit?.ackedMissing ?? -1, '= 0', audit?.ackedMissing === 0),
-    check(S, 'acked messages duplicated in the store', audit?.duplicated ?? -1, '= 0', audit?.duplicated === 0),
+    check(
+      S,
+      'acked messages lost (not in the store)',
+      audit?.ackedMissing ?? -1,
+      '= 0',
+      audit?.ackedMissing === 0,
+    ),
+    check(
+      S,
+      'acked messages duplicated in the store',
+      audit?.duplicated ?? -1,
+      '= 0',
+      audit?.duplicated === 0,
+    ),
     check(S, 'orders sent twice (one signal, two order ids)', submittedTwice, '= 0', submittedTwice === 0),
     figure(
       S,
@@ -208,17 +254,41 @@ export async function runKillMatrix(settings: ChaosSettings): Promise<Figure[]> 
     figure(
       S,
       'time to recover (kill → writer acked again), median / max',
-      recoveries.length ? `${(median(recoveries) / 1000).toFixed(2)} / ${(Math.max(...recoveries) / 1000).toFixed(2)} s` : '-',
+      recoveries.length
+        ? `${(median(recoveries) / 1000).toFixed(2)} / ${(Math.max(...recoveries) / 1000).toFixed(2)} s`
+        : '-',
     ),
-    figure(S, 'kill timed on a commit (WAL write seen)', commitTimed ? 'yes' : 'no (killed when the wait ran out)'),
+    figure(
+      S,
+      'kill timed on a commit (WAL write seen)',
+      commitTimed ? 'yes' : 'no (killed when the wait ran out)',
+    ),
     figure(
       S,
       'stalled client',
-      stalled.closedByEngine ? `cut by the engine (close ${String(stalled.code)})` : 'still connected after 12 s',
+      stalled.closedByEngine
+        ? `cut by the engine (close ${String(stalled.code)})`
+        : 'still connected after 12 s',
     ),
-    check(S, 'stalled client cut by the engine', stalled.closedByEngine ? 'yes' : 'no', 'yes', stalled.closedByEngine),
-    figure(S, 'order client after restart: orders, duplicates dropped', orderReport ? `${String(orderReport.orders)}, ${String(orderReport.duplicateCommands)}` : '-'),
-    check(S, 'engine alive at the end', alive ? 'yes' : 'no', 'yes', alive && engine.unexpectedExits.length === 0),
+    check(
+      S,
+      'stalled client cut by the engine',
+      stalled.closedByEngine ? 'yes' : 'no',
+      'yes',
+      stalled.closedByEngine,
+    ),
+    figure(
+      S,
+      'order client after restart: orders, duplicates dropped',
+      orderReport ? `${String(orderReport.orders)}, ${String(orderReport.duplicateCommands)}` : '-',
+    ),
+    check(
+      S,
+      'engine alive at the end',
+      alive ? 'yes' : 'no',
+      'yes',
+      alive && engine.unexpectedExits.length === 0,
+    ),
   ];
 }
 

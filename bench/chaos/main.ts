@@ -60,7 +60,13 @@ for (const name of values.only.split(',')) {
   try {
     figures.push(...(await scenario(settings)));
   } catch (error) {
-    figures.push({ scenario: name, name: 'scenario ran to its end', value: String(error), target: 'yes', pass: false });
+    figures.push({
+      scenario: name,
+      name: 'scenario ran to its end',
+      value: String(error),
+      target: 'yes',
+      pass: false,
+    });
   }
   process.stderr.write(`chaos: ${name} done in ${((performance.now() - at) / 1000).toFixed(0)} s\n`);
 }

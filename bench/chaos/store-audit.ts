@@ -18,7 +18,10 @@ export interface SessionAudit {
   readonly highest: number;
 }
 
-async function scalar(connection: Awaited<ReturnType<typeof openReadOnly>>['connection'], sql: string): Promise<number> {
+async function scalar(
+  connection: Awaited<ReturnType<typeof openReadOnly>>['connection'],
+  sql: string,
+): Promise<number> {
   const reader = await connection.runAndReadAll(sql);
   return Number(reader.getRows()[0]?.[0] ?? 0);
 }

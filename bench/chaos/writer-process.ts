@@ -49,6 +49,8 @@ export interface WriterReport extends WriterProgress {
   readonly duplicateCommands: number;
 }
 
+// The parent gone (its pipe closed): nothing to report to.
+process.stdout.on('error', () => process.exit(0));
 const options = JSON.parse(process.argv[2] ?? '{}') as WriterOptions;
 const token = process.env['ENIGMA_TOKEN'] ?? '';
 const account = `CHAOS${String(options.index)}`;
@@ -114,7 +116,7 @@ const base = Date.now() * 1000;
 const started = performance.now();
 while (!stopping && options.rate > 0) {
   const due = Math.floor(((performance.now() - started) * options.rate) / 1000);
-  for (; sent < due; ) {
+  for (; sent < due;) {
     sent += 1;
     const ts = base + sent;
     if (options.signalEvery > 0 && sent % options.signalEvery === 0) {
@@ -146,8 +148,9 @@ while (!stopping && options.rate > 0) {
   await new Promise((resolve) => setTimeout(resolve, 2));
 }
 // Wait for the last acks (bounded), then report.
-const until = performance.now() + 60_000;
-while (client.ackedSeq < sent && performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+const until = performance.now() + 30_000;
+while (client.ackedSeq < sent && performance.now() < until)
+  await new Promise((resolve) => setTimeout(resolve, 20));
 if (options.rate === 0) await new Promise((resolve) => setTimeout(resolve, 2000));
 clearInterval(timer);
 const report: WriterReport = {
