@@ -54,6 +54,7 @@ async function phase(
   breakDisk: () => void,
   repairDisk: () => void,
   holdMs: number,
+  recoveryMs: number,
 ): Promise<Phase> {
   const before = latest(writer);
   breakDisk();
@@ -65,7 +66,7 @@ async function phase(
   repairDisk();
   const repairedAt = performance.now();
   let recoveredMs = Infinity;
-  while (performance.now() - repairedAt < 30_000) {
+  while (performance.now() - repairedAt < recoveryMs) {
     const now = latest(writer);
     if (now && now.acked > (broken?.acked ?? 0) && now.sent - now.acked < 5_000) {
       recoveredMs = performance.now() - repairedAt;
@@ -116,7 +117,7 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
     const journal = join(logDir, 'writer.journal');
     writer = startScript<WriterReport>(
       'writer-process.ts',
-      { url: engine.url, rate: settings.disk.rate, index: 0, signalEvery: 0, journal },
+      { url: engine.url, rate: settings.disk.rate, index: 0, signalEvery: 0, journal, drainMs: 10_000 },
       settings.token,
     );
     await sleep(4000);
@@ -126,7 +127,8 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
       writer,
       () => fill(filler),
       () => rmSync(filler, { force: true }),
-      8000,
+      settings.disk.holdMs,
+      settings.disk.recoveryMs,
     );
     const fullLog = engine.log().slice(logBefore);
     const logMiddle = engine.log().length;
@@ -141,7 +143,8 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
           writer,
           () => execFileSync('mount', ['-o', 'remount,ro', mountPoint], { stdio: 'pipe' }),
           () => execFileSync('mount', ['-o', 'remount,rw', mountPoint], { stdio: 'pipe' }),
-          8000,
+          settings.disk.holdMs,
+          settings.disk.recoveryMs,
         );
       } catch (error) {
         readOnlyNotice = String((error as { stderr?: Buffer }).stderr ?? error)
@@ -192,8 +195,10 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
         check(
           S,
           `${name}: recovered after repair`,
-          Number.isFinite(result.recoveredMs) ? `${(result.recoveredMs / 1000).toFixed(1)} s` : 'no (30 s)',
-          '< 30 s',
+          Number.isFinite(result.recoveredMs)
+            ? `${(result.recoveredMs / 1000).toFixed(1)} s`
+            : `no (${String(settings.disk.recoveryMs / 1000)} s)`,
+          `< ${String(settings.disk.recoveryMs / 1000)} s`,
           Number.isFinite(result.recoveredMs),
           { fullOnly: true },
         ),

@@ -34,3 +34,12 @@ if (file) {
   }, 1000);
   timer.unref();
 }
+
+// An experiment knob, not a setting of the engine: $CHAOS_DUCKDB_SETTINGS (JSON) is laid over the
+// store's DuckDB defaults before the engine opens its store, so a soak can compare, say,
+// `{"checkpoint_threshold":"16MB"}` with the shipped defaults without editing the engine.
+const duckdb = process.env.CHAOS_DUCKDB_SETTINGS;
+if (duckdb && isMainThread) {
+  const store = await import('../../dist/store/store.js');
+  Object.assign(store.DEFAULT_DUCKDB_SETTINGS, JSON.parse(duckdb));
+}

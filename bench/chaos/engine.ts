@@ -36,6 +36,8 @@ export interface ChaosEngineOptions {
   readonly accounts: readonly string[];
   /** Where the pipeline file, the log and the probe samples go (default `dataDir`): off a disk that fills. */
   readonly logDir?: string;
+  /** DuckDB settings over the store's defaults, an experiment (engine-probe.mjs lays them on). */
+  readonly duckdb?: Readonly<Record<string, string>>;
   /** Extra node flags for the engine (`--heap-prof`, …). */
   readonly nodeFlags?: readonly string[];
 }
@@ -96,7 +98,12 @@ export class ChaosEngine {
       ],
       {
         cwd: ROOT,
-        env: { ...process.env, ENIGMA_TOKEN: this.options.token, CHAOS_PROBE_FILE: this.probePath },
+        env: {
+          ...process.env,
+          ENIGMA_TOKEN: this.options.token,
+          CHAOS_PROBE_FILE: this.probePath,
+          ...(this.options.duckdb && { CHAOS_DUCKDB_SETTINGS: JSON.stringify(this.options.duckdb) }),
+        },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
     );

@@ -8,6 +8,7 @@
  *   npm run chaos -- --soak-minutes 10     # a shorter soak
  *   npm run chaos -- --only fuzz,kill      # some scenarios (fuzz, kill, disk, soak)
  *   npm run chaos -- --keep                # keep the engines' data folders (printed at the end)
+ *   npm run chaos -- --only soak --duckdb checkpoint_threshold=16MB   # an experiment: DuckDB settings for the soak
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -29,6 +30,7 @@ const { values } = parseArgs({
     only: { type: 'string', default: 'fuzz,kill,disk,soak' },
     seed: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    duckdb: { type: 'string' },
   },
 });
 const workDir = mkdtempSync(join(tmpdir(), 'enigma-chaos-'));
@@ -39,6 +41,11 @@ const settings = chaosSettings({
   seed: values.seed !== undefined ? Number(values.seed) : Date.now() % 1_000_000,
   ...(values['soak-minutes'] !== undefined && { soakMinutes: Number(values['soak-minutes']) }),
   ...(values.frames !== undefined && { frames: Number(values.frames) }),
+  ...(values.duckdb !== undefined && {
+    duckdb: Object.fromEntries(
+      values.duckdb.split(',').map((pair) => pair.split('=').map((part) => part.trim())),
+    ),
+  }),
 });
 const SCENARIOS: Record<string, (settings: ChaosSettings) => Promise<Figure[]>> = {
   fuzz: runFuzz,

@@ -21,8 +21,16 @@ export interface ChaosSettings {
     readonly randomKills: number;
     readonly clientDrops: number;
   };
-  readonly disk: { readonly rate: number; readonly tmpfsMb: number };
+  readonly disk: {
+    readonly rate: number;
+    readonly tmpfsMb: number;
+    /** How long the disk stays broken, and how long the engine gets to recover after the repair. */
+    readonly holdMs: number;
+    readonly recoveryMs: number;
+  };
   readonly soak: { readonly rate: number; readonly minutes: number };
+  /** DuckDB settings over the store's defaults for the soak's engine (`--duckdb k=v,…`): an experiment. */
+  readonly duckdb?: Readonly<Record<string, string>>;
 }
 
 export function chaosSettings(options: {
@@ -32,6 +40,7 @@ export function chaosSettings(options: {
   seed: number;
   soakMinutes?: number;
   frames?: number;
+  duckdb?: Readonly<Record<string, string>>;
 }): ChaosSettings {
   const quick = options.quick;
   return {
@@ -47,7 +56,8 @@ export function chaosSettings(options: {
       afterMs: quick ? 12_000 : 45_000,
     },
     kill: { rate: 10_000, randomKills: quick ? 2 : 8, clientDrops: quick ? 2 : 5 },
-    disk: { rate: 2_000, tmpfsMb: 48 },
+    disk: { rate: 2_000, tmpfsMb: 48, holdMs: quick ? 4_000 : 8_000, recoveryMs: quick ? 10_000 : 30_000 },
     soak: { rate: 10_000, minutes: options.soakMinutes ?? (quick ? 2 : 60) },
+    ...(options.duckdb && { duckdb: options.duckdb }),
   };
 }

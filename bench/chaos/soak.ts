@@ -67,7 +67,12 @@ export async function runSoak(settings: ChaosSettings): Promise<Figure[]> {
   const dataDir = join(settings.workDir, 'soak');
   mkdirSync(dataDir, { recursive: true });
   // The generator's first connection trades account BENCH0 with signals on NQ 12-26 (bench/e2e/wire.ts).
-  const engine = new ChaosEngine({ token: settings.token, dataDir, accounts: ['BENCH0'] });
+  const engine = new ChaosEngine({
+    token: settings.token,
+    dataDir,
+    accounts: ['BENCH0'],
+    ...(settings.duckdb && { duckdb: settings.duckdb }),
+  });
   await engine.start();
   const durationMs = settings.soak.minutes * 60_000;
   const report = await runGeneratorProcess(

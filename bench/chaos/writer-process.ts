@@ -26,6 +26,8 @@ export interface WriterOptions {
   readonly signalEvery: number;
   /** Journal file (one line per handled order, and the session). */
   readonly journal: string;
+  /** How long to wait for the last acks after `stop` (default 30 s). */
+  readonly drainMs?: number;
   /** Continue the session in the journal (a restarted client). */
   readonly resume?: boolean;
 }
@@ -148,7 +150,7 @@ while (!stopping && options.rate > 0) {
   await new Promise((resolve) => setTimeout(resolve, 2));
 }
 // Wait for the last acks (bounded), then report.
-const until = performance.now() + 30_000;
+const until = performance.now() + (options.drainMs ?? 30_000);
 while (client.ackedSeq < sent && performance.now() < until)
   await new Promise((resolve) => setTimeout(resolve, 20));
 if (options.rate === 0) await new Promise((resolve) => setTimeout(resolve, 2000));
