@@ -43,3 +43,19 @@ if (duckdb && isMainThread) {
   const store = await import('../../dist/store/store.js');
   Object.assign(store.DEFAULT_DUCKDB_SETTINGS, JSON.parse(duckdb));
 }
+
+// $CHAOS_HEAP_PROFILE=<file>: V8's sampling heap profiler runs from the start, and SIGUSR2 writes
+// what it holds then (the allocation sites of the memory still live) to <file>, under load.
+const heapProfile = process.env.CHAOS_HEAP_PROFILE;
+if (heapProfile && isMainThread) {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', { samplingInterval: 32768 });
+  process.on('SIGUSR2', () => {
+    session.post('HeapProfiler.getSamplingProfile', (error, result) => {
+      if (!error) writeFileSync(heapProfile, JSON.stringify(result.profile));
+    });
+  });
+}

@@ -38,6 +38,8 @@ export interface ChaosEngineOptions {
   readonly logDir?: string;
   /** DuckDB settings over the store's defaults, an experiment (engine-probe.mjs lays them on). */
   readonly duckdb?: Readonly<Record<string, string>>;
+  /** Run V8's sampling heap profiler; SIGUSR2 (`signal('SIGUSR2')`) writes it to this file. */
+  readonly heapProfile?: string;
   /** Extra node flags for the engine (`--heap-prof`, …). */
   readonly nodeFlags?: readonly string[];
 }
@@ -103,6 +105,7 @@ export class ChaosEngine {
           ENIGMA_TOKEN: this.options.token,
           CHAOS_PROBE_FILE: this.probePath,
           ...(this.options.duckdb && { CHAOS_DUCKDB_SETTINGS: JSON.stringify(this.options.duckdb) }),
+          ...(this.options.heapProfile !== undefined && { CHAOS_HEAP_PROFILE: this.options.heapProfile }),
         },
         stdio: ['ignore', 'pipe', 'pipe'],
       },
@@ -138,10 +141,10 @@ export class ChaosEngine {
     return performance.now() - started;
   }
 
-  /** Sends a signal the harness expects to end the process (SIGTERM before a timed SIGKILL). */
+  /** Sends a signal: SIGTERM before a timed SIGKILL (an exit the harness expects), SIGUSR2 for the heap profile. */
   signal(signal: NodeJS.Signals): void {
     if (!this.child || !this.running) return;
-    this.expectingExit = true;
+    if (signal !== 'SIGUSR2') this.expectingExit = true;
     this.child.kill(signal);
   }
 

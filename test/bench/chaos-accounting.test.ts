@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { auditJournal } from '../../bench/chaos/kill-matrix.js';
 import type { FuzzFrame } from '../../bench/chaos/fuzz-frames.js';
 import { ConnectionLedger, addCounts, emptyCounts } from '../../bench/chaos/fuzz-ledger.js';
+import { liveBytesBySite } from '../../bench/chaos/heap-sites.js';
 import { soakMemory } from '../../bench/chaos/soak.js';
 import type { ProbeSample } from '../../bench/chaos/engine.js';
 import { auditSession } from '../../bench/chaos/store-audit.js';
@@ -190,5 +191,39 @@ describe('the figures', () => {
     expect(memory.native).toBe(memory.steadyRss - 100 * MB - 10 * MB - 35 * MB);
     expect(memory.youngGeneration).toBe(8 * MB);
     expect(memory.loopP99).toBe(5);
+  });
+});
+
+describe('the heap profile summary', () => {
+  it('adds live bytes per allocation site, naming native frames by the script frame that called them', () => {
+    const frame = (functionName: string, url: string, lineNumber: number) => ({
+      functionName,
+      url,
+      lineNumber,
+    });
+    const root = {
+      callFrame: frame('(root)', '', -1),
+      selfSize: 0,
+      children: [
+        {
+          callFrame: frame('handleMessage', 'file:///x/dist/gateway/connection.js', 41),
+          selfSize: 100,
+          children: [
+            { callFrame: frame('parse', '', -1), selfSize: 50, children: [] },
+            {
+              callFrame: frame('handleMessage', 'file:///x/dist/gateway/connection.js', 41),
+              selfSize: 7,
+              children: [],
+            },
+          ],
+        },
+      ],
+    };
+    expect(liveBytesBySite(root)).toEqual(
+      new Map([
+        ['handleMessage dist/gateway/connection.js:42', 107],
+        ['parse ← handleMessage dist/gateway/connection.js:42', 50],
+      ]),
+    );
   });
 });
