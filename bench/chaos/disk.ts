@@ -110,6 +110,7 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
     dataDir: mountPoint,
     logDir,
     accounts: ['CHAOS0'],
+    ...(settings.duckdb && { duckdb: settings.duckdb }),
   });
   let writer: ScriptProcess<WriterReport> | undefined;
   try {

@@ -20,7 +20,12 @@ const S = 'fuzz';
 export async function runFuzz(settings: ChaosSettings): Promise<Figure[]> {
   const dataDir = join(settings.workDir, 'fuzz');
   mkdirSync(dataDir, { recursive: true });
-  const engine = new ChaosEngine({ token: settings.token, dataDir, accounts: ['CHAOS0'] });
+  const engine = new ChaosEngine({
+    token: settings.token,
+    dataDir,
+    accounts: ['CHAOS0'],
+    ...(settings.duckdb && { duckdb: settings.duckdb }),
+  });
   await engine.start();
   const rssSamples: number[] = [];
   const sampler = setInterval(() => rssSamples.push(engine.rss()), 500);

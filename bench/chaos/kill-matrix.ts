@@ -126,7 +126,12 @@ export async function runKillMatrix(settings: ChaosSettings): Promise<Figure[]> 
   const dataDir = join(settings.workDir, 'kill');
   mkdirSync(dataDir, { recursive: true });
   const random = new Random(settings.seed ^ 0xc0ffee);
-  const engine = new ChaosEngine({ token: settings.token, dataDir, accounts: ['CHAOS0', 'CHAOS1'] });
+  const engine = new ChaosEngine({
+    token: settings.token,
+    dataDir,
+    accounts: ['CHAOS0', 'CHAOS1'],
+    ...(settings.duckdb && { duckdb: settings.duckdb }),
+  });
   await engine.start();
   const walPath = `${engine.storePath}.wal`;
   const writerJournal = join(dataDir, 'writer.journal');

@@ -8,7 +8,7 @@
  *   npm run chaos -- --soak-minutes 10     # a shorter soak
  *   npm run chaos -- --only fuzz,kill      # some scenarios (fuzz, kill, disk, soak)
  *   npm run chaos -- --keep                # keep the engines' data folders (printed at the end)
- *   npm run chaos -- --only soak --duckdb checkpoint_threshold=16MB   # an experiment: DuckDB settings for the soak
+ *   npm run chaos -- --only soak --duckdb checkpoint_threshold=16MB   # an experiment: DuckDB settings for the engines
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';

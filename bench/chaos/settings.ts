@@ -29,7 +29,7 @@ export interface ChaosSettings {
     readonly recoveryMs: number;
   };
   readonly soak: { readonly rate: number; readonly minutes: number };
-  /** DuckDB settings over the store's defaults for the soak's engine (`--duckdb k=v,…`): an experiment. */
+  /** DuckDB settings over the store's defaults for every engine of the run (`--duckdb k=v,…`): an experiment. */
   readonly duckdb?: Readonly<Record<string, string>>;
 }
 
