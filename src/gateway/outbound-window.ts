@@ -1,19 +1,25 @@
+/** Slots a new window starts with; it doubles up to its capacity as messages wait. */
+const INITIAL_SLOTS = 16;
+
 /**
  * The engine's outbound messages a client has not acknowledged yet, kept for resend after a
  * reconnect. Bounded: when full, the oldest message is evicted and a later resume from before it
- * becomes a gap (answered with a snapshot request).
+ * becomes a gap (answered with a snapshot request). Its ring grows on demand: every session keeps
+ * one for its time to live, and a full-size ring (10,000 slots, 160 KB) per session let a client
+ * that reconnects over and over make the engine hold gigabytes (`npm run chaos`, fuzz).
  */
 export class OutboundWindow {
-  private readonly seqs: Float64Array;
-  private readonly texts: (string | undefined)[];
+  private seqs: Float64Array;
+  private texts: (string | undefined)[];
   private head = 0;
   private length = 0;
   /** Messages evicted unacknowledged because the window was full. */
   evicted = 0;
 
   constructor(readonly capacity: number) {
-    this.seqs = new Float64Array(capacity);
-    this.texts = new Array<string | undefined>(capacity).fill(undefined);
+    const slots = Math.min(capacity, INITIAL_SLOTS);
+    this.seqs = new Float64Array(slots);
+    this.texts = new Array<string | undefined>(slots).fill(undefined);
   }
 
   get size(): number {
@@ -28,11 +34,13 @@ export class OutboundWindow {
   push(seq: number, text: string): void {
     if (this.length === this.capacity) {
       this.texts[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
+      this.head = (this.head + 1) % this.seqs.length;
       this.length -= 1;
       this.evicted += 1;
+    } else if (this.length === this.seqs.length) {
+      this.grow();
     }
-    const index = (this.head + this.length) % this.capacity;
+    const index = (this.head + this.length) % this.seqs.length;
     this.seqs[index] = seq;
     this.texts[index] = text;
     this.length += 1;
@@ -42,7 +50,7 @@ export class OutboundWindow {
   acknowledge(seq: number): void {
     while (this.length > 0 && (this.seqs[this.head] as number) <= seq) {
       this.texts[this.head] = undefined;
-      this.head = (this.head + 1) % this.capacity;
+      this.head = (this.head + 1) % this.seqs.length;
       this.length -= 1;
     }
   }
@@ -51,9 +59,24 @@ export class OutboundWindow {
   after(seq: number): string[] {
     const texts: string[] = [];
     for (let i = 0; i < this.length; i++) {
-      const index = (this.head + i) % this.capacity;
+      const index = (this.head + i) % this.seqs.length;
       if ((this.seqs[index] as number) > seq) texts.push(this.texts[index] as string);
     }
     return texts;
+  }
+
+  /** Doubles the ring (up to the capacity), oldest message first at slot 0. */
+  private grow(): void {
+    const slots = Math.min(this.capacity, this.seqs.length * 2);
+    const seqs = new Float64Array(slots);
+    const texts = new Array<string | undefined>(slots).fill(undefined);
+    for (let i = 0; i < this.length; i++) {
+      const index = (this.head + i) % this.seqs.length;
+      seqs[i] = this.seqs[index] as number;
+      texts[i] = this.texts[index];
+    }
+    this.seqs = seqs;
+    this.texts = texts;
+    this.head = 0;
   }
 }

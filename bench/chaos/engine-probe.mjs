@@ -1,0 +1,61 @@
+/* global process, setInterval */
+// Preloaded into the engine under test (`node --import engine-probe.mjs bin/enigma.js run …`):
+// once a second it appends one JSON line to $CHAOS_PROBE_FILE with the process's memory
+// (rss, V8 heap, external, array buffers) and the event loop's delay since the last line.
+// `--import` runs in every thread (the store's writer thread too): each line names its thread.
+// It changes nothing in the engine; it only reads what Node already measures.
+import { appendFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { getHeapSpaceStatistics } from 'node:v8';
+import { isMainThread, threadId } from 'node:worker_threads';
+
+const file = process.env.CHAOS_PROBE_FILE;
+if (file) {
+  const delay = monitorEventLoopDelay({ resolution: 10 });
+  delay.enable();
+  const timer = setInterval(() => {
+    const memory = process.memoryUsage();
+    const spaces = {};
+    for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_used_size;
+    const line = {
+      t: Date.now(),
+      thread: isMainThread ? 'main' : `worker-${String(threadId)}`,
+      rss: memory.rss,
+      heapTotal: memory.heapTotal,
+      heapUsed: memory.heapUsed,
+      external: memory.external,
+      arrayBuffers: memory.arrayBuffers,
+      spaces,
+      loopP99: delay.percentile(99) / 1e6,
+      loopMax: delay.max / 1e6,
+    };
+    delay.reset();
+    appendFileSync(file, `${JSON.stringify(line)}\n`);
+  }, 1000);
+  timer.unref();
+}
+
+// An experiment knob, not a setting of the engine: $CHAOS_DUCKDB_SETTINGS (JSON) is laid over the
+// store's DuckDB defaults before the engine opens its store, so a soak can compare, say,
+// `{"checkpoint_threshold":"16MB"}` with the shipped defaults without editing the engine.
+const duckdb = process.env.CHAOS_DUCKDB_SETTINGS;
+if (duckdb && isMainThread) {
+  const store = await import('../../dist/store/store.js');
+  Object.assign(store.DEFAULT_DUCKDB_SETTINGS, JSON.parse(duckdb));
+}
+
+// $CHAOS_HEAP_PROFILE=<file>: V8's sampling heap profiler runs from the start, and SIGUSR2 writes
+// what it holds then (the allocation sites of the memory still live) to <file>, under load.
+const heapProfile = process.env.CHAOS_HEAP_PROFILE;
+if (heapProfile && isMainThread) {
+  const { Session } = await import('node:inspector');
+  const { writeFileSync } = await import('node:fs');
+  const session = new Session();
+  session.connect();
+  session.post('HeapProfiler.startSampling', { samplingInterval: 32768 });
+  process.on('SIGUSR2', () => {
+    session.post('HeapProfiler.getSamplingProfile', (error, result) => {
+      if (!error) writeFileSync(heapProfile, JSON.stringify(result.profile));
+    });
+  });
+}
