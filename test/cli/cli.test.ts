@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,36 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { microsFromIso } from '../../src/core/time.js';
 import { TICK_CSV_HEADER } from '../../src/sources/csv-ticks.js';
 import { SimulatedMarket } from '../../src/sources/simulated-market.js';
-
-const ROOT = new URL('../../', import.meta.url).pathname;
-
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the built `enigma` command as a child process, as a user would. */
-function enigma(
-  args: string[],
-  options: { onStderr?: (text: string, child: ReturnType<typeof spawn>) => void } = {},
-): Promise<Result> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, 'bin/enigma.js'), ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      options.onStderr?.(stderr, child);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+import { enigma } from './enigma-process.js';
 
 async function tempDir(): Promise<string> {
   return mkdtemp(join(tmpdir(), 'enigma-cli-'));
