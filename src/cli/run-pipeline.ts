@@ -10,6 +10,7 @@ import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
 import { exposureWarning } from '../server/http-server.js';
 import { lockDataDir } from './data-dir-lock.js';
+import { AlertLog } from './alert-log.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
@@ -135,6 +136,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     if (warning !== undefined) process.stderr.write(`${warning}\n`);
     process.stdout.write(`listening ${engine.gateway.url}\n`);
   }
+  if (options.mode === 'live') new AlertLog(engine.bus);
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   if (tally && engine.trading) tally.seed(tallySeedOf(engine.trading, () => engine.clock.now()));
