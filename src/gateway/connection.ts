@@ -195,7 +195,7 @@ export class GatewayConnection implements SessionConnection {
           seq,
           type: message.type,
         },
-        keptRaw(message, text),
+        session.rejects.keep(keptRaw(message, text), this.context.clock.now()),
       );
       return;
     }
@@ -204,7 +204,7 @@ export class GatewayConnection implements SessionConnection {
       this.context.translator.check(message, session.market, this.context.clock.now(), session.source) ??
       this.context.ownership.admit(session, message);
     if (rejection) {
-      const raw = keptRaw(message, text);
+      const raw = session.rejects.keep(keptRaw(message, text), this.context.clock.now());
       session.refuse(seq, rejection.code, rejection.reason, raw);
       this.reject(rejection, raw);
       return;
@@ -272,7 +272,7 @@ export class GatewayConnection implements SessionConnection {
   }
 
   /** A frame or message refused before its content was trusted; consumes its seq when readable. */
-  private handleRejected(rejection: MessageRejection, text: string): void {
+  private handleRejected(rejection: MessageRejection, raw: string): void {
     const session = this.session;
     if (!session) {
       this.fail(
@@ -282,6 +282,7 @@ export class GatewayConnection implements SessionConnection {
       );
       return;
     }
+    const text = session.rejects.keep(raw, this.context.clock.now());
     const seq = rejection.seq;
     const sequenced =
       seq !== undefined && seq > 0 && !(rejection.type !== undefined && CONTROL_TYPES.has(rejection.type));

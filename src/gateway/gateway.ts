@@ -73,6 +73,8 @@ export interface GatewayOptions {
 export interface GatewayStats extends GatewayCounters {
   readonly connections: number;
   readonly sessions: number;
+  /** Refused messages whose raw text was not kept (past a session's per-second budget). */
+  readonly rejectsNotKept: number;
 }
 
 /** A running gateway. Commands reach it on the `ninjatrader.commands` topic (or `send`). */
@@ -154,6 +156,8 @@ export function startGateway(options: GatewayOptions): Gateway {
   const fillLedger = new FillLedger(options.fillLedgerPath);
   const ownership = new AccountOwnership(new Set(options.ninjaTraderAccounts ?? []), fillLedger);
   let pipelineFull = false;
+  /** Refused raw texts not kept by sessions already forgotten. */
+  let forgottenNotKept = 0;
   let closed = false;
   let closing: Promise<void> | undefined;
   const counters: GatewayCounters = {
@@ -293,6 +297,7 @@ export function startGateway(options: GatewayOptions): Gateway {
   }
 
   function forget(session: GatewaySession): void {
+    forgottenNotKept += session.rejects.notKept;
     sessions.delete(session.id);
     sessionsBySource.delete(session.source);
     for (const account of session.accounts) {
@@ -379,7 +384,13 @@ export function startGateway(options: GatewayOptions): Gateway {
 
   return {
     path: GATEWAY_PATH,
-    stats: () => ({ ...counters, connections: connections.size, sessions: sessions.size }),
+    stats: () => ({
+      ...counters,
+      connections: connections.size,
+      sessions: sessions.size,
+      rejectsNotKept:
+        forgottenNotKept + [...sessions.values()].reduce((sum, session) => sum + session.rejects.notKept, 0),
+    }),
     send,
     pauseReading: () => setPipelineFull(true),
     resumeReading: () => setPipelineFull(false),

@@ -44,3 +44,31 @@ function boundedJson(value: unknown): string {
   write(value, 0);
   return parts.join('');
 }
+
+/** Refused messages a session may have kept whole per second; past it only the reason is kept. */
+export const MAX_KEPT_REJECTS_PER_SECOND = 50;
+
+/**
+ * Bounds what one session's refused messages cost the history: every refusal keeps its code,
+ * reason and seq, but only the first `perSecond` of each second keep their raw text; the rest are
+ * counted (`notKept`), so a flood of garbage cannot grow the database or the engine's memory.
+ */
+export class RejectBudget {
+  notKept = 0;
+  private windowStart = Number.NEGATIVE_INFINITY;
+  private inWindow = 0;
+
+  constructor(private readonly perSecond = MAX_KEPT_REJECTS_PER_SECOND) {}
+
+  /** The raw text to keep for a refusal at `now` (µs): itself, or a note that it was not kept. */
+  keep(raw: string, now: number): string {
+    if (now - this.windowStart >= 1_000_000) {
+      this.windowStart = now;
+      this.inWindow = 0;
+    }
+    this.inWindow += 1;
+    if (this.inWindow <= this.perSecond) return raw;
+    this.notKept += 1;
+    return `[raw text not kept: more than ${String(this.perSecond)} refused messages in one second from this session; ${String(raw.length)} characters]`;
+  }
+}

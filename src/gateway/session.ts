@@ -1,4 +1,5 @@
 import type { Received } from '../bus/topics.js';
+import { RejectBudget } from './kept-raw.js';
 import { MarketGuard } from './market-guard.js';
 import type { Clock } from '../core/clock.js';
 import { serialiseEngineMessage } from './protocol/codec.js';
@@ -39,6 +40,8 @@ export class GatewaySession {
   readonly source: string;
   /** This session's own time order and price bands for its market data (never another's). */
   readonly market = new MarketGuard();
+  /** How many of this session's refused messages keep their raw text (the rest are counted). */
+  readonly rejects = new RejectBudget();
   accounts: readonly string[] = [];
   connection: SessionConnection | undefined;
   /** Clock time the last connection ended, for expiry; undefined while connected. */

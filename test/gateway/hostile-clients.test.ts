@@ -163,6 +163,27 @@ describe('gateway: hostile clients', () => {
     honest.peer.close();
   });
 
+  it('keeps the raw text of at most 50 refused messages a second per session, counting the rest', async () => {
+    const { peer } = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+    const bad = Array.from({ length: 200 }, (_, i) => tick(i + 1, { size: -1, note: 'x'.repeat(500) }));
+    peer.send(JSON.stringify(bad));
+    await peer.next('error', (message) => message.ref_seq === 200);
+    const refused = engine
+      .published(TOPICS.received)
+      .filter((envelope) => envelope.type === 'refused')
+      .map((envelope) => (envelope.message as { raw: string }).raw);
+    expect(refused).toHaveLength(200);
+    const kept = refused.filter((raw) => !raw.startsWith('[raw text not kept'));
+    expect(kept.length).toBe(50);
+    expect(refused.every((raw) => raw.length <= 1_024)).toBe(true);
+    expect(engine.gateway.stats().rejectsNotKept).toBe(150);
+    // Every refusal still keeps its code and reason.
+    expect(deadLetters(engine).filter((letter) => letter.code === 'GATEWAY_SCHEMA_VIOLATION')).toHaveLength(
+      200,
+    );
+    peer.close();
+  });
+
   it('documents every close code the server can send', () => {
     const protocol = readFileSync(new URL('../../docs/protocol.md', import.meta.url), 'utf8');
     const section = protocol.slice(protocol.indexOf('## 5.'), protocol.indexOf('## 6.'));
