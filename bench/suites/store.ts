@@ -156,6 +156,16 @@ async function dailyReport(dir: string, ticks: number): Promise<Record<string, s
     const price = 5000 + Math.round(40 * Math.sin(i / 5000) + (i % 13)) * 0.25;
     store.writeTick({ ...tickAt(i), ts: day + i * step, price, bid: price - 0.25, ask: price });
   }
+  // The account's opening state, as a run stores it: the report's capital is its starting balance.
+  store.writeAccount({
+    account: 'SIM',
+    ts: day,
+    currency: 'USD',
+    balance: 50_000,
+    equity: 50_000,
+    realizedPnlToday: 0,
+    unrealizedPnl: 0,
+  });
   const signals = 1000;
   for (let k = 0; k < signals; k++) {
     const ts = day + Math.floor((k * 86_000_000_000) / signals);
