@@ -24,6 +24,10 @@ export type BandVerdict =
   | { readonly ok: true; readonly reanchored: boolean }
   | { readonly ok: false; readonly reference: number; readonly limit: number };
 
+// Shared verdicts: an accepted print (almost every one) allocates nothing.
+const ACCEPTED: BandVerdict = { ok: true, reanchored: false };
+const REANCHORED: BandVerdict = { ok: true, reanchored: true };
+
 interface SymbolBand {
   reference: number;
   /** A move beyond the band being watched: where it started and the price it holds around. */
@@ -53,14 +57,14 @@ export class PriceBand {
     const band = this.symbols.get(symbol);
     if (!band) {
       this.symbols.set(symbol, { reference: price, pendingSince: undefined, pendingPrice: 0 });
-      return { ok: true, reanchored: false };
+      return ACCEPTED;
     }
     const limit = this.halfWidth(band.reference, tickSize);
     // Half a tick of slack absorbs binary rounding (70.2 − 70 is 0.20000000000000284).
     if (Math.abs(price - band.reference) <= limit + tickSize / 2) {
       band.reference = price;
       band.pendingSince = undefined;
-      return { ok: true, reanchored: false };
+      return ACCEPTED;
     }
     const together =
       band.pendingSince !== undefined &&
@@ -73,7 +77,7 @@ export class PriceBand {
     if (ts - (band.pendingSince ?? ts) >= this.settings.confirmMicros) {
       band.reference = price;
       band.pendingSince = undefined;
-      return { ok: true, reanchored: true };
+      return REANCHORED;
     }
     return { ok: false, reference: band.reference, limit };
   }

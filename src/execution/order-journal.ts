@@ -1,14 +1,5 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { JsonLinesLog } from '../core/json-lines-log.js';
 import type { OrderRequest } from './broker.js';
 
 /** The journal's name inside the data directory. */
@@ -29,35 +20,17 @@ const KEEP = 100_000;
  */
 export class OrderJournal {
   private readonly sent = new Map<string, OrderRequest>();
-  private fd: number | undefined;
+  private readonly log: JsonLinesLog | undefined;
 
   constructor(readonly path?: string) {
     if (path === undefined) return;
-    let text = '';
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    // A torn last line is an order whose frame was never sent (the write comes first).
+    const { log, values } = JsonLinesLog.open(path, KEEP);
+    this.log = log;
+    for (const value of values) {
+      const request = value as OrderRequest | null;
+      if (typeof request?.clientOrderId === 'string') this.sent.set(request.clientOrderId, request);
     }
-    for (const line of text.split('\n')) {
-      if (line === '') continue;
-      try {
-        const request = JSON.parse(line) as OrderRequest;
-        if (typeof request.clientOrderId === 'string') this.sent.set(request.clientOrderId, request);
-      } catch {
-        // A torn last line: that order's frame was never sent (the write comes first).
-      }
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    if (this.sent.size > KEEP) {
-      const kept = [...this.sent.values()].slice(-KEEP);
-      this.sent.clear();
-      for (const request of kept) this.sent.set(request.clientOrderId, request);
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, kept.map((request) => `${JSON.stringify(request)}\n`).join(''));
-      renameSync(temporary, path);
-    }
-    this.fd = openSync(path, 'a');
   }
 
   /** The order sent under this id (in this run or before a restart), if any. */
@@ -67,15 +40,11 @@ export class OrderJournal {
 
   /** Records an order durably; throws when the disk refuses (the caller must not send it then). */
   record(request: OrderRequest): void {
-    if (this.fd !== undefined) {
-      writeSync(this.fd, `${JSON.stringify(request)}\n`);
-      fsyncSync(this.fd);
-    }
+    this.log?.append(request);
     this.sent.set(request.clientOrderId, request);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.log?.close();
   }
 }

@@ -1,14 +1,4 @@
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  writeFileSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
+import { JsonLinesLog } from '../core/json-lines-log.js';
 
 /** Fill ids kept across a compaction at start: far more than any day's fills. */
 const KEEP = 200_000;
@@ -21,35 +11,13 @@ const KEEP = 200_000;
  */
 export class FillLedger {
   private readonly ids = new Set<string>();
-  private fd: number | undefined;
+  private readonly log: JsonLinesLog | undefined;
 
   constructor(readonly path?: string) {
     if (path === undefined) return;
-    let lines: string[] = [];
-    try {
-      lines = readFileSync(path, 'utf8').split('\n');
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    }
-    // A torn last line (a crash mid-write) is an id that was never published: skip it.
-    for (const line of lines) {
-      try {
-        const id: unknown = JSON.parse(line);
-        if (typeof id === 'string') this.ids.add(id);
-      } catch {
-        // the torn line
-      }
-    }
-    mkdirSync(dirname(path), { recursive: true });
-    if (this.ids.size > KEEP) {
-      const kept = [...this.ids].slice(-KEEP);
-      this.ids.clear();
-      for (const id of kept) this.ids.add(id);
-      const temporary = `${path}.${process.pid}.tmp`;
-      writeFileSync(temporary, kept.map((id) => `${JSON.stringify(id)}\n`).join(''));
-      renameSync(temporary, path);
-    }
-    this.fd = openSync(path, 'a');
+    const { log, values } = JsonLinesLog.open(path, KEEP);
+    this.log = log;
+    for (const id of values) if (typeof id === 'string') this.ids.add(id);
   }
 
   has(fillId: string): boolean {
@@ -59,13 +27,10 @@ export class FillLedger {
   /** Records a fill id durably (before its fill is published). */
   add(fillId: string): void {
     this.ids.add(fillId);
-    if (this.fd === undefined) return;
-    writeSync(this.fd, `${JSON.stringify(fillId)}\n`);
-    fsyncSync(this.fd);
+    this.log?.append(fillId);
   }
 
   close(): void {
-    if (this.fd !== undefined) closeSync(this.fd);
-    this.fd = undefined;
+    this.log?.close();
   }
 }
