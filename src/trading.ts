@@ -6,6 +6,8 @@ import { TOPICS } from './bus/topics.js';
 import { DEFAULT_ACCOUNTS } from './config/engine-config.js';
 import { ReplayClock, type Clock } from './core/clock.js';
 import type { RiskState } from './core/events.js';
+import { clientSource, isClientSource } from './core/market-source.js';
+import { MarketTrust } from './core/market-trust.js';
 import { ComplianceStore, complianceFilePath } from './risk/compliance-store.js';
 import { FlatStatusFile, flatStatusPath } from './risk/flat-status.js';
 import { ResolutionFiles } from './risk/resolution-files.js';
@@ -96,7 +98,8 @@ const RISK_COMMANDS: ReadonlySet<string> = new Set([
  * configured accounts, wired only through the bus.
  *
  *   orders.intents → risk engine → orders.approved → order manager → paper broker
- *   market.ticks / market.bars → paper broker (fills), order manager (stops), risk engine (time)
+ *   market.ticks / market.bars → paper broker (fills), order manager (stops), risk engine (time);
+ *     a client's prints (`gateway:` source) only for the NinjaTrader accounts its session declared
  *   execution.commands (flatten, cancel) → order manager
  *   orders.updates, orders.fills, accounts.positions, accounts.state ← order manager
  *   risk.states, orders.denied, orders.proposals, alerts ← risk engine
@@ -135,6 +138,8 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
         })
       : undefined;
   if (ninjaTrader) orders.addBroker(ninjaTrader);
+  // A client's market data prices only the NinjaTrader accounts its session declared.
+  const trust = new MarketTrust(new Set(ninjaTraderAccounts));
   const haltStore = new HaltStore(haltFilePath(options.dataDir));
   const risk = new RiskEngine(bus, clock, {
     accounts,
@@ -142,6 +147,7 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     ...(options.persistRuleState === true && {
       complianceStore: new ComplianceStore(complianceFilePath(options.dataDir)),
     }),
+    marketTrust: trust,
     ...(options.proposalTtlMicros !== undefined && { proposalTtlMicros: options.proposalTtlMicros }),
     // Live (any clock a replay does not move): the flat-by time fires on the clock, not only
     // when a tick arrives.
@@ -149,13 +155,19 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
   });
   const publishNinjaTrader = bus.publisher(TOPICS.ninjatraderCommands);
   const subscriptions: Subscription[] = [
+    // Paper accounts trade on the engine's own market: no client's prices fill or mark them.
     bus.observe(TOPICS.ticks).subscribe((tick) => {
-      paper.onTick(tick);
-      orders.process(tick);
+      if (!isClientSource(tick.source)) paper.onTick(tick);
+      orders.process(tick, trust);
     }),
     bus.observe(TOPICS.bars).subscribe((bar) => {
-      paper.onBar(bar);
-      orders.process(bar);
+      if (!isClientSource(bar.source)) paper.onBar(bar);
+      orders.process(bar, trust);
+    }),
+    bus.observe(TOPICS.ninjatraderSessions).subscribe((event) => {
+      const source = clientSource(event.sessionId);
+      if (event.kind === 'connected') trust.grant(source, event.accounts);
+      else if (event.kind === 'disconnected') trust.revoke(source);
     }),
     bus.observe(TOPICS.approvedIntents).subscribe((intent) => orders.execute({ type: 'submit', intent })),
     bus.observe(TOPICS.executionCommands).subscribe((command) => orders.execute(command)),

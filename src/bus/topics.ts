@@ -13,6 +13,7 @@ import type {
   Signal,
   Tick,
 } from '../core/events.js';
+import type { ErrorCode } from '../core/error-codes.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
 import type {
   OrderDenied,
@@ -39,6 +40,19 @@ export interface Received {
 export interface StoredWatermark {
   readonly source: string;
   readonly seq: number;
+}
+
+/**
+ * A message accepted at the edge that the store refused (time backwards in its source's series, a
+ * value its table cannot hold): the sender is told, with the seq; the history keeps it as refused.
+ */
+export interface StoreRefusal {
+  /** The edge source (`gateway:<session>`) and the message's seq in it. */
+  readonly source: string;
+  readonly seq: number;
+  readonly type: string;
+  readonly code: ErrorCode;
+  readonly reason: string;
 }
 
 /** Market data a NinjaTrader command can ask the AddOn to stream. */
@@ -141,6 +155,7 @@ export const TOPICS = {
   deadLetters: topic<DeadLetter>('dead-letters'),
   received: topic<Received>('edge.received'),
   stored: topic<StoredWatermark>('store.watermarks'),
+  storeRefusals: topic<StoreRefusal>('store.refusals'),
   /** Intents the risk gate passed, for the execution engine (risk engine → order manager). */
   approvedIntents: topic<OrderIntent>('orders.approved'),
   /** Intents the risk gate refused, with the reason and the numbers. */

@@ -19,6 +19,8 @@ export interface Tick {
   readonly bid: number;
   readonly ask: number;
   readonly side: AggressorSide;
+  /** Where the print came from: `gateway:<session>` or `pipeline:<id>` (core/market-source.ts); absent: the engine's own. */
+  readonly source?: string;
 }
 
 /** A completed OHLCV bar; `ts` is the start of the bar, `end` the exclusive end. */
@@ -35,6 +37,8 @@ export interface Bar {
   readonly buyVolume: number;
   readonly sellVolume: number;
   readonly trades: number;
+  /** Where the bar came from, as for {@link Tick.source}. */
+  readonly source?: string;
 }
 
 /**

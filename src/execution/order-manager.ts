@@ -13,6 +13,7 @@ import type {
   Tick,
 } from '../core/events.js';
 import { roundToTick } from '../core/instruments.js';
+import type { MarketTrust } from '../core/market-trust.js';
 import type { Micros } from '../core/time.js';
 import type { BrokerAdapter, BrokerEvent, OrderChanges, OrderRequest } from './broker.js';
 import type { ExecutionCommand, ExecutionResult } from '../core/execution-commands.js';
@@ -131,12 +132,17 @@ export class OrderManager {
     }
   }
 
-  /** Market data, for trailing stops and breakeven moves. */
-  process(event: Tick | Bar): void {
+  /**
+   * Market data, for trailing stops and breakeven moves; with `trust`, a print moves only the
+   * stops of accounts that trust its source (a client's prices never move another's stops).
+   */
+  process(event: Tick | Bar, trust?: MarketTrust): void {
     if (this.stopManaged.size === 0) return;
     const price = 'price' in event ? event.price : event.close;
     for (const managed of this.stopManaged) {
-      if (managed.order.symbol === event.symbol) this.handleStopManagementPrice(managed, price);
+      if (managed.order.symbol !== event.symbol) continue;
+      if (trust && !trust.trusts(managed.order.account, event.source)) continue;
+      this.handleStopManagementPrice(managed, price);
     }
   }
 

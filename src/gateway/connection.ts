@@ -1,5 +1,5 @@
 import type { RawData, WebSocket } from 'ws';
-import type { NinjaTraderSessionEvent } from '../bus/topics.js';
+import type { NinjaTraderSessionEvent, StoreRefusal } from '../bus/topics.js';
 import type { RiskCommand } from '../risk/risk-events.js';
 import type { AccountOwnership } from './account-ownership.js';
 import type { DeadLetter } from '../core/events.js';
@@ -36,6 +36,8 @@ export interface GatewayCounters {
   heartbeatTimeouts: number;
   slowConsumers: number;
   floods: number;
+  /** Messages accepted here that the store then refused (each answered with an `error`). */
+  storeRefused: number;
 }
 
 /** What a connection shares with its gateway. */
@@ -209,7 +211,7 @@ export class GatewayConnection implements SessionConnection {
       this.reject(rejection, raw);
       return;
     }
-    const event = this.context.translator.publish(message, session.market);
+    const event = this.context.translator.publish(message, session.market, session.source);
     session.accept(message, event ?? message);
     this.context.counters.accepted += 1;
     if (message.type === 'snapshot')
@@ -475,6 +477,12 @@ export class GatewayConnection implements SessionConnection {
       this.bucket.take(0);
       this.setPaused(PAUSED_BY_RATE, false);
     }, this.bucket.millisecondsToRefill(deficit));
+  }
+
+  /** The store refused a message this session sent: the client hears the code, the reason and the seq. */
+  refusedByStore(refusal: StoreRefusal): void {
+    this.context.counters.storeRefused += 1;
+    this.sendError(refusal.code, refusal.reason, refusal.seq, refusal.type);
   }
 
   setStoreBacklogged(backlogged: boolean): void {

@@ -9,6 +9,7 @@ import { LiveClock, type Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { GatewayError } from '../core/errors.js';
 import type { ContractSpec } from '../core/instruments.js';
+import { clientSource } from '../core/market-source.js';
 import { MICROS_PER_MILLISECOND } from '../core/time.js';
 import { AccountOwnership } from './account-ownership.js';
 import { CLOSE_CODES } from './close-codes.js';
@@ -170,6 +171,7 @@ export function startGateway(options: GatewayOptions): Gateway {
     heartbeatTimeouts: 0,
     slowConsumers: 0,
     floods: 0,
+    storeRefused: 0,
   };
 
   const wss = new WebSocketServer({
@@ -205,7 +207,7 @@ export function startGateway(options: GatewayOptions): Gateway {
       let restored = false;
       if (session === undefined) {
         // After an engine restart the store still knows how far a session got: continue it there.
-        const stored = wanted === undefined ? 0 : (options.storedWatermark?.(`gateway:${wanted}`) ?? 0);
+        const stored = wanted === undefined ? 0 : (options.storedWatermark?.(clientSource(wanted)) ?? 0);
         restored = wanted !== undefined && stored > 0;
         session = new GatewaySession(
           restored && wanted !== undefined ? wanted : randomUUID(),
@@ -358,6 +360,9 @@ export function startGateway(options: GatewayOptions): Gateway {
     bus
       .observe(TOPICS.stored)
       .subscribe((watermark) => sessionsBySource.get(watermark.source)?.stored(watermark.seq)),
+    bus
+      .observe(TOPICS.storeRefusals)
+      .subscribe((refusal) => sessionsBySource.get(refusal.source)?.connection?.refusedByStore(refusal)),
   ];
 
   async function shutDown(): Promise<void> {

@@ -37,7 +37,8 @@ const BAND_ALERT_INTERVAL_MICROS = 10 * MICROS_PER_SECOND;
  * Turns valid client messages into the engine's domain events: checks what a schema cannot
  * (known instrument; for market data, with the session's own {@link MarketGuard}: time not going
  * backwards per instrument, not in the future, not absurdly old, and the price inside its band),
- * rounds prices to the tick, and publishes on the bus topic of each event.
+ * rounds prices to the tick, and publishes on the bus topic of each event; ticks and bars carry
+ * the session's market source (`gateway:<session>`).
  */
 export class InboundTranslator {
   private readonly tickSizes = new Map<string, number>();
@@ -182,17 +183,17 @@ export class InboundTranslator {
    * Publishes the domain events of a checked message; returns the event when there is exactly
    * one (the edge envelope then carries that same object, so the store can link the two).
    */
-  publish(message: ClientMessage, market: MarketGuard): object | undefined {
+  publish(message: ClientMessage, market: MarketGuard, source: string): object | undefined {
     switch (message.type) {
       case 'tick': {
         market.accept('tick', message.symbol, message.ts);
-        const tick = this.tick(message);
+        const tick = this.tick(message, source);
         this.publishTick(tick);
         return tick;
       }
       case 'bar': {
         market.accept('bar', message.symbol, message.ts);
-        const bar = this.bar(message);
+        const bar = this.bar(message, source);
         this.publishBar(bar);
         return bar;
       }
@@ -236,7 +237,7 @@ export class InboundTranslator {
     }
   }
 
-  private tick(m: TickMessage): Tick {
+  private tick(m: TickMessage, source: string): Tick {
     const tickSize = this.tickSize(m.symbol) as number;
     return {
       symbol: m.symbol,
@@ -246,10 +247,11 @@ export class InboundTranslator {
       bid: this.round(m.bid, tickSize),
       ask: this.round(m.ask, tickSize),
       side: m.side,
+      source,
     };
   }
 
-  private bar(m: BarMessage): Bar {
+  private bar(m: BarMessage, source: string): Bar {
     const tickSize = this.tickSize(m.symbol) as number;
     return {
       symbol: m.symbol,
@@ -263,6 +265,7 @@ export class InboundTranslator {
       buyVolume: m.buy_volume,
       sellVolume: m.sell_volume,
       trades: m.trades,
+      source,
     };
   }
 

@@ -1,7 +1,8 @@
-import type { Received } from '../bus/topics.js';
+import type { Received, StoreRefusal } from '../bus/topics.js';
 import { RejectBudget } from './kept-raw.js';
 import { MarketGuard } from './market-guard.js';
 import type { Clock } from '../core/clock.js';
+import { clientSource } from '../core/market-source.js';
 import { serialiseEngineMessage } from './protocol/codec.js';
 import type { ClientMessage, EngineMessage } from './protocol/schemas.js';
 import { OutboundWindow } from './outbound-window.js';
@@ -17,6 +18,8 @@ export interface SessionConnection {
   scheduleFlush(): void;
   /** The backlog of accepted-but-unstored messages crossed a limit. */
   setStoreBacklogged(backlogged: boolean): void;
+  /** The store refused a message of this session after the gateway accepted it. */
+  refusedByStore(refusal: StoreRefusal): void;
 }
 
 /** Where a session starts: fresh, or where the store's watermark says a previous engine left it. */
@@ -67,7 +70,7 @@ export class GatewaySession {
     private readonly publishReceived: (received: Received) => void,
     start: SessionStart = { handledSeq: 0, outboundSeq: 0 },
   ) {
-    this.source = `gateway:${id}`;
+    this.source = clientSource(id);
     this.window = new OutboundWindow(windowCapacity);
     this.handledSeq = start.handledSeq;
     this.ackableSeq = start.handledSeq;

@@ -1,11 +1,19 @@
 import { Type } from '@sinclair/typebox';
 import { TOPICS, topicByKey, type TopicKey } from '../bus/topics.js';
+import { pipelineSource } from '../core/market-source.js';
 import { defineOperator, type Sink } from '../pipeline/operator.js';
 
 const TOPIC_KEYS = Object.keys(TOPICS) as TopicKey[];
+/** Topics of market data: what is published there is stamped with the pipeline as its source. */
+const MARKET_TOPICS: ReadonlySet<TopicKey> = new Set(['ticks', 'bars']);
 
 /**
  * Publishes messages on a bus topic, where engines (store, risk, execution, dashboard) pick them up.
+ *
+ * Ticks and bars become the engine's own market: each is published with `source:
+ * pipeline:<pipeline id>` (replacing a client's `gateway:` source, so a pipeline that republishes
+ * NinjaTrader's ticks prices the paper accounts with them: the pipeline's author chose to). The
+ * store keeps them as that source's series.
  *
  * @example
  * - id: out
@@ -25,6 +33,11 @@ export const publish = defineOperator({
   ),
   create: (params, context): Sink => {
     const send = context.bus.publisher(topicByKey(params.topic));
-    return { write: send, close: async () => undefined };
+    if (!MARKET_TOPICS.has(params.topic)) return { write: send, close: async () => undefined };
+    const source = pipelineSource(context.pipelineId);
+    return {
+      write: (message) => send({ ...(message as object), source }),
+      close: async () => undefined,
+    };
   },
 });

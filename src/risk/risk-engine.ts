@@ -15,6 +15,7 @@ import type {
   TradingState,
 } from '../core/events.js';
 import { parseSymbol } from '../core/instruments.js';
+import type { MarketTrust } from '../core/market-trust.js';
 import { MICROS_PER_MINUTE, type Micros } from '../core/time.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
 import { AccountCompliance, type ComplianceStatus } from './account-compliance.js';
@@ -73,6 +74,8 @@ export interface RiskEngineOptions {
    * or absent (replays move time with their data).
    */
   readonly clockTimerMs?: number;
+  /** Whose prints may price (and move the clock of) which account; default: every print, every account. */
+  readonly marketTrust?: MarketTrust;
 }
 
 /** Events the risk engine reacts to; the bus subscriptions feed the same handlers. */
@@ -81,7 +84,13 @@ export type RiskEngineEvent =
   | { readonly kind: 'account'; readonly state: AccountState }
   | { readonly kind: 'position'; readonly position: Position }
   | { readonly kind: 'order'; readonly order: Order }
-  | { readonly kind: 'market'; readonly symbol: string; readonly ts: Micros; readonly price: number };
+  | {
+      readonly kind: 'market';
+      readonly symbol: string;
+      readonly ts: Micros;
+      readonly price: number;
+      readonly source?: string;
+    };
 
 interface ManagedAccount {
   readonly id: string;
@@ -139,7 +148,9 @@ const RECONCILIATION_MISMATCH = 'EXECUTION_RECONCILIATION_MISMATCH';
  */
 export class RiskEngine {
   private readonly accounts = new Map<string, ManagedAccount>();
-  private readonly lastPrices = new Map<string, number>();
+  /** Last price per instrument and market source ('' for prints that name none). */
+  private readonly lastPrices = new Map<string, Map<string, { price: number; ts: Micros }>>();
+  private readonly marketTrust: MarketTrust | undefined;
   private readonly proposals = new Map<string, OrderProposal>();
   /** A halt of every account (kill without an account), kept as `*` in the file for accounts added later. */
   private allHalt: HaltRecord | undefined;
@@ -169,6 +180,7 @@ export class RiskEngine {
     this.proposalTtl = options.proposalTtlMicros ?? 2 * MICROS_PER_MINUTE;
     this.maxIntentAge = options.maxIntentAgeMicros ?? 5_000_000;
     this.clockTimerMs = options.clockTimerMs ?? 0;
+    this.marketTrust = options.marketTrust;
     this.publishApproved = bus.publisher(TOPICS.approvedIntents);
     this.publishDenial = bus.publisher(TOPICS.orderDenials);
     this.publishProposal = bus.publisher(TOPICS.orderProposals);
@@ -217,8 +229,10 @@ export class RiskEngine {
       bus.observe(TOPICS.orders).subscribe((order) => this.handleOrder(order)),
       bus
         .observe(TOPICS.ticks)
-        .subscribe((tick: Tick) => this.handleMarket(tick.symbol, tick.ts, tick.price)),
-      bus.observe(TOPICS.bars).subscribe((bar: Bar) => this.handleMarket(bar.symbol, bar.end, bar.close)),
+        .subscribe((tick: Tick) => this.handleMarket(tick.symbol, tick.ts, tick.price, tick.source)),
+      bus
+        .observe(TOPICS.bars)
+        .subscribe((bar: Bar) => this.handleMarket(bar.symbol, bar.end, bar.close, bar.source)),
       bus.observe(TOPICS.alerts).subscribe((alert) => this.handleAlert(alert)),
       bus.observe(TOPICS.brokerStatus).subscribe((status) => this.handleBrokerStatus(status)),
       bus.observe(TOPICS.riskLimitsRequests).subscribe(({ account }) => {
@@ -284,7 +298,7 @@ export class RiskEngine {
       case 'order':
         return this.handleOrder(event.order);
       case 'market':
-        return this.handleMarket(event.symbol, event.ts, event.price);
+        return this.handleMarket(event.symbol, event.ts, event.price, event.source);
     }
   }
 
@@ -451,7 +465,7 @@ export class RiskEngine {
     const denial = account.compliance.checkIntent(
       intent,
       account.exposure,
-      this.lastPrices.get(intent.symbol),
+      this.lastPrice(account.id, intent.symbol),
     );
     if (denial) {
       this.refuse(intent, denial);
@@ -601,15 +615,40 @@ export class RiskEngine {
     return undefined;
   }
 
-  private handleMarket(symbol: string, ts: Micros, price: number): undefined {
-    this.lastPrices.set(symbol, price);
+  private handleMarket(symbol: string, ts: Micros, price: number, source: string | undefined): undefined {
+    let bySource = this.lastPrices.get(symbol);
+    if (!bySource) {
+      bySource = new Map();
+      this.lastPrices.set(symbol, bySource);
+    }
+    const last = bySource.get(source ?? '');
+    if (last) {
+      last.price = price;
+      last.ts = ts;
+    } else {
+      bySource.set(source ?? '', { price, ts });
+    }
     if (this.proposals.size > 0) this.dropExpiredProposals(ts);
     for (const account of this.accounts.values()) {
+      // A client's prints move only the clock of the accounts that client trades.
+      if (this.marketTrust && !this.marketTrust.trusts(account.id, source)) continue;
       const before = account.compliance.status;
       const status = account.compliance.advanceTime(ts);
       if (status !== before) this.applyStatus(account, status, ts);
     }
     return undefined;
+  }
+
+  /** The latest price of an instrument from a source the account trusts. */
+  private lastPrice(account: string, symbol: string): number | undefined {
+    const bySource = this.lastPrices.get(symbol);
+    if (!bySource) return undefined;
+    let latest: { price: number; ts: Micros } | undefined;
+    for (const [source, last] of bySource) {
+      if (this.marketTrust && !this.marketTrust.trusts(account, source === '' ? undefined : source)) continue;
+      if (latest === undefined || last.ts >= latest.ts) latest = last;
+    }
+    return latest?.price;
   }
 
   private applyStatus(account: ManagedAccount, status: ComplianceStatus, ts: Micros): void {
@@ -759,7 +798,7 @@ export class RiskEngine {
     const denial = account.compliance.checkIntent(
       intent,
       account.exposure,
-      this.lastPrices.get(intent.symbol),
+      this.lastPrice(account.id, intent.symbol),
     );
     if (denial) {
       this.refuse(intent, denial);

@@ -13,6 +13,8 @@ export interface StoredState {
   /** Next `seq` of every table. */
   readonly nextSeq: Readonly<Record<TableKey, number>>;
   readonly symbols: readonly (readonly [number, string])[];
+  /** Market sources by id (`sources.seq`). */
+  readonly sources: readonly (readonly [number, string])[];
   /** Per edge source whose seqs start at 1, the highest contiguous stored seq. */
   readonly watermarks: readonly (readonly [string, number])[];
 }
@@ -82,6 +84,9 @@ export class DatabaseWriter {
     const symbols = (await this.connection.runAndReadAll('SELECT id, symbol FROM symbols'))
       .getRows()
       .map(([id, symbol]) => [Number(id), String(symbol)] as const);
+    const sources = (await this.connection.runAndReadAll('SELECT seq, source FROM sources'))
+      .getRows()
+      .map(([id, source]) => [Number(id), String(source)] as const);
     const watermarks = (
       await this.connection.runAndReadAll(
         `SELECT source, min(source_seq) FILTER (WHERE next_seq IS NULL OR next_seq <> source_seq + 1) AS watermark,
@@ -94,7 +99,7 @@ export class DatabaseWriter {
       .getRows()
       .filter(([, , first]) => Number(first) === 1)
       .map(([source, watermark]) => [String(source), Number(watermark)] as const);
-    return { nextSeq, symbols, watermarks };
+    return { nextSeq, symbols, sources, watermarks };
   }
 
   /**

@@ -1,4 +1,5 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { ENGINE_SOURCE } from '../core/market-source.js';
 import { TABLES, createTableSql } from './schema.js';
 
 /** One step of the schema's history; applied once, in order, inside a transaction. */
@@ -8,8 +9,9 @@ export interface Migration {
   readonly statements: readonly string[];
 }
 
-/** Tables created by a later migration, left out of the initial schema. */
-const ADDED_LATER: ReadonlySet<string> = new Set([TABLES.decisions.name]);
+/** Tables and columns created by a later migration, left out of the initial schema. */
+const ADDED_LATER: ReadonlySet<string> = new Set([TABLES.decisions.name, TABLES.sources.name]);
+const COLUMNS_ADDED_LATER: ReadonlySet<string> = new Set(['source_id']);
 
 const SIDE_TEXT = "CASE side WHEN 1 THEN 'buy' WHEN 2 THEN 'sell' ELSE 'unknown' END";
 
@@ -25,7 +27,7 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE TABLE symbols (id INTEGER PRIMARY KEY, symbol VARCHAR NOT NULL UNIQUE)',
       ...Object.values(TABLES)
         .filter((table) => !ADDED_LATER.has(table.name))
-        .map(createTableSql),
+        .map((table) => createTableSql(table, COLUMNS_ADDED_LATER)),
       `CREATE VIEW ticks_v AS SELECT t.seq, t.ts, s.symbol, t.price, t.size, t.bid, t.ask, ${SIDE_TEXT} AS side
          FROM ticks t JOIN symbols s ON s.id = t.symbol_id`,
       `CREATE VIEW bars_v AS SELECT b.seq, b.ts, b.end_ts, s.symbol, b.open, b.high, b.low, b.close, b.volume,
@@ -36,6 +38,22 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 2,
     name: 'risk decisions',
     statements: [createTableSql(TABLES.decisions)],
+  },
+  {
+    // Each market source its own series: two feeds of one instrument never refuse each other.
+    version: 3,
+    name: 'market sources',
+    statements: [
+      createTableSql(TABLES.sources),
+      `INSERT INTO sources VALUES (0, 0, '${ENGINE_SOURCE}')`,
+      'ALTER TABLE ticks ADD COLUMN source_id INTEGER DEFAULT 0',
+      'ALTER TABLE bars ADD COLUMN source_id INTEGER DEFAULT 0',
+      `CREATE OR REPLACE VIEW ticks_v AS SELECT t.seq, t.ts, s.symbol, t.price, t.size, t.bid, t.ask, ${SIDE_TEXT} AS side,
+         m.source FROM ticks t JOIN symbols s ON s.id = t.symbol_id JOIN sources m ON m.seq = t.source_id`,
+      `CREATE OR REPLACE VIEW bars_v AS SELECT b.seq, b.ts, b.end_ts, s.symbol, b.open, b.high, b.low, b.close, b.volume,
+         b.buy_volume, b.sell_volume, b.trades, m.source FROM bars b JOIN symbols s ON s.id = b.symbol_id
+         JOIN sources m ON m.seq = b.source_id`,
+    ],
   },
 ];
 

@@ -2,8 +2,9 @@
  * The store's tables. Every table has `seq`, the order in which the store received the rows of
  * that table (per table, from 1), and `ts`, integer epoch microseconds. Market data (`ticks`,
  * `bars`) keeps the instrument as a small integer id into `symbols` so those tables are
- * all-numeric and append at full DataChunk speed; the views `ticks_v` and `bars_v` join the
- * symbol text back. Money columns are DOUBLE dollars.
+ * all-numeric and append at full DataChunk speed, and the market source likewise as an id into
+ * `sources` (0 = `engine`); the views `ticks_v` and `bars_v` join the symbol and source text back.
+ * Money columns are DOUBLE dollars.
  */
 
 export type ColumnType = 'BIGINT' | 'INTEGER' | 'DOUBLE' | 'UTINYINT' | 'VARCHAR';
@@ -39,6 +40,8 @@ export const TABLES = {
       col('ask', 'DOUBLE'),
       /** 0 unknown, 1 buy, 2 sell (see SIDE_CODES). */
       col('side', 'UTINYINT'),
+      /** Id into `sources` (core/market-source.ts); added by migration 3. */
+      col('source_id', 'INTEGER'),
     ],
   },
   bars: {
@@ -55,6 +58,8 @@ export const TABLES = {
       col('buy_volume', 'DOUBLE'),
       col('sell_volume', 'DOUBLE'),
       col('trades', 'INTEGER'),
+      /** Id into `sources`; added by migration 3. */
+      col('source_id', 'INTEGER'),
     ],
   },
   features: {
@@ -211,6 +216,15 @@ export const TABLES = {
       col('decided_by', 'VARCHAR', true),
     ],
   },
+  /**
+   * The market sources of `ticks` and `bars` (`gateway:<session>`, `pipeline:<id>`): `seq` is the
+   * id the rows carry, `ts` when the source was first seen. Id 0 is `engine` (no source named,
+   * and every row written before migration 3).
+   */
+  sources: {
+    name: 'sources',
+    columns: [...SEQ_TS, col('source', 'VARCHAR')],
+  },
   received: {
     name: 'received',
     columns: [
@@ -231,8 +245,10 @@ export type TableKey = keyof typeof TABLES;
 /** Side codes of `ticks.side`. */
 export const SIDE_CODES = { unknown: 0, buy: 1, sell: 2 } as const;
 
-/** `CREATE TABLE` for a spec. */
-export function createTableSql(table: TableSpec): string {
-  const columns = table.columns.map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
+/** `CREATE TABLE` for a spec, without the columns in `except` (added by a later migration). */
+export function createTableSql(table: TableSpec, except: ReadonlySet<string> = new Set()): string {
+  const columns = table.columns
+    .filter((c) => !except.has(c.name))
+    .map((c) => `${c.name} ${c.type}${c.nullable ? '' : ' NOT NULL'}`);
   return `CREATE TABLE ${table.name} (${columns.join(', ')})`;
 }

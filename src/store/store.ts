@@ -1,8 +1,9 @@
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
-import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
+import { TOPICS, type Received, type StoreRefusal, type StoredWatermark } from '../bus/topics.js';
 import { LiveClock, type Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
+import { ENGINE_SOURCE } from '../core/market-source.js';
 import { StorageError, describeError } from '../core/errors.js';
 import type {
   AccountState,
@@ -100,7 +101,7 @@ export interface StoreStats {
   readonly ackMillis: LatencySummary;
 }
 
-const TICK = { seq: 0, ts: 1, symbolId: 2, price: 3, size: 4, bid: 5, ask: 6, side: 7 } as const;
+const TICK = { seq: 0, ts: 1, symbolId: 2, price: 3, size: 4, bid: 5, ask: 6, side: 7, sourceId: 8 } as const;
 const BAR = {
   seq: 0,
   ts: 1,
@@ -114,6 +115,7 @@ const BAR = {
   buyVolume: 9,
   sellVolume: 10,
   trades: 11,
+  sourceId: 12,
 } as const;
 
 /**
@@ -199,16 +201,26 @@ export class Store {
   private lastSymbol = '';
   private lastSymbolId = 0;
   private readonly symbolIds = new Map<string, number>();
-  private readonly lastTickTs: number[] = [];
-  private readonly lastBarTs: number[] = [];
+  /** Market source ids (`sources.seq`); 0 is the engine's own (no source named). */
+  private readonly sourceIds = new Map<string, number>([[ENGINE_SOURCE, 0]]);
+  private lastSource: string | undefined;
+  private lastSourceId = 0;
+  /** Time of the last tick and bar per market source and instrument: `[sourceId][symbolId]`. */
+  private readonly lastTickTs: number[][] = [];
+  private readonly lastBarTs: number[][] = [];
   private readonly watermarks = new WatermarkTracker();
   /** The last event written to a typed table, so an edge envelope carrying it need not repeat it. */
   private lastTyped: unknown;
   private lastTypedTable = '';
   private lastTypedSeq = 0;
+  /** The last message the store refused, and why: an edge envelope carrying it is reported. */
+  private lastRefused: unknown;
+  private lastRefusedCode: ErrorCode = 'STORE_INVALID_ROW';
+  private lastRefusedReason = '';
 
   private bus: MessageBus | undefined;
   private publishWatermark: ((watermark: StoredWatermark) => void) | undefined;
+  private publishRefusal: ((refusal: StoreRefusal) => void) | undefined;
   private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failure: StorageError | undefined;
@@ -272,6 +284,7 @@ export class Store {
     for (const key of Object.keys(TABLES) as TableKey[]) this.nextSeq.set(key, state.nextSeq[key]);
     this.tickSeq = state.nextSeq.ticks;
     for (const [id, symbol] of state.symbols) this.symbolIds.set(symbol, id);
+    for (const [id, source] of state.sources) this.sourceIds.set(source, id);
     for (const [source, seq] of state.watermarks) this.watermarks.restore(source, seq);
   }
 
@@ -289,6 +302,7 @@ export class Store {
     this.assertOpen();
     this.bus = bus;
     this.publishWatermark = bus.publisher(TOPICS.stored);
+    this.publishRefusal = bus.publisher(TOPICS.storeRefusals);
     const on = <T>(topic: { name: string; message?: T }, write: (message: T) => void): void => {
       this.subscriptions.push(bus.observe(topic).subscribe((message) => this.safely(write, message)));
     };
@@ -313,6 +327,7 @@ export class Store {
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
     this.bus = undefined;
     this.publishWatermark = undefined;
+    this.publishRefusal = undefined;
   }
 
   /** Writes a message of a known kind (the `store` sink's entry point). */
@@ -366,18 +381,20 @@ export class Store {
   writeTick(tick: Tick): void {
     if (!this.acceptMarket(tick, 'tick', tick.price + tick.bid + tick.ask + tick.size, tick.size)) return;
     const symbolId = this.symbolId(tick.symbol);
+    const sourceId = this.sourceId(tick.source);
     if (this.rejectTimeBackwards) {
-      const last = this.lastTickTs[symbolId];
+      const series = (this.lastTickTs[sourceId] ??= []);
+      const last = series[symbolId];
       if (last !== undefined && tick.ts < last) {
         this.reject(
           'store',
           'INPUT_TIME_BACKWARDS',
-          `tick at ${tick.ts} is older than the previous ${last} of ${tick.symbol}`,
+          `tick at ${tick.ts} is older than the previous ${last} of ${tick.symbol} from ${tick.source ?? ENGINE_SOURCE}`,
           tick,
         );
         return;
       }
-      this.lastTickTs[symbolId] = tick.ts;
+      series[symbolId] = tick.ts;
     }
     const batch = this.opening();
     const buffer = batch.ticks;
@@ -397,6 +414,7 @@ export class Store {
     (columns[TICK.ask] as Float64Array)[row] = tick.ask;
     (columns[TICK.side] as Uint8Array)[row] =
       tick.side === 'buy' ? SIDE_CODES.buy : tick.side === 'sell' ? SIDE_CODES.sell : SIDE_CODES.unknown;
+    (columns[TICK.sourceId] as Int32Array)[row] = sourceId;
     this.accepted(batch, 1);
   }
 
@@ -409,18 +427,20 @@ export class Store {
       return;
     }
     const symbolId = this.symbolId(bar.symbol);
+    const sourceId = this.sourceId(bar.source);
     if (this.rejectTimeBackwards) {
-      const last = this.lastBarTs[symbolId];
+      const series = (this.lastBarTs[sourceId] ??= []);
+      const last = series[symbolId];
       if (last !== undefined && bar.ts < last) {
         this.reject(
           'store',
           'INPUT_TIME_BACKWARDS',
-          `bar at ${bar.ts} is older than the previous ${last} of ${bar.symbol}`,
+          `bar at ${bar.ts} is older than the previous ${last} of ${bar.symbol} from ${bar.source ?? ENGINE_SOURCE}`,
           bar,
         );
         return;
       }
-      this.lastBarTs[symbolId] = bar.ts;
+      series[symbolId] = bar.ts;
     }
     const batch = this.opening();
     const buffer = batch.bars;
@@ -439,6 +459,7 @@ export class Store {
     buffer.setNumber(BAR.buyVolume, row, bar.buyVolume);
     buffer.setNumber(BAR.sellVolume, row, bar.sellVolume);
     buffer.setNumber(BAR.trades, row, bar.trades);
+    buffer.setNumber(BAR.sourceId, row, sourceId);
     this.accepted(batch, 1);
   }
 
@@ -657,18 +678,37 @@ export class Store {
     }
     const batch = this.opening();
     const alreadyStored = received.message !== undefined && received.message === this.lastTyped;
-    batch
-      .buffer('received')
-      .push([
-        this.seq('received'),
-        this.clock.now(),
-        received.source,
-        received.seq,
-        String(received.type),
-        alreadyStored ? null : payloadText(received.message),
-        alreadyStored ? this.lastTypedTable : null,
-        alreadyStored ? this.lastTypedSeq : null,
-      ]);
+    // Accepted at the edge but refused here: the history says so, and the sender is told.
+    const refused = !alreadyStored && received.message !== undefined && received.message === this.lastRefused;
+    if (refused) {
+      this.lastRefused = undefined;
+      this.publishRefusal?.({
+        source: received.source,
+        seq: received.seq,
+        type: String(received.type),
+        code: this.lastRefusedCode,
+        reason: this.lastRefusedReason,
+      });
+    }
+    batch.buffer('received').push([
+      this.seq('received'),
+      this.clock.now(),
+      received.source,
+      received.seq,
+      refused ? 'refused' : String(received.type),
+      alreadyStored
+        ? null
+        : refused
+          ? payloadText({
+              code: this.lastRefusedCode,
+              reason: this.lastRefusedReason,
+              type: received.type,
+              message: received.message,
+            })
+          : payloadText(received.message),
+      alreadyStored ? this.lastTypedTable : null,
+      alreadyStored ? this.lastTypedSeq : null,
+    ]);
     let seqs = batch.received.get(received.source);
     if (!seqs) {
       seqs = [];
@@ -681,6 +721,9 @@ export class Store {
   /** Keeps a message the store cannot write as such, with the reason, in `rejects`. */
   reject(origin: string, code: ErrorCode, reason: string, message: unknown): void {
     this.rejectCount++;
+    this.lastRefused = message;
+    this.lastRefusedCode = code;
+    this.lastRefusedReason = reason;
     this.push('rejects', [this.clock.now(), origin, code, reason, payloadText(message)]);
   }
 
@@ -772,6 +815,24 @@ export class Store {
     return id;
   }
 
+  /** The id of a market source, registered in `sources` the first time it is seen. */
+  private sourceId(source: string | undefined): number {
+    if (source === this.lastSource) return this.lastSourceId;
+    // A pipeline's own step may have set anything: a source that is not text is kept as text.
+    const name = source === undefined ? ENGINE_SOURCE : String(source);
+    let id = this.sourceIds.get(name);
+    if (id === undefined) {
+      id = this.seq('sources');
+      this.sourceIds.set(name, id);
+      const batch = this.opening();
+      batch.buffer('sources').push([id, this.clock.now(), name]);
+      this.accepted(batch, 1);
+    }
+    this.lastSource = source;
+    this.lastSourceId = id;
+    return id;
+  }
+
   private acceptTime(message: { readonly ts: number }, what: string): boolean {
     if (isTime(message.ts)) return true;
     this.reject('store', 'STORE_INVALID_ROW', `${what} ts is not an integer epoch-microsecond time`, message);
@@ -791,7 +852,12 @@ export class Store {
       return false;
     }
     if (!finite(sum)) {
-      this.reject('store', 'INPUT_NOT_FINITE', `${what} has a NaN or infinite value`, message);
+      this.reject(
+        'store',
+        'INPUT_NOT_FINITE',
+        `${what} has a NaN or infinite value, or values too large to add up`,
+        message,
+      );
       return false;
     }
     if (size < 0) {

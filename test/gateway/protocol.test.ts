@@ -36,6 +36,7 @@ describe('gateway protocol v1 on loopback', () => {
         bid: 21012,
         ask: 21012.25,
         side: 'buy',
+        source: `gateway:${welcome.session_id}`,
       },
     ]);
     const [received] = engine.published(TOPICS.received);

@@ -6,7 +6,7 @@ import { microsFromIso } from '../../src/core/time.js';
 import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import { RiskEngine } from '../../src/risk/risk-engine.js';
-import { createTableSql, TABLES } from '../../src/store/schema.js';
+import { MIGRATIONS, type Migration } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { accountAt, intentAt } from '../risk/scenario-helpers.js';
 import { queryFile, tempDir } from './helpers.js';
@@ -118,18 +118,15 @@ describe('the decisions table', () => {
       'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
     );
     await connection.run("INSERT INTO schema_migrations VALUES (1, 'initial schema', 0)");
-    await connection.run('CREATE TABLE symbols (id INTEGER PRIMARY KEY, symbol VARCHAR NOT NULL UNIQUE)');
-    for (const table of Object.values(TABLES))
-      if (table.name !== 'decisions') await connection.run(createTableSql(table));
+    for (const statement of (MIGRATIONS[0] as Migration).statements) await connection.run(statement);
     connection.closeSync();
     instance.closeSync();
 
     const store = await Store.open(path);
     await store.close();
-    expect(await queryFile(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
-      [1],
-      [2],
-    ]);
+    expect(await queryFile(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual(
+      MIGRATIONS.map((migration) => [migration.version]),
+    );
     expect(await queryFile(path, 'SELECT count(*) FROM decisions')).toEqual([[0n]]);
   });
 });
