@@ -1,11 +1,23 @@
 import { Type } from '@sinclair/typebox';
-import { TOPICS, topicByKey, type TopicKey } from '../bus/topics.js';
+import { topicByKey, type TopicKey } from '../bus/topics.js';
 import { pipelineSource } from '../core/market-source.js';
 import { defineOperator, type Sink } from '../pipeline/operator.js';
 
-const TOPIC_KEYS = Object.keys(TOPICS) as TopicKey[];
+/**
+ * The topics a pipeline may publish on: what pipelines produce. Never the engines' own channels:
+ * a step publishing on `approvedIntents` would bypass the risk gate, on `riskCommands` resume a
+ * halted account, on `stored` acknowledge what is not stored, on `fills` or `positions` fake the book.
+ */
+const PUBLISHABLE = [
+  'ticks',
+  'bars',
+  'features',
+  'signals',
+  'orderIntents',
+  'alerts',
+] as const satisfies readonly TopicKey[];
 /** Topics of market data: what is published there is stamped with the pipeline as its source. */
-const MARKET_TOPICS: ReadonlySet<TopicKey> = new Set(['ticks', 'bars']);
+const MARKET_TOPICS: ReadonlySet<string> = new Set(['ticks', 'bars']);
 
 /**
  * Publishes messages on a bus topic, where engines (store, risk, execution, dashboard) pick them up.
@@ -28,7 +40,15 @@ export const publish = defineOperator({
   inputs: 'any',
   maxInputs: 16,
   params: Type.Object(
-    { topic: Type.Union(TOPIC_KEYS.map((key) => Type.Literal(key))) },
+    {
+      topic: Type.Union(
+        PUBLISHABLE.map((key) => Type.Literal(key)),
+        {
+          description:
+            'A topic pipelines produce; the engines’ own channels (approved orders, risk commands…) are not publishable.',
+        },
+      ),
+    },
     { additionalProperties: false },
   ),
   create: (params, context): Sink => {

@@ -27,11 +27,26 @@ export function validateParams(
     if (error.message.startsWith('Unexpected property')) continue;
     const path = error.path === '' ? 'params' : error.path.slice(1).replaceAll('/', '.');
     const got = error.value === undefined ? 'nothing' : JSON.stringify(error.value);
-    problems.push(`${path}: ${lowerFirst(error.message)}, got ${got}`);
+    const choices = literalChoices(error.schema);
+    problems.push(
+      choices
+        ? `${path}: expected one of ${choices.join(', ')}, got ${got}`
+        : `${path}: ${lowerFirst(error.message)}, got ${got}`,
+    );
   }
   return problems.length > 0 ? { ok: false, problems: [...new Set(problems)] } : { ok: true, params };
 }
 
 function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+/** The values of a union of literals (an enum-like param), so an error can list them. */
+function literalChoices(schema: TSchema): string[] | undefined {
+  const members = (schema as { anyOf?: readonly TSchema[] }).anyOf;
+  if (!members || members.length === 0) return undefined;
+  const values = members.map((member) => (member as { const?: unknown }).const);
+  return values.every((value) => typeof value === 'string' || typeof value === 'number')
+    ? values.map(String)
+    : undefined;
 }
