@@ -229,12 +229,11 @@ describe('order manager: fills in several parts', () => {
         (quantity, side, prints) => {
           const rig = executionRig();
           const buy = side === 'buy';
-          let limit = 6000;
           let ts = T0;
           rig.market(esTick(ts, 6000, 10, 6000, 6000.25));
           // A resting limit one point away, then prints trading through it of random sizes, the limit
           // moved by a few ticks between prints: every part fills at the limit of its moment.
-          limit = buy ? 5999 : 6001.25;
+          let limit = buy ? 5999 : 6001.25;
           const order = intent({ side, quantity, type: 'limit', limitPrice: limit });
           rig.manager.execute({ type: 'submit', intent: order });
           for (const print of prints) {
