@@ -53,9 +53,12 @@ function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
   const translator = new InboundTranslator(bus);
   const guard = new MarketGuard();
   let seq = 0;
+  // Typed with the session's market source as the third argument, which ticks and bars carry.
+  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
+    translator.publish.bind(translator);
   const fromAddOn = (message: ClientMessage): void => {
-    expect(translator.check(message, guard, clock.now(), 'addon')).toBeUndefined();
-    translator.publish(message, guard);
+    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
+    publish(message, guard, 'gateway:s-1');
   };
   const position = (symbol: string, quantity: number, ts = clock.now()): Position => ({
     account: 'NT-1',
