@@ -323,6 +323,89 @@ describe('paper broker', () => {
     );
   });
 
+  it('fills a resting limit on a print exactly at it with `touch`, not on one a tick away', () => {
+    const { paper, fills, submit } = broker({ limitFill: 'touch' });
+    paper.onTick(esTick(T0, 6000));
+    submit('buy', 'buy', 1, 'limit', { limitPrice: 5999 });
+    submit('sell', 'sell', 1, 'limit', { limitPrice: 6001 });
+    paper.onTick(esTick(T0 + 1, 5999.25, 5, 5999, 5999.5));
+    paper.onTick(esTick(T0 + 2, 6000.75, 5, 6000.5, 6001));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 3, 5999, 5, 5998.75, 5999.25));
+    paper.onTick(esTick(T0 + 4, 6001, 5, 6000.75, 6001.25));
+    expect(fills.map((fill) => [fill.clientOrderId, fill.price])).toEqual([
+      ['buy', 5999],
+      ['sell', 6001],
+    ]);
+  });
+
+  it('fills a resting sell limit only on a print a tick through it with `through`, not at it', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('sell', 'sell', 1, 'limit', { limitPrice: 6001 });
+    paper.onTick(esTick(T0 + 1, 6001, 5, 6000.75, 6001.25));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 6001.25, 5, 6001, 6001.5));
+    expect(fills.map((fill) => fill.price)).toEqual([6001]);
+  });
+
+  it('fills a limit at exactly the ask (buy) or bid (sell) on arrival, whole, and rests one a tick away', () => {
+    const { paper, fills, statuses, submit } = broker();
+    // Prints at the touch, so nothing trades through the limits.
+    paper.onTick(esTick(T0, 6000.25, 1, 6000, 6000.25));
+    submit('buy-at-ask', 'buy', 5, 'limit', { limitPrice: 6000.25 });
+    submit('buy-below', 'buy', 5, 'limit', { limitPrice: 6000 });
+    paper.onTick(esTick(T0 + 1, 6000, 1, 6000, 6000.25));
+    submit('sell-at-bid', 'sell', 5, 'limit', { limitPrice: 6000 });
+    submit('sell-above', 'sell', 5, 'limit', { limitPrice: 6000.25 });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.price, fill.quantity])).toEqual([
+      ['buy-at-ask', 6000.25, 5],
+      ['sell-at-bid', 6000, 5],
+    ]);
+    expect(statuses).toContain('buy-below:working');
+    expect(statuses).toContain('sell-above:working');
+  });
+
+  it('fills a FOK whose quantity is exactly what the print offers, and cancels one a contract larger', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 5999.75, 3, 5999.75, 6000.5));
+    submit('fits', 'buy', 3, 'limit', { limitPrice: 6000, timeInForce: 'fok' });
+    submit('too-big', 'buy', 4, 'limit', { limitPrice: 6000, timeInForce: 'fok' });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity])).toEqual([['fits', 3]]);
+    expect(statuses).toContain('too-big:cancelled');
+  });
+
+  it('refuses a replace down to exactly the filled quantity, and takes one a contract above it', () => {
+    const { paper, submit } = broker();
+    const reasons: string[] = [];
+    paper.subscribe((event) => {
+      if (event.kind === 'order' && event.reason !== undefined) reasons.push(event.reason);
+    });
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 3, 'limit', { limitPrice: 5999 });
+    paper.onTick(esTick(T0 + 1, 5998.75, 1, 5998.5, 5999.25));
+    // The market moves back above the limit, so a replace does not fill at once.
+    paper.onTick(esTick(T0 + 2, 5999.5, 1, 5999.25, 5999.75));
+    paper.replace('l', { quantity: 1 }, T0 + 2);
+    expect(reasons).toEqual(['replace refused: quantity 1 is not above the 1 already filled']);
+    expect(paper.workingOrders('A')[0]).toMatchObject({ quantity: 3, filledQuantity: 1 });
+    paper.replace('l', { quantity: 2 }, T0 + 3);
+    expect(paper.workingOrders('A')[0]).toMatchObject({ quantity: 2, filledQuantity: 1 });
+  });
+
+  it('keeps a day order accepted at exactly 17:00 Chicago, before the new day’s first print, and expires the older one', () => {
+    const { paper, statuses, submit } = broker();
+    const before = Date.parse('2026-11-24T22:59:59Z') * 1000; // 16:59:59 Chicago
+    const open = Date.parse('2026-11-24T23:00:00Z') * 1000; // 17:00:00: the next trading day
+    paper.onTick(esTick(before, 6000));
+    submit('old', 'buy', 1, 'limit', { limitPrice: 5900 }, before);
+    submit('new', 'buy', 1, 'limit', { limitPrice: 5900 }, open);
+    paper.onTick(esTick(open + 1, 6000));
+    expect(statuses).toContain('old:expired');
+    expect(statuses).not.toContain('new:expired');
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['new']);
+  });
+
   it('keeps every position equal to the sum of its fills (property)', () => {
     const action = fc.oneof(
       fc.record({
