@@ -293,6 +293,21 @@ describe('NinjaTrader broker', () => {
     expect(rig.alerts.at(-2)).toMatchObject({ code: 'EXECUTION_RECONCILED', account: 'NT-1' });
   });
 
+  it('takes the filled count and average from an order_update that arrives before its execution, up to the whole order', () => {
+    const rig = ninjaTraderRig();
+    rig.connect();
+    const order = intent({ account: 'NT-1', quantity: 2 });
+    rig.bus.publish(TOPICS.orderIntents, order);
+    rig.report(order, { status: 'filled', filledQuantity: 2, averageFillPrice: 6000.5 });
+    expect(rig.manager.order(order.id)).toMatchObject({
+      status: 'filled',
+      filledQuantity: 2,
+      averageFillPrice: 6000.5,
+    });
+    rig.fill(order.id, 'x-1', 'buy', 2, 6000.5);
+    expect(rig.manager.order(order.id)).toMatchObject({ filledQuantity: 2, averageFillPrice: 6000.5 });
+  });
+
   it('averages executions in parts at different prices by filled value, as NinjaTrader does', () => {
     const rig = ninjaTraderRig();
     rig.connect();

@@ -341,6 +341,26 @@ describe('the flatten the rules require (not a halt)', () => {
 });
 
 describe('rule state across restarts', () => {
+  it('saves a moving threshold at most once per interval, and again at exactly the interval', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const store = new ComplianceStore(complianceFilePath(dataDir));
+    const engine = new RiskEngine(new MessageBus(), new ReplayClock(microsFromIso(TUESDAY)), {
+      accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
+      haltStore: new HaltStore(haltFilePath(dataDir)),
+      complianceStore: store,
+      complianceSaveIntervalMicros: 1_000_000,
+    }).start();
+    const t0 = microsFromIso(TUESDAY);
+    const peak = (ts: number, equity: number): number | null | undefined => {
+      engine.process({ kind: 'account', state: { ...accountAt(TUESDAY, 50_000, equity), ts } });
+      return store.load().get('SIM-50K')?.threshold;
+    };
+    expect(peak(t0, 50_100)).toBe(47_600);
+    // Open profit lifts the peak (Apex trails it): within the interval the file keeps the old level.
+    expect(peak(t0 + 999_999, 50_200)).toBe(47_600);
+    expect(peak(t0 + 1_000_000, 50_300)).toBe(47_800);
+  });
+
   it('continues the trailing threshold and the day results from the compliance file', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
     const start = (): RiskEngine =>

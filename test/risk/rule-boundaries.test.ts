@@ -161,6 +161,42 @@ describe('contract limits at exactly the limit', () => {
       'CONTRACT_LIMIT',
     );
   });
+
+  it('allows an order that leaves worst-case exposure exactly where it is over a limit, denies one a contract beyond', () => {
+    // Long 6 ES against Apex's half-size limit of 5 (say, the limit was lowered): a bracket sell of
+    // 12 would at worst be short 6, no more than now; 13 would be short 7.
+    const compliance = new AccountCompliance('SIM-50K', apex);
+    compliance.updateAccount(accountAt(TUESDAY, 50_000));
+    const exposure = new AccountExposure();
+    exposure.applyPosition({
+      account: 'SIM-50K',
+      symbol: 'ES 12-26',
+      ts: 0,
+      quantity: 6,
+      averagePrice: 6000,
+      unrealizedPnl: 0,
+      realizedPnl: 0,
+    });
+    const sell = (quantity: number) =>
+      compliance.checkIntent(intentAt(ORDER_TIME, { side: 'sell', quantity, stopLoss: 6010 }), exposure);
+    expect(sell(12)).toBeUndefined();
+    expect(sell(13)).toMatchObject({
+      code: 'CONTRACT_LIMIT',
+      numbers: { limitMinis: 5, currentMinis: 6, projectedMinis: 7 },
+    });
+  });
+});
+
+describe('health at exactly the reject window', () => {
+  it('counts a rejected order against health for 15 minutes, and not at exactly 15 minutes', () => {
+    const compliance = new AccountCompliance('SIM-50K', apex);
+    const rejected = microsFromIso(TUESDAY);
+    compliance.updateAccount(accountAt(TUESDAY, 50_000));
+    compliance.recordReject(rejected);
+    const healthAt = (ts: number) => compliance.updateAccount({ ...accountAt(TUESDAY, 50_000), ts }).health;
+    expect(healthAt(rejected + 15 * 60_000_000 - 1)).toBe(95);
+    expect(healthAt(rejected + 15 * 60_000_000)).toBe(100);
+  });
 });
 
 describe('order rate at exactly the window', () => {
