@@ -13,6 +13,9 @@ import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import { RiskEngine } from '../../src/risk/risk-engine.js';
 import type { OrderDenied } from '../../src/risk/risk-events.js';
+import { InboundTranslator } from '../../src/gateway/inbound-translator.js';
+import { MarketGuard } from '../../src/gateway/market-guard.js';
+import type { ClientMessage } from '../../src/gateway/protocol/schemas.js';
 import { startTrading } from '../../src/trading.js';
 import { intent, T0 } from './execution-helpers.js';
 
@@ -46,6 +49,17 @@ function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
   bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
   bus.observe(TOPICS.orderDenials).subscribe((denial) => denials.push(denial));
   bus.observe(TOPICS.fills).subscribe((fill) => fills.push(fill));
+  // The gateway's own translation of AddOn messages into bus events (what a live session publishes).
+  const translator = new InboundTranslator(bus);
+  const guard = new MarketGuard();
+  let seq = 0;
+  // Typed with the session's market source as the third argument, which ticks and bars carry.
+  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
+    translator.publish.bind(translator);
+  const fromAddOn = (message: ClientMessage): void => {
+    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
+    publish(message, guard, 'gateway:s-1');
+  };
   const position = (symbol: string, quantity: number, ts = clock.now()): Position => ({
     account: 'NT-1',
     symbol,
@@ -95,9 +109,12 @@ function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
         ts: clock.now(),
       });
     },
-    /** An order_update from the AddOn. */
+    /**
+     * An `order_update` as the AddOn sends it for an order (from what was sent to NinjaTrader, the
+     * intent, never from the manager's own view), translated by the gateway's inbound translator.
+     */
     report(order: OrderIntent | Order, changes: Partial<Order>): void {
-      const base: Order =
+      const sent: Order =
         'clientOrderId' in order
           ? order
           : {
@@ -109,18 +126,42 @@ function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
               quantity: order.quantity,
               filledQuantity: 0,
               type: order.type,
+              ...(order.limitPrice !== undefined && { limitPrice: order.limitPrice }),
+              ...(order.stopPrice !== undefined && { stopPrice: order.stopPrice }),
               timeInForce: order.timeInForce,
               status: 'working',
             };
-      bus.publish(TOPICS.orders, { ...base, ts: clock.now(), ...changes });
+      const o = { ...sent, ...changes };
+      fromAddOn({
+        type: 'order_update',
+        seq: ++seq,
+        ts: clock.now(),
+        client_order_id: o.clientOrderId,
+        broker_order_id: o.brokerOrderId ?? `NT-${o.clientOrderId}`,
+        account: o.account,
+        symbol: o.symbol,
+        side: o.side,
+        quantity: o.quantity,
+        filled_quantity: o.filledQuantity,
+        ...(o.averageFillPrice !== undefined && { average_fill_price: o.averageFillPrice }),
+        order_type: o.type,
+        ...(o.limitPrice !== undefined && { limit_price: o.limitPrice }),
+        ...(o.stopPrice !== undefined && { stop_price: o.stopPrice }),
+        time_in_force: o.timeInForce,
+        status: o.status,
+        ...(o.reason !== undefined && { reason: o.reason }),
+      });
     },
+    /** An `execution` as the AddOn sends it, translated by the gateway. */
     fill(clientOrderId: string, fillId: string, side: 'buy' | 'sell', quantity: number, price: number): void {
-      bus.publish(TOPICS.fills, {
-        fillId,
-        clientOrderId,
+      fromAddOn({
+        type: 'execution',
+        seq: ++seq,
+        ts: clock.now(),
+        fill_id: fillId,
+        client_order_id: clientOrderId,
         account: 'NT-1',
         symbol: ES,
-        ts: clock.now(),
         side,
         quantity,
         price,
@@ -250,6 +291,37 @@ describe('NinjaTrader broker', () => {
     // The book counts it once: NinjaTrader's snapshot with a position of 1 matches.
     rig.connect({ positions: [rig.position(ES, 1)] }, 's-2');
     expect(rig.alerts.at(-2)).toMatchObject({ code: 'EXECUTION_RECONCILED', account: 'NT-1' });
+  });
+
+  it('takes the filled count and average from an order_update that arrives before its execution, up to the whole order', () => {
+    const rig = ninjaTraderRig();
+    rig.connect();
+    const order = intent({ account: 'NT-1', quantity: 2 });
+    rig.bus.publish(TOPICS.orderIntents, order);
+    rig.report(order, { status: 'filled', filledQuantity: 2, averageFillPrice: 6000.5 });
+    expect(rig.manager.order(order.id)).toMatchObject({
+      status: 'filled',
+      filledQuantity: 2,
+      averageFillPrice: 6000.5,
+    });
+    rig.fill(order.id, 'x-1', 'buy', 2, 6000.5);
+    expect(rig.manager.order(order.id)).toMatchObject({ filledQuantity: 2, averageFillPrice: 6000.5 });
+  });
+
+  it('averages executions in parts at different prices by filled value, as NinjaTrader does', () => {
+    const rig = ninjaTraderRig();
+    rig.connect();
+    const order = intent({ account: 'NT-1', quantity: 3 });
+    rig.bus.publish(TOPICS.orderIntents, order);
+    rig.fill(order.id, 'x-1', 'buy', 1, 6000);
+    expect(rig.manager.order(order.id)).toMatchObject({ filledQuantity: 1, averageFillPrice: 6000 });
+    rig.fill(order.id, 'x-2', 'buy', 2, 6001.5);
+    // (6000 + 2 × 6001.50) / 3 = 6001.
+    expect(rig.manager.order(order.id)).toMatchObject({ filledQuantity: 3, averageFillPrice: 6001 });
+    rig.report(order, { status: 'filled', filledQuantity: 3, averageFillPrice: 6001 });
+    expect(rig.manager.order(order.id)).toMatchObject({ status: 'filled', averageFillPrice: 6001 });
+    rig.connect({ positions: [rig.position(ES, 3)] }, 's-2');
+    expect(rig.alerts.filter((a) => a.code === 'EXECUTION_RECONCILIATION_MISMATCH')).toEqual([]);
   });
 
   it('never sends an order id twice, even from a new engine on the same data directory', () => {

@@ -106,11 +106,24 @@ describe('paper broker', () => {
     expect(fills.map((fill) => fill.price)).toEqual([6002.25]);
   });
 
-  it('moves market fills by the slippage ticks', () => {
+  it('moves market fills by the slippage ticks against the trader: a sell below the bid, a buy above the ask', () => {
     const { paper, fills, submit } = broker({ slippageTicks: 2 });
     paper.onTick(esTick(T0, 6000));
     submit('m', 'sell', 1);
-    expect(fills[0]?.price).toBe(5999.25);
+    submit('b', 'buy', 1);
+    // Bid 5999.75 − 2 ticks; ask 6000.25 + 2 ticks.
+    expect(fills.map((fill) => [fill.side, fill.price])).toEqual([
+      ['sell', 5999.25],
+      ['buy', 6000.75],
+    ]);
+  });
+
+  it('slips a triggered buy stop above the ask', () => {
+    const { paper, fills, submit } = broker({ slippageTicks: 1 });
+    paper.onTick(esTick(T0, 6000));
+    submit('s', 'buy', 1, 'stop', { stopPrice: 6005 });
+    paper.onTick(esTick(T0 + 1, 6005, 1, 6004.75, 6005.25));
+    expect(fills.map((fill) => fill.price)).toEqual([6005.5]);
   });
 
   it('fills a resting limit partially, print by print, when price trades through it', () => {
@@ -143,6 +156,50 @@ describe('paper broker', () => {
     expect(fills).toHaveLength(0);
     paper.onTick(esTick(T0 + 2, 5989.75, 1, 5989.5, 5990));
     expect(fills.map((fill) => fill.price)).toEqual([5989.5]);
+  });
+
+  it('triggers a sell stop on a print exactly at its price, not on one a tick above', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('s', 'sell', 1, 'stop', { stopPrice: 5990 });
+    paper.onTick(esTick(T0 + 1, 5990.25, 1, 5990, 5990.5));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 5990, 1, 5989.75, 5990.25));
+    expect(fills.map((fill) => [fill.side, fill.price])).toEqual([['sell', 5989.75]]);
+  });
+
+  it('triggers a buy stop on a print exactly at its price, not on one a tick below', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('s', 'buy', 1, 'stop', { stopPrice: 6010 });
+    paper.onTick(esTick(T0 + 1, 6009.75, 1, 6009.5, 6010));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 6010, 1, 6009.75, 6010.25));
+    expect(fills.map((fill) => [fill.side, fill.price])).toEqual([['buy', 6010.25]]);
+  });
+
+  it('triggers a stop on a bar whose low (or high) is exactly the stop price', () => {
+    const { paper, fills, submit } = broker();
+    const bar = (end: number, high: number, low: number, close: number) => ({
+      symbol: 'ES 12-26',
+      ts: end - 60_000_000,
+      end,
+      open: close,
+      high,
+      low,
+      close,
+      volume: 100,
+      buyVolume: 50,
+      sellVolume: 50,
+      trades: 20,
+    });
+    paper.onBar(bar(T0, 6001, 5999, 6000));
+    submit('sell-stop', 'sell', 1, 'stop', { stopPrice: 5995 });
+    submit('buy-stop', 'buy', 1, 'stop', { stopPrice: 6005 });
+    paper.onBar(bar(T0 + 60_000_000, 6004.75, 5995.25, 6000));
+    expect(fills).toHaveLength(0);
+    paper.onBar(bar(T0 + 120_000_000, 6005, 5995, 6000));
+    expect(fills.map((fill) => fill.clientOrderId).sort()).toEqual(['buy-stop', 'sell-stop']);
   });
 
   it('cancels what an IOC cannot fill and a FOK that cannot fill whole', () => {
@@ -191,6 +248,162 @@ describe('paper broker', () => {
       timeInForce: 'day',
     });
     expect(statuses).toEqual(['x:rejected', 'y:rejected']);
+  });
+
+  it('books the same position, average price and realised P&L however the same trades are split into fills (property)', () => {
+    const trade = fc.record({
+      side: fc.constantFrom<Side>('buy', 'sell'),
+      quantity: fc.integer({ min: 1, max: 6 }),
+      priceTicks: fc.integer({ min: -40, max: 40 }),
+      // Where the trade is cut into parts (each a fill of its own), as sizes that sum to the quantity.
+      cuts: fc.array(fc.integer({ min: 1, max: 5 }), { maxLength: 4 }),
+    });
+    fc.assert(
+      fc.property(fc.array(trade, { minLength: 1, maxLength: 25 }), (trades) => {
+        const whole = new PositionBook();
+        const split = new PositionBook();
+        let fillId = 0;
+        let net = 0;
+        const fill = (side: Side, quantity: number, price: number): Fill => ({
+          fillId: `f${fillId++}`,
+          clientOrderId: 'x',
+          account: 'A',
+          symbol: 'NQ 12-26',
+          ts: T0,
+          side,
+          quantity,
+          price,
+          commission: 0,
+        });
+        for (const { side, quantity, priceTicks, cuts } of trades) {
+          const price = 21_000 + priceTicks * 0.25;
+          net += side === 'buy' ? quantity : -quantity;
+          whole.applyFill(fill(side, quantity, price));
+          let left = quantity;
+          for (const cut of cuts) {
+            if (left <= 1) break;
+            const part = Math.min(cut, left - 1);
+            split.applyFill(fill(side, part, price));
+            left -= part;
+          }
+          split.applyFill(fill(side, left, price));
+        }
+        const a = whole.position('A', 'NQ 12-26');
+        const b = split.position('A', 'NQ 12-26');
+        expect(a.quantity).toBe(net);
+        expect(b.quantity).toBe(net);
+        expect(b.averagePrice).toBe(a.averagePrice);
+        expect(b.realizedPnl).toBe(a.realizedPnl);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('fills a resting limit in as many parts as the prints allow, the parts summing to the order (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.array(fc.integer({ min: 1, max: 6 }), { minLength: 20, maxLength: 20 }),
+        fc.double({ min: 0.1, max: 1, noNaN: true }),
+        (quantity, sizes, participation) => {
+          const { paper, fills, submit } = broker({ participation });
+          paper.onTick(esTick(T0, 6000));
+          submit('l', 'sell', quantity, 'limit', { limitPrice: 6002 });
+          sizes.forEach((size, i) => paper.onTick(esTick(T0 + 1 + i, 6002.25, size, 6002, 6002.5)));
+          const parts = fills.map((fill) => fill.quantity);
+          expect(parts.reduce((sum, part) => sum + part, 0)).toBe(quantity);
+          for (const [i, part] of parts.entries())
+            expect(part).toBeLessThanOrEqual(Math.max(1, Math.floor((sizes[i] as number) * participation)));
+          expect(new Set(fills.map((fill) => fill.price))).toEqual(new Set([6002]));
+          expect(paper.position('A', 'ES 12-26')).toMatchObject({ quantity: -quantity, averagePrice: 6002 });
+          expect(paper.workingOrders('A')).toEqual([]);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('fills a resting limit on a print exactly at it with `touch`, not on one a tick away', () => {
+    const { paper, fills, submit } = broker({ limitFill: 'touch' });
+    paper.onTick(esTick(T0, 6000));
+    submit('buy', 'buy', 1, 'limit', { limitPrice: 5999 });
+    submit('sell', 'sell', 1, 'limit', { limitPrice: 6001 });
+    paper.onTick(esTick(T0 + 1, 5999.25, 5, 5999, 5999.5));
+    paper.onTick(esTick(T0 + 2, 6000.75, 5, 6000.5, 6001));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 3, 5999, 5, 5998.75, 5999.25));
+    paper.onTick(esTick(T0 + 4, 6001, 5, 6000.75, 6001.25));
+    expect(fills.map((fill) => [fill.clientOrderId, fill.price])).toEqual([
+      ['buy', 5999],
+      ['sell', 6001],
+    ]);
+  });
+
+  it('fills a resting sell limit only on a print a tick through it with `through`, not at it', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('sell', 'sell', 1, 'limit', { limitPrice: 6001 });
+    paper.onTick(esTick(T0 + 1, 6001, 5, 6000.75, 6001.25));
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 2, 6001.25, 5, 6001, 6001.5));
+    expect(fills.map((fill) => fill.price)).toEqual([6001]);
+  });
+
+  it('fills a limit at exactly the ask (buy) or bid (sell) on arrival, whole, and rests one a tick away', () => {
+    const { paper, fills, statuses, submit } = broker();
+    // Prints at the touch, so nothing trades through the limits.
+    paper.onTick(esTick(T0, 6000.25, 1, 6000, 6000.25));
+    submit('buy-at-ask', 'buy', 5, 'limit', { limitPrice: 6000.25 });
+    submit('buy-below', 'buy', 5, 'limit', { limitPrice: 6000 });
+    paper.onTick(esTick(T0 + 1, 6000, 1, 6000, 6000.25));
+    submit('sell-at-bid', 'sell', 5, 'limit', { limitPrice: 6000 });
+    submit('sell-above', 'sell', 5, 'limit', { limitPrice: 6000.25 });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.price, fill.quantity])).toEqual([
+      ['buy-at-ask', 6000.25, 5],
+      ['sell-at-bid', 6000, 5],
+    ]);
+    expect(statuses).toContain('buy-below:working');
+    expect(statuses).toContain('sell-above:working');
+  });
+
+  it('fills a FOK whose quantity is exactly what the print offers, and cancels one a contract larger', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 5999.75, 3, 5999.75, 6000.5));
+    submit('fits', 'buy', 3, 'limit', { limitPrice: 6000, timeInForce: 'fok' });
+    submit('too-big', 'buy', 4, 'limit', { limitPrice: 6000, timeInForce: 'fok' });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity])).toEqual([['fits', 3]]);
+    expect(statuses).toContain('too-big:cancelled');
+  });
+
+  it('refuses a replace down to exactly the filled quantity, and takes one a contract above it', () => {
+    const { paper, submit } = broker();
+    const reasons: string[] = [];
+    paper.subscribe((event) => {
+      if (event.kind === 'order' && event.reason !== undefined) reasons.push(event.reason);
+    });
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 3, 'limit', { limitPrice: 5999 });
+    paper.onTick(esTick(T0 + 1, 5998.75, 1, 5998.5, 5999.25));
+    // The market moves back above the limit, so a replace does not fill at once.
+    paper.onTick(esTick(T0 + 2, 5999.5, 1, 5999.25, 5999.75));
+    paper.replace('l', { quantity: 1 }, T0 + 2);
+    expect(reasons).toEqual(['replace refused: quantity 1 is not above the 1 already filled']);
+    expect(paper.workingOrders('A')[0]).toMatchObject({ quantity: 3, filledQuantity: 1 });
+    paper.replace('l', { quantity: 2 }, T0 + 3);
+    expect(paper.workingOrders('A')[0]).toMatchObject({ quantity: 2, filledQuantity: 1 });
+  });
+
+  it('keeps a day order accepted at exactly 17:00 Chicago, before the new day’s first print, and expires the older one', () => {
+    const { paper, statuses, submit } = broker();
+    const before = Date.parse('2026-11-24T22:59:59Z') * 1000; // 16:59:59 Chicago
+    const open = Date.parse('2026-11-24T23:00:00Z') * 1000; // 17:00:00: the next trading day
+    paper.onTick(esTick(before, 6000));
+    submit('old', 'buy', 1, 'limit', { limitPrice: 5900 }, before);
+    submit('new', 'buy', 1, 'limit', { limitPrice: 5900 }, open);
+    paper.onTick(esTick(open + 1, 6000));
+    expect(statuses).toContain('old:expired');
+    expect(statuses).not.toContain('new:expired');
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['new']);
   });
 
   it('keeps every position equal to the sum of its fills (property)', () => {

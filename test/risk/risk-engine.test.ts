@@ -6,36 +6,45 @@ import { describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
-import type { OrderIntent, RiskState, Side } from '../../src/core/events.js';
+import type { Order, OrderIntent, RiskState, Side } from '../../src/core/events.js';
 import { microsFromIso } from '../../src/core/time.js';
 import { ComplianceStore, complianceFilePath } from '../../src/risk/compliance-store.js';
 import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import { RiskEngine } from '../../src/risk/risk-engine.js';
-import type { OrderDenied, OrderProposal } from '../../src/risk/risk-events.js';
+import type { OrderDenied, OrderProposal, RiskDecision } from '../../src/risk/risk-events.js';
+import type { ExecutionCommand } from '../../src/core/execution-commands.js';
 import type { AutomationMode } from '../../src/risk/rule-profile.js';
 import { accountAt, intentAt } from './scenario-helpers.js';
 
 const apex = loadRuleProfile('apex-50k-evaluation');
 const TUESDAY = '2026-11-24T15:00:00Z';
 
-function riskRig(mode: AutomationMode = 'auto', dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'))) {
+function riskRig(
+  mode: AutomationMode = 'auto',
+  dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-')),
+  profile = apex,
+) {
   const bus = new MessageBus();
   const clock = new ReplayClock(microsFromIso(TUESDAY));
   const engine = new RiskEngine(bus, clock, {
-    accounts: [{ id: 'SIM-50K', profile: apex, mode }],
+    accounts: [{ id: 'SIM-50K', profile, mode }],
     haltStore: new HaltStore(haltFilePath(dataDir)),
   }).start();
   const approved: OrderIntent[] = [];
   const denied: OrderDenied[] = [];
   const proposals: OrderProposal[] = [];
   const states: RiskState[] = [];
+  const commands: ExecutionCommand[] = [];
+  const decisions: RiskDecision[] = [];
+  bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command));
+  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
   bus.observe(TOPICS.approvedIntents).subscribe((intent) => approved.push(intent));
   bus.observe(TOPICS.orderDenials).subscribe((denial) => denied.push(denial));
   bus.observe(TOPICS.orderProposals).subscribe((proposal) => proposals.push(proposal));
   bus.observe(TOPICS.riskStates).subscribe((state) => states.push(state));
   engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
-  return { bus, clock, engine, approved, denied, proposals, states, dataDir };
+  return { bus, clock, engine, approved, denied, proposals, states, commands, decisions, dataDir };
 }
 
 const intentArbitrary = fc.record({
@@ -129,7 +138,7 @@ describe('risk engine', () => {
     expect(rig.approved).toHaveLength(0);
   });
 
-  it('in REDUCING passes only orders that shrink a position (property)', () => {
+  it('in REDUCING passes every order that shrinks a position and nothing else (property)', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: -6, max: 6 }),
@@ -161,11 +170,12 @@ describe('risk engine', () => {
                 ...(shape.bracket && { stopLoss: 5990 }),
               }),
             });
-            if (decision?.outcome === 'approved') {
-              const held = shape.symbol === 'ES 12-26' ? position : 0;
-              const after = held + (shape.side === 'buy' ? shape.quantity : -shape.quantity);
-              expect(Math.abs(after)).toBeLessThan(Math.abs(held));
-            }
+            // Both sides: every order that shrinks the position passes, every other is REDUCING_ONLY.
+            const held = shape.symbol === 'ES 12-26' ? position : 0;
+            const after = held + (shape.side === 'buy' ? shape.quantity : -shape.quantity);
+            const shrinks = Math.abs(after) < Math.abs(held) && Math.sign(after) !== -Math.sign(held);
+            if (shrinks && !shape.bracket) expect(decision).toEqual({ outcome: 'approved' });
+            else expect(decision).toMatchObject({ outcome: 'denied', denial: { code: 'REDUCING_ONLY' } });
           }
         },
       ),
@@ -222,7 +232,135 @@ describe('risk engine', () => {
   });
 });
 
+const topstep = loadRuleProfile('topstep-50k-combine');
+
+/** A working buy limit on the account, as the order manager publishes it. */
+function workingOrder(ts: number): Order {
+  return {
+    clientOrderId: 'resting-1',
+    account: 'SIM-50K',
+    symbol: 'ES 12-26',
+    ts,
+    side: 'buy',
+    quantity: 1,
+    filledQuantity: 0,
+    type: 'limit',
+    limitPrice: 5950,
+    timeInForce: 'day',
+    status: 'working',
+  };
+}
+
+describe('risk engine at exactly its time limits', () => {
+  it('trades an intent exactly maxIntentAge (5 s) old, and denies one a microsecond older as STALE_INTENT', () => {
+    const rig = riskRig();
+    const now = microsFromIso(TUESDAY) + 10_000_000;
+    rig.clock.advanceTo(now);
+    expect(rig.engine.process({ kind: 'intent', intent: intentAt(now - 5_000_000) })).toEqual({
+      outcome: 'approved',
+    });
+    expect(rig.engine.process({ kind: 'intent', intent: intentAt(now - 5_000_001) })).toMatchObject({
+      outcome: 'denied',
+      denial: { code: 'STALE_INTENT', numbers: { ageMicros: 5_000_001, maxAgeMicros: 5_000_000 } },
+    });
+  });
+
+  it('sends a proposal confirmed at exactly its expiry, and refuses one confirmed a microsecond after', () => {
+    const rig = riskRig('confirm');
+    const onTime = intentAt(TUESDAY);
+    const late = intentAt(TUESDAY);
+    rig.engine.process({ kind: 'intent', intent: onTime });
+    rig.engine.process({ kind: 'intent', intent: late });
+    const expiresAt = rig.proposals[0]?.expiresAt as number;
+    expect(expiresAt).toBe(microsFromIso(TUESDAY) + 2 * 60_000_000);
+    rig.clock.advanceTo(expiresAt);
+    expect(rig.engine.execute({ type: 'confirm', proposalId: onTime.id, by: 'test' }).ok).toBe(true);
+    expect(rig.approved.map((intent) => intent.id)).toEqual([onTime.id]);
+    rig.clock.advanceTo(expiresAt + 1);
+    expect(rig.engine.execute({ type: 'confirm', proposalId: late.id, by: 'test' }).ok).toBe(false);
+    expect(rig.denied.at(-1)).toMatchObject({
+      intentId: late.id,
+      code: 'PROPOSAL_EXPIRED',
+      numbers: { expiresAt, decidedAt: expiresAt + 1 },
+    });
+  });
+
+  it('keeps a proposal through a tick at exactly its expiry and drops it as expired on the next one', () => {
+    const rig = riskRig('confirm');
+    const intent = intentAt(TUESDAY);
+    rig.engine.process({ kind: 'intent', intent });
+    const expiresAt = rig.proposals[0]?.expiresAt as number;
+    rig.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: expiresAt, price: 6000 });
+    expect(rig.engine.pendingProposals().map((proposal) => proposal.id)).toEqual([intent.id]);
+    rig.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: expiresAt + 1, price: 6000 });
+    expect(rig.engine.pendingProposals()).toEqual([]);
+    expect(rig.decisions.at(-1)).toMatchObject({ intentId: intent.id, outcome: 'expired' });
+  });
+});
+
+describe('the flatten the rules require (not a halt)', () => {
+  it('flattens again when a position opens after the daily loss lock (a fill already on its way), though nothing is halted', () => {
+    const rig = riskRig('auto', undefined, topstep);
+    // −1,000 on the day: the liquidate lock requires flat; the account holds nothing yet.
+    rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
+    expect(rig.engine.compliance('SIM-50K')).toMatchObject({ flattenRequired: true, dailyLock: 'hard' });
+    expect(rig.engine.haltOf('SIM-50K')).toBeUndefined();
+    expect(rig.commands).toEqual([]);
+    // A fill of an order sent before the lock opens a position.
+    rig.engine.process({
+      kind: 'position',
+      position: {
+        account: 'SIM-50K',
+        symbol: 'ES 12-26',
+        ts: microsFromIso('2026-11-24T15:01:01Z'),
+        quantity: 1,
+        averagePrice: 6000,
+        unrealizedPnl: 0,
+        realizedPnl: 0,
+      },
+    });
+    expect(rig.commands).toEqual([
+      { type: 'flatten', account: 'SIM-50K', reason: 'position opened while flat was required' },
+    ]);
+  });
+
+  it('sends the required flatten when the account has only working orders and no position', () => {
+    const rig = riskRig('auto', undefined, topstep);
+    rig.engine.process({ kind: 'order', order: workingOrder(microsFromIso(TUESDAY)) });
+    rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
+    expect(rig.engine.haltOf('SIM-50K')).toBeUndefined();
+    expect(rig.commands).toMatchObject([{ type: 'flatten', account: 'SIM-50K' }]);
+  });
+
+  it('sends no flatten when the rules require flat and the account holds nothing', () => {
+    const rig = riskRig('auto', undefined, topstep);
+    rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
+    expect(rig.engine.compliance('SIM-50K')?.flattenRequired).toBe(true);
+    expect(rig.commands).toEqual([]);
+  });
+});
+
 describe('rule state across restarts', () => {
+  it('saves a moving threshold at most once per interval, and again at exactly the interval', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const store = new ComplianceStore(complianceFilePath(dataDir));
+    const engine = new RiskEngine(new MessageBus(), new ReplayClock(microsFromIso(TUESDAY)), {
+      accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
+      haltStore: new HaltStore(haltFilePath(dataDir)),
+      complianceStore: store,
+      complianceSaveIntervalMicros: 1_000_000,
+    }).start();
+    const t0 = microsFromIso(TUESDAY);
+    const peak = (ts: number, equity: number): number | null | undefined => {
+      engine.process({ kind: 'account', state: { ...accountAt(TUESDAY, 50_000, equity), ts } });
+      return store.load().get('SIM-50K')?.threshold;
+    };
+    expect(peak(t0, 50_100)).toBe(47_600);
+    // Open profit lifts the peak (Apex trails it): within the interval the file keeps the old level.
+    expect(peak(t0 + 999_999, 50_200)).toBe(47_600);
+    expect(peak(t0 + 1_000_000, 50_300)).toBe(47_800);
+  });
+
   it('continues the trailing threshold and the day results from the compliance file', () => {
     const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
     const start = (): RiskEngine =>
