@@ -5,6 +5,7 @@ import type { DeadLetter } from '../../src/core/events.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway/gateway.js';
 import type { EngineMessage } from '../../src/gateway/protocol/schemas.js';
 import { startHttpServer, type HttpServerHandle } from '../../src/server/http-server.js';
+import { Store, type StoreOptions } from '../../src/store/store.js';
 
 export const TEST_TOKEN = 'test-token-not-a-secret';
 export const NQ = 'NQ 12-26';
@@ -48,6 +49,39 @@ export async function startTestEngine(
   };
 }
 
+/** A test engine whose bus is persisted by a real Store on a DuckDB file, acking what it committed. */
+export interface StoredTestEngine extends TestEngine {
+  readonly store: Store;
+}
+
+/**
+ * A real engine edge with a real Store on `path`: the gateway acks once the store committed, and
+ * resumes sessions a previous engine left in that file. Closing closes the gateway, then the
+ * store (which commits what it holds). By default the store commits only when the test calls
+ * `store.flush()`, so a test decides what is committed when.
+ */
+export async function startStoredEngine(
+  path: string,
+  options: Partial<Omit<GatewayOptions, 'server' | 'bus'>> = {},
+  storeOptions: StoreOptions = { flushIntervalMs: 3_600_000 },
+  port = 0,
+): Promise<StoredTestEngine> {
+  const store = await Store.open(path, storeOptions);
+  const engine = await startTestEngine(
+    { ackOn: 'stored', storedWatermark: (source) => store.watermark(source), ...options },
+    port,
+  );
+  store.attach(engine.bus);
+  return {
+    ...engine,
+    store,
+    async close() {
+      await engine.close();
+      await store.close();
+    },
+  };
+}
+
 /** A bare protocol peer: sends raw text and collects every engine message for assertions. */
 export class RawPeer {
   readonly messages: EngineMessage[] = [];
@@ -55,6 +89,7 @@ export class RawPeer {
   closeReason = '';
   private waiters: { predicate: (m: EngineMessage) => boolean; resolve: (m: EngineMessage) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
+  private syncs = 0;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -126,6 +161,21 @@ export class RawPeer {
     return new Promise((resolve) =>
       this.waiters.push({ predicate: test, resolve: resolve as (m: EngineMessage) => void }),
     );
+  }
+
+  /**
+   * Sends `messages` and a ping in one frame; resolves with the pong, once the engine has read
+   * every frame before (one frame: a pause the messages cause cannot hold the ping back).
+   */
+  sync(messages: readonly unknown[] = []): Promise<unknown> {
+    const id = `sync-${String(++this.syncs)}`;
+    this.send([...messages, { type: 'ping', seq: 0, ts: 1, id }]);
+    return this.next('pong', (pong) => pong.id === id);
+  }
+
+  /** The `last_seq` of every ack received so far, in order. */
+  acks(): number[] {
+    return this.messages.flatMap((m) => (m.type === 'ack' ? [m.last_seq] : []));
   }
 
   /** Resolves once the engine acknowledged `seq`. */
