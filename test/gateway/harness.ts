@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS, type Topic } from '../../src/bus/topics.js';
@@ -18,6 +19,8 @@ export interface TestEngine {
   readonly streamUrl: string;
   /** Every message published on each topic, by topic name. */
   readonly recorded: Map<string, unknown[]>;
+  /** The server side of every TCP connection accepted, in order (to see whether it is read). */
+  readonly serverSockets: Socket[];
   published<T>(topic: { name: string; message?: T }): T[];
   close(): Promise<void>;
 }
@@ -34,6 +37,8 @@ export async function startTestEngine(
     bus.observe(topic as Topic<unknown>).subscribe((message) => list.push(message));
   }
   const http = await startHttpServer({ port });
+  const serverSockets: Socket[] = [];
+  http.server.on('connection', (socket: Socket) => serverSockets.push(socket));
   const gateway = startGateway({ token: TEST_TOKEN, ...options, server: http.server, bus });
   return {
     bus,
@@ -41,6 +46,7 @@ export async function startTestEngine(
     gateway,
     streamUrl: `ws://127.0.0.1:${String(http.port)}/v1/stream`,
     recorded,
+    serverSockets,
     published: <T>(topic: { name: string; message?: T }) => (recorded.get(topic.name) ?? []) as T[],
     async close() {
       await gateway.close();

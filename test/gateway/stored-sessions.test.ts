@@ -61,9 +61,12 @@ describe('gateway sessions over a real store', () => {
     expect(engine.gateway.stats().backpressurePauses).toBe(0);
     await peer.sync([tick(3)]);
     expect(engine.gateway.stats().backpressurePauses).toBe(1);
-    // Read only once the store committed the backlog (down to half the limit).
+    const [socket] = engine.serverSockets;
+    expect(socket?.isPaused()).toBe(true);
+    // Read again only once the store committed the backlog (down to half the limit).
     peer.send(tick(4));
     await engine.store.flush();
+    expect(socket?.isPaused()).toBe(false);
     await peer.sync();
     await engine.store.flush();
     await peer.acked(4);
