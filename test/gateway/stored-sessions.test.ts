@@ -74,6 +74,26 @@ describe('gateway sessions over a real store', () => {
     expect(engine.gateway.stats().backpressurePauses).toBe(1);
   });
 
+  it('keeps a live client whose session waits for the store, however many heartbeats the wait takes', async () => {
+    const engine = await start(temp.file('heartbeat.duckdb'), { maxUnstored: 2, heartbeatMs: 20 });
+    const { peer } = await RawPeer.hello(engine.streamUrl);
+    await peer.sync([tick(1), tick(2)]);
+    expect(engine.serverSockets[0]?.isPaused()).toBe(true);
+    // The client answers every ping, but its pongs wait unread behind the paused socket.
+    let pings = 0;
+    await new Promise<void>((resolve) => {
+      peer.socket.on('ping', () => {
+        pings += 1;
+        if (pings === 4) resolve();
+      });
+      void peer.closed().then(resolve);
+    });
+    expect(peer.closeCode).toBeUndefined();
+    expect(engine.gateway.stats().heartbeatTimeouts).toBe(0);
+    await engine.store.flush();
+    await peer.acked(2);
+  });
+
   it('acks no further than a restored session handled, even when the store then commits more of it', async () => {
     // The session is forgotten (its time to live passed) while its last messages still wait in
     // the store's open batch: it is restored from the committed watermark, below what is queued.
