@@ -75,7 +75,7 @@ describe('gateway sessions over a real store', () => {
   });
 
   it('keeps a live client whose session waits for the store, however many heartbeats the wait takes', async () => {
-    const engine = await start(temp.file('heartbeat.duckdb'), { maxUnstored: 2, heartbeatMs: 20 });
+    const engine = await start(temp.file('heartbeat.duckdb'), { maxUnstored: 2, heartbeatMs: 50 });
     const { peer } = await RawPeer.hello(engine.streamUrl);
     await peer.sync([tick(1), tick(2)]);
     expect(engine.serverSockets[0]?.isPaused()).toBe(true);
@@ -97,7 +97,7 @@ describe('gateway sessions over a real store', () => {
   it('acks no further than a restored session handled, even when the store then commits more of it', async () => {
     // The session is forgotten (its time to live passed) while its last messages still wait in
     // the store's open batch: it is restored from the committed watermark, below what is queued.
-    const engine = await start(temp.file('restored.duckdb'), { sessionTtlMs: 1, heartbeatMs: 10 });
+    const engine = await start(temp.file('restored.duckdb'), { sessionTtlMs: 1, heartbeatMs: 100 });
     const first = await RawPeer.hello(engine.streamUrl);
     const sessionId = first.welcome.session_id;
     await first.peer.sync([tick(1), tick(2), tick(3)]);
