@@ -501,13 +501,18 @@ export class GatewayConnection implements SessionConnection {
       if (reason !== PAUSED_BY_RATE) this.context.counters.backpressurePauses += 1;
       this.socket.pause();
     } else if (before !== 0 && this.pausedBy === 0) {
+      // Pongs that waited unread behind the pause count from now: a full beat to arrive.
+      this.alive = true;
       this.socket.resume();
     }
   }
 
-  /** Sends a WebSocket ping, or terminates the connection if the last one went unanswered. */
+  /**
+   * Sends a WebSocket ping, or terminates the connection if the last one went unanswered. While
+   * reading is paused the peer's pongs cannot be read, so its silence then is not held against it.
+   */
   heartbeat(): void {
-    if (!this.alive) {
+    if (!this.alive && this.pausedBy === 0) {
       this.context.counters.heartbeatTimeouts += 1;
       this.closing = true;
       this.socket.terminate();

@@ -6,7 +6,7 @@ import { periodOf } from '../../src/analytics/period.js';
 import { roundTrips, type Trade } from '../../src/analytics/trades.js';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from '../store/helpers.js';
-import { DAY, DAY1, FILLS, HOUR, writeFixture } from './fixtures.js';
+import { DAY, DAY1, HOUR, writeFixture } from './fixtures.js';
 
 describe('round trips and performance', () => {
   const temp = tempDir('enigma-analytics-');
@@ -125,12 +125,16 @@ describe('round trips and performance', () => {
   });
 
   it('keeps only the trades that closed in the period, matching against earlier fills', async () => {
-    const day2 = await roundTrips(connection, periodOf('day', '2026-11-24'));
+    const period = periodOf('day', '2026-11-24');
+    const day2 = await roundTrips(connection, period);
     expect(day2.map((t) => [t.entryFillId, t.exitFillId, t.netPnl])).toEqual([
       ['f1', 'f3', 196],
       ['f3', 'f4', -608],
     ]);
-    expect(FILLS[0]?.ts).toBe(DAY1 + 14 * HOUR);
+    // The first trade opened the day before the period (f1, day 1 14:00) and still counts in it.
+    expect(day2[0]?.entryTs).toBe(DAY1 + 14 * HOUR);
+    expect(day2[0]?.entryTs).toBeLessThan(period.from);
+    expect(day2.every((t) => t.exitTs >= period.from && t.exitTs < period.to)).toBe(true);
   });
 
   it('reports no ratios for an empty set of trades', () => {

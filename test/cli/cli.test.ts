@@ -1,3 +1,4 @@
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -78,16 +79,41 @@ steps:
     expect(result.stdout).toContain('market -- tick --> bars');
   });
 
-  it('run --duration prints a live status line and a summary, then exits 0', async () => {
+  it('run prints a live status line and each signal as it comes, and records the signals', async () => {
     const dir = await tempDir();
-    const result = await enigma(['run', 'pipelines/default.yaml', '--duration', '3', '--data-dir', dir]);
+    const statusLine = /enigma \d\d:\d\d \| [\d,]+ msg\/s \| p99 .* \| errors 0 \| dead letters 0/;
+    const signalLine = /(LONG|SHORT) .* confluence \d/;
+    let stdout = '';
+    let stderr = '';
+    // Stops the run once both were seen (whenever that is on this machine), not after a set time.
+    const stopWhenSeen = (child: ChildProcess) => {
+      if (statusLine.test(stderr) && signalLine.test(stdout) && !child.killed) child.kill('SIGINT');
+    };
+    const result = await enigma(['run', 'pipelines/default.yaml', '--data-dir', dir], {
+      onStdout: (text, child) => {
+        stdout = text;
+        stopWhenSeen(child);
+      },
+      onStderr: (text, child) => {
+        stderr = text;
+        stopWhenSeen(child);
+      },
+    });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/enigma 00:0\d \| [\d,]+ msg\/s \| p99 .* \| errors 0 \| dead letters 0/);
+    expect(result.stderr).toMatch(statusLine);
+    expect(result.stdout).toMatch(signalLine);
     expect(result.stderr).toMatch(/pipeline default: [\d,]+ messages in/);
-    expect(result.stdout).toMatch(/(LONG|SHORT) .* confluence \d/);
     const recorded = (await readFile(join(dir, 'signals.jsonl'), 'utf8')).trim().split('\n');
     expect(recorded.length).toBeGreaterThan(0);
     expect(JSON.parse(recorded[0] ?? '{}')).toHaveProperty('direction');
+  });
+
+  it('run --duration stops by itself, prints its summary and exits 0', async () => {
+    const dir = await tempDir();
+    const result = await enigma(['run', 'pipelines/default.yaml', '--duration', '1', '--data-dir', dir]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/pipeline default: [\d,]+ messages in/);
+    expect(result.stderr).not.toContain('stopping: draining and flushing');
   });
 
   it('Ctrl-C drains, flushes and exits 0', async () => {

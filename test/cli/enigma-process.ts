@@ -12,7 +12,10 @@ export interface EnigmaResult {
 /** Runs the built `enigma` command (dist/, `npm run build:ts`) as a child process, as a user would. */
 export function enigma(
   args: readonly string[],
-  options: { onStderr?: (text: string, child: ChildProcess) => void } = {},
+  options: {
+    onStderr?: (text: string, child: ChildProcess) => void;
+    onStdout?: (text: string, child: ChildProcess) => void;
+  } = {},
 ): Promise<EnigmaResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/enigma.js'), ...args], {
@@ -21,7 +24,10 @@ export function enigma(
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stdout.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      options.onStdout?.(stdout, child);
+    });
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
       options.onStderr?.(stderr, child);

@@ -1,10 +1,12 @@
 import { createServer, type Server } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../src/bus/topics.js';
+import { ReplayClock } from '../../src/core/clock.js';
 import type { Tick } from '../../src/core/events.js';
 import { EngineError } from '../../src/core/errors.js';
 import { GatewayClient, type EngineCommand } from '../../src/gateway/client.js';
-import { NQ, startTestEngine, TEST_TOKEN, type TestEngine } from './harness.js';
+import { queryStore, tempDir } from '../store/helpers.js';
+import { NQ, startStoredEngine, startTestEngine, TEST_TOKEN, type TestEngine } from './harness.js';
 
 let ts = 1_764_115_200_000_000;
 function nextTick(price = 21012.25) {
@@ -21,21 +23,6 @@ function nextTick(price = 21012.25) {
   };
 }
 
-/** Stands in for the store's commit loop: marks everything received so far as committed. */
-function commitEverything(engine: TestEngine): () => void {
-  const highest = new Map<string, number>();
-  const subscription = engine.bus
-    .observe(TOPICS.received)
-    .subscribe((envelope) => highest.set(envelope.source, envelope.seq));
-  const timer = setInterval(() => {
-    for (const [source, seq] of highest) engine.bus.publish(TOPICS.stored, { source, seq });
-  }, 2);
-  return () => {
-    clearInterval(timer);
-    subscription.unsubscribe();
-  };
-}
-
 function expectEachTickOnce(ticks: readonly Tick[], count: number) {
   expect(ticks).toHaveLength(count);
   for (let i = 1; i < ticks.length; i++)
@@ -45,11 +32,14 @@ function expectEachTickOnce(ticks: readonly Tick[], count: number) {
 describe('GatewayClient against the real gateway', () => {
   let engine: TestEngine | undefined;
   let client: GatewayClient | undefined;
+  let temp: ReturnType<typeof tempDir> | undefined;
   afterEach(async () => {
     await client?.close();
     await engine?.close();
+    temp?.remove();
     client = undefined;
     engine = undefined;
+    temp = undefined;
   });
 
   it('groups a burst into batch frames and gets every message acknowledged in order', async () => {
@@ -65,8 +55,10 @@ describe('GatewayClient against the real gateway', () => {
   });
 
   it('resumes after dropped connections with nothing lost or duplicated', async () => {
-    engine = await startTestEngine({ ackOn: 'stored' });
-    const stopCommitting = commitEverything(engine);
+    temp = tempDir('enigma-client-');
+    // The real store and its commit loop: acks come from what it committed.
+    const stored = await startStoredEngine(temp.file('client.duckdb'), {}, { flushIntervalMs: 5 });
+    engine = stored;
     client = new GatewayClient({
       url: engine.http.url,
       token: TEST_TOKEN,
@@ -81,11 +73,12 @@ describe('GatewayClient against the real gateway', () => {
       client.dropConnection();
     }
     await client.acknowledged();
-    stopCommitting();
     expect(client.connections).toBe(6);
     expectEachTickOnce(engine.published(TOPICS.ticks), 10_000);
     const seqs = engine.published(TOPICS.received).map((r) => r.seq);
     expect(seqs).toEqual(Array.from({ length: 10_000 }, (_, i) => i + 1));
+    const rows = await queryStore(stored.store, 'SELECT count(*), count(DISTINCT ts) FROM ticks');
+    expect(rows[0]?.map(Number)).toEqual([10_000, 10_000]);
   });
 
   it('receives every engine command once across reconnects and acknowledges it', async () => {
@@ -211,11 +204,14 @@ describe('GatewayClient against the real gateway', () => {
     expect(engine.published(TOPICS.ticks)).toHaveLength(1);
   });
 
-  it('measures a ping round trip', async () => {
+  it('measures a ping round trip on its clock, from the ping time the engine echoes', async () => {
     engine = await startTestEngine();
-    client = new GatewayClient({ url: engine.http.url, token: TEST_TOKEN });
+    const clock = new ReplayClock(1_764_115_200_000_000);
+    client = new GatewayClient({ url: engine.http.url, token: TEST_TOKEN, clock });
     await client.connect();
-    expect(await client.ping()).toBeGreaterThanOrEqual(0);
+    const roundTrip = client.ping();
+    clock.advanceTo(1_764_115_200_000_250);
+    expect(await roundTrip).toBe(250);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS, type Topic } from '../../src/bus/topics.js';
@@ -5,6 +6,7 @@ import type { DeadLetter } from '../../src/core/events.js';
 import { startGateway, type Gateway, type GatewayOptions } from '../../src/gateway/gateway.js';
 import type { EngineMessage } from '../../src/gateway/protocol/schemas.js';
 import { startHttpServer, type HttpServerHandle } from '../../src/server/http-server.js';
+import { Store, type StoreOptions } from '../../src/store/store.js';
 
 export const TEST_TOKEN = 'test-token-not-a-secret';
 export const NQ = 'NQ 12-26';
@@ -17,6 +19,8 @@ export interface TestEngine {
   readonly streamUrl: string;
   /** Every message published on each topic, by topic name. */
   readonly recorded: Map<string, unknown[]>;
+  /** The server side of every TCP connection accepted, in order (to see whether it is read). */
+  readonly serverSockets: Socket[];
   published<T>(topic: { name: string; message?: T }): T[];
   close(): Promise<void>;
 }
@@ -33,6 +37,8 @@ export async function startTestEngine(
     bus.observe(topic as Topic<unknown>).subscribe((message) => list.push(message));
   }
   const http = await startHttpServer({ port });
+  const serverSockets: Socket[] = [];
+  http.server.on('connection', (socket: Socket) => serverSockets.push(socket));
   const gateway = startGateway({ token: TEST_TOKEN, ...options, server: http.server, bus });
   return {
     bus,
@@ -40,10 +46,44 @@ export async function startTestEngine(
     gateway,
     streamUrl: `ws://127.0.0.1:${String(http.port)}/v1/stream`,
     recorded,
+    serverSockets,
     published: <T>(topic: { name: string; message?: T }) => (recorded.get(topic.name) ?? []) as T[],
     async close() {
       await gateway.close();
       await http.close();
+    },
+  };
+}
+
+/** A test engine whose bus is persisted by a real Store on a DuckDB file, acking what it committed. */
+export interface StoredTestEngine extends TestEngine {
+  readonly store: Store;
+}
+
+/**
+ * A real engine edge with a real Store on `path`: the gateway acks once the store committed, and
+ * resumes sessions a previous engine left in that file. Closing closes the gateway, then the
+ * store (which commits what it holds). By default the store commits only when the test calls
+ * `store.flush()`, so a test decides what is committed when.
+ */
+export async function startStoredEngine(
+  path: string,
+  options: Partial<Omit<GatewayOptions, 'server' | 'bus'>> = {},
+  storeOptions: StoreOptions = { flushIntervalMs: 3_600_000 },
+  port = 0,
+): Promise<StoredTestEngine> {
+  const store = await Store.open(path, storeOptions);
+  const engine = await startTestEngine(
+    { ackOn: 'stored', storedWatermark: (source) => store.watermark(source), ...options },
+    port,
+  );
+  store.attach(engine.bus);
+  return {
+    ...engine,
+    store,
+    async close() {
+      await engine.close();
+      await store.close();
     },
   };
 }
@@ -55,6 +95,7 @@ export class RawPeer {
   closeReason = '';
   private waiters: { predicate: (m: EngineMessage) => boolean; resolve: (m: EngineMessage) => void }[] = [];
   private closeWaiters: (() => void)[] = [];
+  private syncs = 0;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
@@ -126,6 +167,21 @@ export class RawPeer {
     return new Promise((resolve) =>
       this.waiters.push({ predicate: test, resolve: resolve as (m: EngineMessage) => void }),
     );
+  }
+
+  /**
+   * Sends `messages` and a ping in one frame; resolves with the pong, once the engine has read
+   * every frame before (one frame: a pause the messages cause cannot hold the ping back).
+   */
+  sync(messages: readonly unknown[] = []): Promise<unknown> {
+    const id = `sync-${String(++this.syncs)}`;
+    this.send([...messages, { type: 'ping', seq: 0, ts: 1, id }]);
+    return this.next('pong', (pong) => pong.id === id);
+  }
+
+  /** The `last_seq` of every ack received so far, in order. */
+  acks(): number[] {
+    return this.messages.flatMap((m) => (m.type === 'ack' ? [m.last_seq] : []));
   }
 
   /** Resolves once the engine acknowledged `seq`. */

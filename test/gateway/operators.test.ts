@@ -5,6 +5,9 @@ import { TOPICS, type NinjaTraderCommand } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
 import type { OrderIntent, Signal, Tick } from '../../src/core/events.js';
 import { ninjatrader, ninjatraderOrders, signalToOrder } from '../../src/gateway/operators/index.js';
+import { createRegistry } from '../../src/operators/index.js';
+import { checkPipeline } from '../../src/pipeline/compile.js';
+import { parsePipelineYaml } from '../../src/pipeline/load.js';
 import type { RunContext } from '../../src/pipeline/operator.js';
 
 function runContext(bus: MessageBus, clock = new ReplayClock(5_000_000)): RunContext {
@@ -47,9 +50,30 @@ describe('gateway pipeline operators', () => {
     expect((await ticks).map((t) => (t as Tick).symbol)).toEqual(['NQ 12-26', 'NQ 12-26']);
   });
 
-  it('ninjatrader declares the output kind of its stream', () => {
-    const output = ninjatrader.output as (params: { stream: 'fill' }) => string;
-    expect(output({ stream: 'fill' })).toBe('fill');
+  it('ninjatrader declares the kind of its stream, so the compiler checks what reads it', () => {
+    const compile = (stream: string) =>
+      checkPipeline(
+        parsePipelineYaml(
+          `id: nt\nsteps:\n  - { id: nt, op: ninjatrader, params: { stream: ${stream} } }\n  - { id: bars, op: bars, from: nt, params: { every: 1m } }\n  - { id: out, op: console, from: bars }\n`,
+          'nt.yaml',
+          process.cwd(),
+        ),
+        { registry: createRegistry() },
+      );
+    const ticks = compile('tick');
+    expect(ticks.issues).toEqual([]);
+    expect(ticks.compiled?.steps.map((step) => [step.id, step.outputType])).toEqual([
+      ['nt', 'tick'],
+      ['bars', 'bar'],
+      ['out', undefined],
+    ]);
+    expect(compile('fill').issues).toEqual([
+      expect.objectContaining({
+        code: 'PIPELINE_TYPE_MISMATCH',
+        stepId: 'bars',
+        message: "reads fill messages from 'nt', but 'bars' accepts tick",
+      }),
+    ]);
   });
 
   it('signalToOrder makes a one-contract market order in the direction of a signal, none for neutral', () => {

@@ -1,7 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOPICS, type NinjaTraderCommand } from '../../src/bus/topics.js';
 import type { OrderIntent } from '../../src/core/events.js';
-import { deadLetters, NQ, RawPeer, startTestEngine, tick, type TestEngine } from './harness.js';
+import { tempDir } from '../store/helpers.js';
+import {
+  deadLetters,
+  NQ,
+  RawPeer,
+  startStoredEngine,
+  startTestEngine,
+  tick,
+  type TestEngine,
+} from './harness.js';
 
 function intent(id: string, account = 'Sim101'): OrderIntent {
   return {
@@ -26,23 +35,25 @@ function order(id: string, account = 'Sim101'): NinjaTraderCommand {
 
 describe('gateway sessions: resume and duplicate suppression', () => {
   let engine: TestEngine;
-  afterEach(async () => engine.close());
+  let temp: ReturnType<typeof tempDir> | undefined;
+  afterEach(async () => {
+    await engine.close();
+    temp?.remove();
+    temp = undefined;
+  });
 
   it('acks only what the store committed and drops resent messages it already accepted', async () => {
-    engine = await startTestEngine({ ackOn: 'stored' });
+    temp = tempDir('enigma-resume-');
+    const stored = await startStoredEngine(temp.file('resume.duckdb'));
+    engine = stored;
     const first = await RawPeer.hello(engine.streamUrl);
-    const source = `gateway:${first.welcome.session_id}`;
     const sent = [1, 2, 3, 4, 5].map((seq) => tick(seq));
-    first.peer.send(sent);
-    // A ping answered means the frame before it was processed.
-    first.peer.send({ type: 'ping', seq: 0, ts: 1, id: 'sync' });
-    await first.peer.next('pong');
-    expect(engine.published(TOPICS.ticks)).toHaveLength(5);
-    engine.bus.publish(TOPICS.stored, { source, seq: 3 });
+    await first.peer.sync(sent.slice(0, 3));
+    await stored.store.flush(); // the store commits 1…3; 4 and 5 arrive after
+    await first.peer.sync(sent.slice(3));
     await first.peer.acked(3);
-    expect(
-      first.peer.messages.filter((m) => m.type === 'ack').map((m) => (m as { last_seq: number }).last_seq),
-    ).toEqual([3]);
+    expect(engine.published(TOPICS.ticks)).toHaveLength(5);
+    expect(first.peer.acks()).toEqual([3]);
     first.peer.socket.terminate();
     await first.peer.closed();
 
@@ -52,11 +63,10 @@ describe('gateway sessions: resume and duplicate suppression', () => {
       session_id: first.welcome.session_id,
       last_seq: 3,
     });
-    second.peer.send([sent[3], sent[4], tick(6)]);
-    second.peer.send({ type: 'ping', seq: 0, ts: 1, id: 'sync' });
-    await second.peer.next('pong');
-    engine.bus.publish(TOPICS.stored, { source, seq: 6 });
+    await second.peer.sync([sent[3], sent[4], tick(6)]);
+    await stored.store.flush();
     await second.peer.acked(6);
+    expect(second.peer.acks()).toEqual([6]);
     expect(engine.published(TOPICS.ticks)).toHaveLength(6);
     expect(engine.published(TOPICS.received).map((r) => r.seq)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(engine.gateway.stats().duplicates).toBe(2);

@@ -8,6 +8,49 @@ import type { Fill } from '../../src/core/events.js';
 import { Engine, preparePipeline } from '../../src/engine.js';
 import { openReadOnly } from '../../src/reports/open-database.js';
 
+/** Dollars per point of the instruments the default pipeline trades (CME contract specs). */
+const POINT_VALUE: Record<string, number> = { ES: 50, NQ: 20, CL: 1000 };
+
+interface Lot {
+  readonly side: Fill['side'];
+  quantity: number;
+  readonly price: number;
+  readonly commissionPerContract: number;
+}
+
+/**
+ * First-in-first-out round trips of `fills` (in the order they happened), per account and
+ * instrument, summed: an independent reckoning of what the analytics SQL should find.
+ */
+function fifoTotals(fills: readonly Fill[]) {
+  const open = new Map<string, Lot[]>();
+  const totals = { trades: 0, quantity: 0, grossPnl: 0, commission: 0 };
+  for (const fill of fills) {
+    const key = `${fill.account} ${fill.symbol}`;
+    const lots = open.get(key) ?? [];
+    open.set(key, lots);
+    const pointValue = POINT_VALUE[fill.symbol.split(' ')[0] as string];
+    if (pointValue === undefined) throw new Error(`no point value for ${fill.symbol}`);
+    const perContract = fill.commission / fill.quantity;
+    let left = fill.quantity;
+    while (left > 0 && lots[0] !== undefined && lots[0].side !== fill.side) {
+      const lot = lots[0];
+      const quantity = Math.min(left, lot.quantity);
+      const points = lot.side === 'buy' ? fill.price - lot.price : lot.price - fill.price;
+      totals.trades += 1;
+      totals.quantity += quantity;
+      totals.grossPnl += points * quantity * pointValue;
+      totals.commission += quantity * (perContract + lot.commissionPerContract);
+      lot.quantity -= quantity;
+      left -= quantity;
+      if (lot.quantity === 0) lots.shift();
+    }
+    if (left > 0)
+      lots.push({ side: fill.side, quantity: left, price: fill.price, commissionPerContract: perContract });
+  }
+  return totals;
+}
+
 describe('a simulated trading day through the default pipeline', () => {
   it('produces trades that the paper broker fills, the store keeps and the analytics rebuild', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'enigma-day-'));
@@ -40,11 +83,16 @@ describe('a simulated trading day through the default pipeline', () => {
       expect(stored).toBe(fills.length);
       const trades = await roundTrips(connection);
       expect(trades.length).toBeGreaterThan(0);
-      // Every closed contract is one entry fill and one exit fill: the round trips cannot hold more
-      // contracts than half the filled quantity.
-      const filled = fills.reduce((sum, fill) => sum + fill.quantity, 0);
-      expect(trades.reduce((sum, trade) => sum + trade.quantity, 0)).toBeLessThanOrEqual(filled / 2);
-      for (const trade of trades) expect(trade.netPnl).toBeCloseTo(trade.grossPnl - trade.commission, 6);
+      // The same round trips matched here, from the fills as the bus delivered them: the SQL
+      // matching must agree on contracts closed, dollars and commissions.
+      const expected = fifoTotals(fills);
+      const sum = (pick: (trade: (typeof trades)[number]) => number) =>
+        trades.reduce((total, trade) => total + pick(trade), 0);
+      expect(trades).toHaveLength(expected.trades);
+      expect(sum((t) => t.quantity)).toBe(expected.quantity);
+      expect(sum((t) => t.grossPnl)).toBeCloseTo(expected.grossPnl, 6);
+      expect(sum((t) => t.commission)).toBeCloseTo(expected.commission, 6);
+      expect(sum((t) => t.netPnl)).toBeCloseTo(expected.grossPnl - expected.commission, 6);
     } finally {
       close();
     }

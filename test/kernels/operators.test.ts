@@ -32,12 +32,23 @@ describe('feature operators', () => {
     }
   });
 
-  it('build specs from their defaults that both engines accept', () => {
+  it('build specs from their defaults that compile to their own kernel, with their params and one value per output', () => {
+    const engines = [loadWasmFeatureEngineSync(), referenceFeatureEngine];
     for (const op of features) {
       const spec = defaultSpec(op, 'step');
       expect(spec.kind).toBe(op.name);
       expect(spec.input).toBe(op.input);
-      expect(() => compileFeature(spec)).not.toThrow();
+      const compiled = compileFeature(spec);
+      expect([compiled.kind, compiled.opcode, compiled.input]).toEqual([
+        op.name,
+        OPCODES[op.name as keyof typeof OPCODES],
+        op.input,
+      ]);
+      expect(compiled.width).toBe(spec.outputs.length);
+      // The kernel runs with the operator's own defaults (e.g. ema 21), not the kernel's fallbacks.
+      const length = spec.params['period'] ?? spec.params['window'];
+      if (length !== undefined) expect(compiled.args[0]).toBe(length);
+      for (const engine of engines) expect(engine.fuse([spec]).width).toBe(spec.outputs.length);
     }
   });
 

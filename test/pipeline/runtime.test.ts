@@ -35,7 +35,7 @@ function countingSource(ticks: readonly Tick[], counter: { subscriptions: number
 }
 
 /** A test sink that keeps what it receives. */
-function collectingSink(into: unknown[]) {
+function collectingSink(into: unknown[], onWrite?: () => void) {
   return defineOperator({
     kind: 'sink',
     name: 'collect',
@@ -43,7 +43,13 @@ function collectingSink(into: unknown[]) {
     inputs: 'any',
     maxInputs: 4,
     params: Type.Object({}),
-    create: (): Sink => ({ write: (message) => into.push(message), close: async () => undefined }),
+    create: (): Sink => ({
+      write: (message) => {
+        into.push(message);
+        onWrite?.();
+      },
+      close: async () => undefined,
+    }),
   });
 }
 
@@ -252,15 +258,17 @@ steps:
 
   it('stop() ends a live source, drains the graph and flushes the sinks', async () => {
     const out: unknown[] = [];
+    let firstBar: () => void = () => undefined;
+    const flowing = new Promise<void>((resolve) => (firstBar = resolve));
     const registry = createRegistry();
-    registry.register(collectingSink(out));
+    registry.register(collectingSink(out, () => firstBar()));
     const pipeline = compileWith(
       registry,
       `id: live\nsteps:\n  - { id: market, op: simulatedMarket, params: { ticksPerSecond: 1000000, maxTicks: 50000000 } }\n  - { id: bars, op: bars, from: market, params: { ticks: 10 } }\n  - { id: out, op: collect, from: bars }\n`,
     );
     const running = run(pipeline);
     running.start();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await flowing; // stops a source in full flow: bars are reaching the sink
     running.stop();
     const metrics = await running.done;
     expect(metrics.sourceMessages).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { existsSync, statSync, writeFileSync } from 'node:fs';
 import { firstValueFrom, toArray } from 'rxjs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS, type StoredWatermark } from '../../src/bus/topics.js';
 import type { Alert } from '../../src/core/events.js';
@@ -13,6 +13,12 @@ import {
 import type { Bar, Signal, Tick } from '../../src/core/events.js';
 import { Store } from '../../src/store/store.js';
 import { BASE_TS, queryFile, queryStore, runContext, tempDir, tickAt } from './helpers.js';
+
+/** Size of the database's write-ahead log (0 when there is none). */
+function walBytes(path: string): number {
+  const wal = `${path}.wal`;
+  return existsSync(wal) ? statSync(wal).size : 0;
+}
 
 describe('Store', () => {
   let temp: ReturnType<typeof tempDir>;
@@ -300,16 +306,20 @@ describe('Store', () => {
     ]);
   });
 
-  it('keeps committing after a flush overtook the commit timer', { timeout: 10_000 }, async () => {
+  it('commits on its timer again after a flush overtook it', { timeout: 10_000 }, async () => {
     const path = temp.file('timer.duckdb');
-    const store = await Store.open(path, { flushIntervalMs: 300, batchRows: 10 });
+    const store = await Store.open(path, { flushIntervalMs: 20, batchRows: 10 });
+    const bus = new MessageBus();
+    store.attach(bus);
     for (let i = 0; i < 10; i++) store.writeTick(tickAt(i)); // a full batch: its commit starts at once
     store.writeTick(tickAt(10)); // the next batch starts its timer
     await store.flush(); // commits that batch too, before its timer fires
-    await new Promise((resolve) => setTimeout(resolve, 400)); // the timer fires on an empty batch
+    // No flush now: only the commit timer can make this envelope's watermark appear.
+    const stored = firstValueFrom(bus.observe(TOPICS.stored));
     store.writeTick(tickAt(11));
-    await store.flush();
-    expect(store.stats.rowsCommitted).toBe(12);
+    bus.publish(TOPICS.received, { source: 'gateway:timer', seq: 1, type: 'tick', message: tickAt(11) });
+    expect(await stored).toEqual({ source: 'gateway:timer', seq: 1 });
+    expect(store.stats.rowsCommitted).toBe(13);
     await store.close();
     expect(await queryFile(path, 'SELECT count(*) FROM ticks')).toEqual([[12n]]);
   });
@@ -320,8 +330,10 @@ describe('Store', () => {
     for (let i = 0; i < 1000; i++) store.writeTick(tickAt(i));
     await store.flush();
     expect(store.stats.checkpoints).toBe(0);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(store.stats.checkpoints).toBe(1);
+    expect(walBytes(path)).toBeGreaterThan(0);
+    // Waits for the checkpoint itself (no fixed sleep): its count, then the WAL folded in.
+    await vi.waitFor(() => expect(store.stats.checkpoints).toBe(1), { timeout: 5000, interval: 10 });
+    expect(walBytes(path)).toBe(0);
     store.writeTick(tickAt(1000));
     await store.flush();
     await store.close();
