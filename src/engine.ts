@@ -201,6 +201,7 @@ export class Engine {
         ...(store && {
           ackOn: 'stored' as const,
           storedWatermark: (source: string) => store.watermark(source),
+          acceptedSeq: (source: string) => store.acceptedSeq(source),
           isBackpressured: () => !store.writable,
         }),
       });

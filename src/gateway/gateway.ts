@@ -62,6 +62,12 @@ export interface GatewayOptions {
    */
   readonly storedWatermark?: (source: string) => number;
   /**
+   * The highest seq of an edge source the store has taken in, committed or not
+   * (`(source) => store.acceptedSeq(source)`): a restored session treats seqs up to it as handled
+   * (their resend is a duplicate, never stored twice) while its acks still wait for the commit.
+   */
+  readonly acceptedSeq?: (source: string) => number;
+  /**
    * Accounts the engine trades through NinjaTrader (broker `ninjatrader`): a session may report
    * account state, positions, orders and fills, or send `kill`, only for these (and only those it
    * declared in `hello`). Default none.
@@ -207,8 +213,10 @@ export function startGateway(options: GatewayOptions): Gateway {
       let restored = false;
       if (session === undefined) {
         // After an engine restart the store still knows how far a session got: continue it there.
-        const stored = wanted === undefined ? 0 : (options.storedWatermark?.(clientSource(wanted)) ?? 0);
-        restored = wanted !== undefined && stored > 0;
+        const source = wanted === undefined ? undefined : clientSource(wanted);
+        const stored = source === undefined ? 0 : (options.storedWatermark?.(source) ?? 0);
+        const taken = source === undefined ? 0 : Math.max(stored, options.acceptedSeq?.(source) ?? 0);
+        restored = wanted !== undefined && taken > 0;
         session = new GatewaySession(
           restored && wanted !== undefined ? wanted : randomUUID(),
           settings.ackOn,
@@ -216,7 +224,7 @@ export function startGateway(options: GatewayOptions): Gateway {
           settings.outboundWindow,
           clock,
           publishReceived,
-          restored ? { handledSeq: stored, outboundSeq: hello.last_seq } : undefined,
+          restored ? { handledSeq: taken, ackableSeq: stored, outboundSeq: hello.last_seq } : undefined,
         );
         sessions.set(session.id, session);
         sessionsBySource.set(session.source, session);

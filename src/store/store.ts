@@ -732,6 +732,11 @@ export class Store {
     return this.watermarks.get(source);
   }
 
+  /** The highest seq of an edge source taken in, committed or not (0 when none). */
+  acceptedSeq(source: string): number {
+    return this.watermarks.accepted(source);
+  }
+
   /** False while the queue is above the high-water mark: producers that can wait should. */
   get writable(): boolean {
     return !this.backpressured;

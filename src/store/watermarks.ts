@@ -59,6 +59,11 @@ export class WatermarkTracker {
     return moved;
   }
 
+  /** The highest seq of a source taken into a batch, committed or not (0 when none). */
+  accepted(source: string): number {
+    return this.sources.get(source)?.highestAccepted ?? 0;
+  }
+
   /** The current watermark of a source (0 when nothing is stored). */
   get(source: string): number {
     return this.sources.get(source)?.contiguous ?? 0;

@@ -74,7 +74,12 @@ export async function startStoredEngine(
 ): Promise<StoredTestEngine> {
   const store = await Store.open(path, storeOptions);
   const engine = await startTestEngine(
-    { ackOn: 'stored', storedWatermark: (source) => store.watermark(source), ...options },
+    {
+      ackOn: 'stored',
+      storedWatermark: (source) => store.watermark(source),
+      acceptedSeq: (source) => store.acceptedSeq(source),
+      ...options,
+    },
     port,
   );
   store.attach(engine.bus);

@@ -94,9 +94,10 @@ describe('gateway sessions over a real store', () => {
     await peer.acked(2);
   });
 
-  it('acks no further than a restored session handled, even when the store then commits more of it', async () => {
+  it('restores a session forgotten while its last messages wait in the store: acked once committed, a resend never stored twice', async () => {
     // The session is forgotten (its time to live passed) while its last messages still wait in
-    // the store's open batch: it is restored from the committed watermark, below what is queued.
+    // the store's open batch: it is restored as far as the store took it in (5), acked as far as
+    // the store committed (3).
     const engine = await start(temp.file('restored.duckdb'), { sessionTtlMs: 1, heartbeatMs: 100 });
     const first = await RawPeer.hello(engine.streamUrl);
     const sessionId = first.welcome.session_id;
@@ -112,15 +113,18 @@ describe('gateway sessions over a real store', () => {
 
     const second = await RawPeer.hello(engine.streamUrl, { session_id: sessionId, last_seq: 0 });
     expect(second.welcome).toMatchObject({ resumed: true, session_id: sessionId, last_seq: 3 });
-    await engine.store.flush(); // seqs 4 and 5 commit now: the watermark passes the restored seq
-    await second.peer.sync();
-    expect(second.peer.acks()).toEqual([]);
-    // The client resends what was not acknowledged; the session takes it, and acks catch up.
+    await engine.store.flush(); // seqs 4 and 5 commit now: the ack follows
+    await second.peer.acked(5);
+    // The client resends what was not acknowledged when it reconnected: duplicates, dropped.
     await second.peer.sync([four, five, tick(6)]);
     await engine.store.flush();
     await second.peer.acked(6);
-    expect(second.peer.acks()).toEqual([6]);
+    expect(second.peer.acks()).toEqual([5, 6]);
     expect(second.peer.messages.filter((m) => m.type === 'error')).toEqual([]);
     expect(await storedSeqs(engine, sessionId)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(await queryStore(engine.store, 'SELECT count(*), count(DISTINCT ts) FROM ticks')).toEqual([
+      [6n, 6n],
+    ]);
+    expect(engine.store.stats.rejects).toBe(0);
   });
 });
