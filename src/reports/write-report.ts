@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Period } from '../analytics/period.js';
-import { buildReport, type ReportData } from './build-report.js';
+import { buildReport, type ReportData, type ReportOptions } from './build-report.js';
 import { toCsv } from './csv.js';
 import { renderHtml } from './render-html.js';
 
@@ -41,7 +41,7 @@ export async function writeReport(
   connection: DuckDBConnection,
   period: Period,
   outDir: string,
-  options: { initialCapital?: number; generatedAt?: string } = {},
+  options: ReportOptions & { generatedAt?: string } = {},
 ): Promise<WrittenReport> {
   const data = await buildReport(connection, period, options);
   const directory = join(outDir, period.label);
