@@ -167,6 +167,13 @@ function reference(history: History) {
     if (dow !== 0 && dow !== 6) dates.push(d);
   }
   const equity = dates.map((d) => equityBefore(events, sessionEnd(d)));
+  // Sessions whose end finds a position open and no price (tick or fill) since the previous end.
+  const carried = dates.filter((d, i) => {
+    const end = sessionEnd(d);
+    const start = i === 0 ? -Infinity : sessionEnd(dates[i - 1] as number);
+    const open = history.fills.filter((f) => f.ts < end).length % 2 === 1;
+    return open && !events.some((e) => e.ts >= start && e.ts < end);
+  }).length;
   const returns = equity.map(
     (e, i) =>
       (e - (i === 0 ? CAPITAL : (equity[i - 1] as number))) / (i === 0 ? CAPITAL : (equity[i - 1] as number)),
@@ -190,6 +197,16 @@ function reference(history: History) {
     position += signed;
     if (position === 0) realised.push(cash);
   }
+  const results = realised.slice(1).map((e, i) => e - (realised[i] as number));
+  const streak = (sign: number): number => {
+    let best = 0;
+    let run = 0;
+    for (const r of results) {
+      run = Math.sign(r) === sign ? run + 1 : 0;
+      best = Math.max(best, run);
+    }
+    return best;
+  };
   return {
     sessions: n,
     equity,
@@ -202,6 +219,11 @@ function reference(history: History) {
     endOfDay,
     intraday: maxDrawdown(intradayPath),
     realised: maxDrawdown(realised),
+    carried,
+    largestWin: Math.max(...results),
+    largestLoss: Math.min(...results),
+    winningStreak: streak(1),
+    losingStreak: streak(-1),
     closingDays: new Set(
       history.fills.filter((_, i) => i % 2 === 1).map((f) => new Date(f.ts / US).toISOString().slice(0, 10)),
     ).size,
@@ -285,6 +307,23 @@ describe('the report on a strategy that trades a few times a year, marked to mar
     }
     expect(drawdown.intraday.maxDepth).toBeGreaterThan(drawdown.realised.maxDepth);
     expect(drawdown.intraday.maxDepth).toBeGreaterThanOrEqual(drawdown.endOfDay.maxDepth);
+  });
+
+  it('carries the last price over sessions without one, and says how many', () => {
+    const sessions = written.data.markedToMarket.total.series.sessions;
+    expect(expected.carried).toBeGreaterThan(0);
+    expect(sessions.filter((s) => s.carried.length > 0)).toHaveLength(expected.carried);
+    expect(readFileSync(written.html, 'utf8')).toContain(
+      `${expected.carried} sessions had an open position without a price`,
+    );
+  });
+
+  it('gives the largest win and loss and the longest streaks of the round trips', () => {
+    const { trades } = written.data.markedToMarket.total;
+    expect(trades.largestWin).toBeCloseTo(expected.largestWin, 9);
+    expect(trades.largestLoss).toBeCloseTo(expected.largestLoss, 9);
+    expect(trades.longestWinningStreak).toBe(expected.winningStreak);
+    expect(trades.longestLosingStreak).toBe(expected.losingStreak);
   });
 
   it('keeps the realised-only figures, on closing days only, and labels them as such', () => {
