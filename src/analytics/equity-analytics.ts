@@ -1,5 +1,6 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CONTRACT_SPECS } from '../core/instruments.js';
+import { StorageError, describeError } from '../core/errors.js';
 import type { SessionHours } from '../core/session-calendar.js';
 import { MICROS_PER_DAY } from '../core/time.js';
 import type { RuleProfile } from '../risk/rule-profile.js';
@@ -142,14 +143,36 @@ async function loadFills(connection: DuckDBConnection, period: Period): Promise<
   }));
 }
 
+/** Per symbol, the time ranges [from, to] in which some account holds a position (fills in time order). */
+export function openIntervals(fills: readonly MtmFill[], until: number): Map<string, [number, number][]> {
+  const positions = new Map<string, number>();
+  const holders = new Map<string, number>();
+  const intervals = new Map<string, [number, number][]>();
+  for (const fill of fills) {
+    const key = `${fill.account}\u0000${fill.symbol}`;
+    const before = positions.get(key) ?? 0;
+    const after = before + (fill.side === 'buy' ? fill.quantity : -fill.quantity);
+    positions.set(key, after);
+    const count = holders.get(fill.symbol) ?? 0;
+    const next = count + (before === 0 && after !== 0 ? 1 : 0) - (before !== 0 && after === 0 ? 1 : 0);
+    holders.set(fill.symbol, next);
+    const list = intervals.get(fill.symbol) ?? [];
+    intervals.set(fill.symbol, list);
+    if (count === 0 && next > 0) list.push([fill.ts, until]);
+    else if (count > 0 && next === 0) (list[list.length - 1] as [number, number])[1] = fill.ts;
+  }
+  return intervals;
+}
+
 /**
- * Marks of the traded symbols from their first fill to the period's end: ticks where the store has
- * ticks of the symbol (the prices the engine saw), else bar closes, stamped 1 µs before the bar's
- * end (the close is the last trade inside the bar). The store holds no settlement prices.
+ * Marks of the traded symbols while a position is open (a flat account's equity does not depend
+ * on prices, and a fill sets the mark when a position opens): ticks where the store has ticks of
+ * the symbol (the prices the engine saw), else bar closes, stamped 1 µs before the bar's end (the
+ * close is the last trade inside the bar). The store holds no settlement prices.
  */
 async function loadPrices(
   connection: DuckDBConnection,
-  from: number,
+  fills: readonly MtmFill[],
   to: number,
 ): Promise<{ prices: MarketPrice[]; sources: Map<string, PriceSource> }> {
   const sourceRows = await queryRows(
@@ -164,29 +187,39 @@ async function loadPrices(
   const sources = new Map<string, PriceSource>();
   for (const row of sourceRows)
     sources.set(String(row.symbol), row.has_ticks ? 'ticks' : row.has_bars ? 'bars' : 'fills only');
-  const tickSymbols = [...sources].filter(([, source]) => source === 'ticks').map(([symbol]) => symbol);
-  const barSymbols = [...sources].filter(([, source]) => source === 'bars').map(([symbol]) => symbol);
-  const list = (symbols: string[], offset: number): string =>
-    symbols.length === 0 ? 'NULL' : symbols.map((_, i) => `$${offset + i}`).join(', ');
-  const rows = await queryRows(
-    connection,
-    `SELECT symbol, ts, price FROM (
-       SELECT symbol, ts, price, seq, 0 AS kind FROM ticks_v
-        WHERE ts >= $1 AND ts < $2 AND symbol IN (${list(tickSymbols, 3)})
-       UNION ALL
-       SELECT symbol, end_ts - 1 AS ts, close AS price, seq, 1 AS kind FROM bars_v
-        WHERE end_ts - 1 >= $1 AND end_ts - 1 < $2 AND symbol IN (${list(barSymbols, 3 + tickSymbols.length)})
-     ) ORDER BY ts, kind, seq`,
-    [BigInt(from), BigInt(to), ...tickSymbols, ...barSymbols],
-  );
-  return {
-    prices: rows.map((row) => ({
-      symbol: String(row.symbol),
-      ts: numberOf(row.ts),
-      price: numberOf(row.price),
-    })),
-    sources,
-  };
+  const intervals = openIntervals(fills, to);
+  const prices: MarketPrice[] = [];
+  for (const kind of ['ticks', 'bars'] as const) {
+    const symbols = [...sources].filter(([, source]) => source === kind).map(([symbol]) => symbol);
+    const values: string[] = [];
+    symbols.forEach((symbol, i) => {
+      for (const [from, until] of intervals.get(symbol) ?? [])
+        values.push(`($${i + 1}, ${Math.trunc(from)}::BIGINT, ${Math.trunc(until)}::BIGINT)`);
+    });
+    if (values.length === 0) continue;
+    const source =
+      kind === 'ticks'
+        ? 'SELECT seq, ts, symbol, price FROM ticks_v'
+        : 'SELECT seq, end_ts - 1 AS ts, symbol, close AS price FROM bars_v';
+    // ASOF: each price meets the latest interval that opened before it (intervals never overlap).
+    const sql = `SELECT p.ts::DOUBLE AS ts, p.symbol, p.price
+                   FROM (${source}) p
+                   ASOF JOIN (VALUES ${values.join(', ')}) AS i(symbol, from_ts, to_ts)
+                     ON p.symbol = i.symbol AND p.ts >= i.from_ts
+                  WHERE p.ts <= i.to_ts
+                  ORDER BY p.ts, p.seq`;
+    let columns: unknown[][];
+    try {
+      columns = (await connection.runAndReadAll(sql, symbols)).getColumnsJS() as unknown[][];
+    } catch (cause) {
+      throw new StorageError('STORE_QUERY_FAILED', `query failed: ${describeError(cause)}`, { cause });
+    }
+    const [ts = [], symbol = [], price = []] = columns;
+    for (let i = 0; i < ts.length; i++)
+      prices.push({ ts: ts[i] as number, symbol: symbol[i] as string, price: price[i] as number });
+  }
+  prices.sort((a, b) => a.ts - b.ts);
+  return { prices, sources };
 }
 
 /**
@@ -204,7 +237,7 @@ export async function equityAnalytics(
   const calendar = new TradingSessions(hours);
   const riskFreeRate = options.riskFreeRate ?? 0;
   const fills = await loadFills(connection, period);
-  const { prices, sources } = await loadPrices(connection, fills[0]?.ts ?? period.to, period.to);
+  const { prices, sources } = await loadPrices(connection, fills, period.to);
   const bounded = period.from !== ALL_TIME.from;
   const mtm = markToMarket({
     fills,
