@@ -104,6 +104,23 @@ describe('enigma report and enigma export', () => {
     }
   });
 
+  it('states the risk-free rate it was given and adds the prop view of a rule profile', async () => {
+    const out = temp.file('with-profile');
+    const code = await reportCommand.run([
+      ...['--period', 'week', '--date', '2026-11-24', '--db', db, '--out', out],
+      ...['--risk-free', '4.5', '--profile', 'apex-50k-evaluation'],
+    ]);
+    expect(code).toBe(0);
+    const html = readFileSync(join(out, 'week-2026-11-23', 'report.html'), 'utf8');
+    expect(html).toContain('risk-free rate 4.50% a year');
+    // Apex-style: the threshold trails peak equity (50,971 intraday) by $2,500: 48,471.
+    expect(html).toMatch(
+      /<td>A<\/td><td>apex-50k-evaluation<\/td><td>peak-equity<\/td><td class="n">2,500.00<\/td><td class="n">48,471.00<\/td>/,
+    );
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await reportCommand.run(['--risk-free', 'lots', '--db', db])).toBe(2);
+  });
+
   it('keeps only the trades of the requested day', async () => {
     const out = temp.file('daily');
     expect(
