@@ -197,6 +197,12 @@ function reference(history: History) {
     position += signed;
     if (position === 0) realised.push(cash);
   }
+  // Time with a position: entry to exit, the last one open until the series' end.
+  const seriesEnd = Math.min(sessionEnd(last), events[events.length - 1]?.ts ?? 0);
+  const exposure = history.fills.reduce(
+    (sum, f, i) => sum + (i % 2 === 1 ? f.ts : -f.ts),
+    history.fills.length % 2 === 1 ? seriesEnd : 0,
+  );
   const results = realised.slice(1).map((e, i) => e - (realised[i] as number));
   const streak = (sign: number): number => {
     let best = 0;
@@ -220,6 +226,7 @@ function reference(history: History) {
     intraday: maxDrawdown(intradayPath),
     realised: maxDrawdown(realised),
     carried,
+    timeInMarket: exposure / (seriesEnd - sessionEnd(first - 24 * HOUR_MS)),
     largestWin: Math.max(...results),
     largestLoss: Math.min(...results),
     winningStreak: streak(1),
@@ -324,6 +331,7 @@ describe('the report on a strategy that trades a few times a year, marked to mar
     expect(trades.largestLoss).toBeCloseTo(expected.largestLoss, 9);
     expect(trades.longestWinningStreak).toBe(expected.winningStreak);
     expect(trades.longestLosingStreak).toBe(expected.losingStreak);
+    expect(Math.abs(value(trades.timeInMarket) - expected.timeInMarket)).toBeLessThan(1e-12);
   });
 
   it('keeps the realised-only figures, on closing days only, and labels them as such', () => {
