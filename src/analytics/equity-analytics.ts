@@ -5,6 +5,7 @@ import type { SessionHours } from '../core/session-calendar.js';
 import { MICROS_PER_DAY } from '../core/time.js';
 import type { RuleProfile } from '../risk/rule-profile.js';
 import { drawdowns, type DrawdownSummary, type PathPoint } from './drawdown.js';
+import { tradeExcursions, type TradeExcursion } from './excursions.js';
 import { markToMarket, type EquitySeries, type MarketPrice, type MtmFill } from './mark-to-market.js';
 import { ALL_TIME, type Period } from './period.js';
 import { propView, type PropView } from './prop-view.js';
@@ -49,6 +50,8 @@ export interface SeriesAnalytics {
     readonly intraday: DrawdownSummary;
   };
   readonly trades: TradeStatistics;
+  /** MAE, MFE and R-multiple of each round trip. */
+  readonly excursions: readonly TradeExcursion[];
   /** The firm's trailing-threshold view; null without a profile for the account (and for the total). */
   readonly prop: PropView | null;
 }
@@ -99,8 +102,18 @@ export function analyseSeries(
     readonly riskFreeRate?: number;
     readonly profile?: RuleProfile | undefined;
     readonly slippageDollars?: number;
+    /** Prices while positions were open (for MAE / MFE) and the entry orders' stops by entry fill id. */
+    readonly prices?: readonly MarketPrice[];
+    readonly stops?: ReadonlyMap<string, number>;
+    readonly pointValue?: (symbol: string) => number;
   },
 ): SeriesAnalytics {
+  const excursions = tradeExcursions(
+    trades,
+    options.prices ?? [],
+    options.stops ?? new Map(),
+    options.pointValue ?? pointValueOf,
+  );
   const endOfDay = drawdowns([
     { ts: series.intraday[0]?.ts ?? 0, session: 0, equity: series.startEquity },
     ...series.sessions.map((s, session) => ({ ts: s.endTs, session, equity: s.equity })),
@@ -121,7 +134,8 @@ export function analyseSeries(
       endOfDay,
       intraday: drawdowns(series.intraday),
     },
-    trades: tradeStatistics(trades, series, options.slippageDollars ?? 0),
+    trades: tradeStatistics(trades, series, options.slippageDollars ?? 0, excursions),
+    excursions,
     prop: options.profile ? propView(series.account, options.profile, series.capital, series.intraday) : null,
   };
 }
@@ -222,6 +236,18 @@ async function loadPrices(
   return { prices, sources };
 }
 
+/** The protective stop price of each fill's order intent, by fill id (fills whose intent had one). */
+async function entryStops(connection: DuckDBConnection, period: Period): Promise<Map<string, number>> {
+  const rows = await queryRows(
+    connection,
+    `SELECT f.fill_id, i.stop_loss FROM fills f
+       JOIN (SELECT id, any_value(stop_loss) AS stop_loss FROM order_intents GROUP BY id) i ON i.id = f.client_order_id
+      WHERE f.ts < $1 AND i.stop_loss IS NOT NULL`,
+    [BigInt(period.to)],
+  );
+  return new Map(rows.map((row) => [String(row.fill_id), numberOf(row.stop_loss)]));
+}
+
 /**
  * The marked-to-market analytics of a period, from the store: per account and in total, the
  * per-session equity (sessions named by their date: a day/week/month period covers the sessions
@@ -250,7 +276,7 @@ export async function equityAnalytics(
     lastDay: bounded ? Math.floor((period.to - 1) / MICROS_PER_DAY) : Infinity,
   });
   const sessionsPerYear = calendar.sessionsPerYear;
-  const common = { sessionsPerYear, riskFreeRate };
+  const common = { sessionsPerYear, riskFreeRate, prices, stops: await entryStops(connection, period) };
   let slippageTotal = 0;
   for (const dollars of options.slippageDollars?.values() ?? []) slippageTotal += dollars;
   const accounts = [...mtm.accounts.values()].map((series) =>

@@ -1,5 +1,6 @@
 import type { Micros } from '../core/time.js';
 import { missing, valueOf, type Statistic } from './statistic.js';
+import type { TradeExcursion } from './excursions.js';
 import type { Trade } from './trades.js';
 
 /**
@@ -8,7 +9,8 @@ import type { Trade } from './trades.js';
  * - streaks: the most consecutive wins (net > 0) / losses (net < 0); a scratch (0) ends both;
  * - average holding time: mean of exit − entry over the round trips (each FIFO match counts once);
  * - time in the market: time with any open position / the series' span (from the equity walk);
- * - commissions / gross P&L and slippage / gross P&L: missing unless gross P&L is positive.
+ * - commissions / gross P&L and slippage / gross P&L: missing unless gross P&L is positive;
+ * - average MAE / MFE in dollars over the round trips; average R over those with a stop.
  */
 export interface TradeStatistics {
   readonly largestWin: number | null;
@@ -19,12 +21,19 @@ export interface TradeStatistics {
   readonly timeInMarket: Statistic;
   readonly commissionShare: Statistic;
   readonly slippageShare: Statistic;
+  readonly averageMaeDollars: number | null;
+  readonly averageMfeDollars: number | null;
+  readonly averageRMultiple: Statistic;
 }
+
+const average = (values: readonly number[]): number | null =>
+  values.length === 0 ? null : values.reduce((a, b) => a + b, 0) / values.length;
 
 export function tradeStatistics(
   trades: readonly Trade[],
   exposure: { readonly exposureMicros: Micros; readonly spanMicros: Micros },
   slippageDollars: number,
+  excursions: readonly TradeExcursion[] = [],
 ): TradeStatistics {
   let largestWin: number | null = null;
   let largestLoss: number | null = null;
@@ -61,5 +70,11 @@ export function tradeStatistics(
         : missing('no session in the period'),
     commissionShare: share(commission),
     slippageShare: share(slippageDollars),
+    averageMaeDollars: average(excursions.map((e) => e.maeDollars)),
+    averageMfeDollars: average(excursions.map((e) => e.mfeDollars)),
+    averageRMultiple: ((r) =>
+      r.length === 0 ? missing('no round trip had a stop on its entry order') : valueOf(average(r) ?? 0))(
+      excursions.flatMap((e) => (e.rMultiple === null ? [] : [e.rMultiple])),
+    ),
   };
 }

@@ -115,6 +115,9 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
     reasons.cell(s.trades.timeInMarket, asPercent),
     reasons.cell(s.trades.commissionShare, asPercent),
     reasons.cell(s.trades.slippageShare, asPercent),
+    money(s.trades.averageMaeDollars),
+    money(s.trades.averageMfeDollars),
+    reasons.cell(s.trades.averageRMultiple, fixed(2)),
   ]);
   const props = mtm.accounts.flatMap((s) => (s.prop ? [s.prop] : []));
   const propSection =
@@ -205,10 +208,14 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
         'time in market',
         'commissions / gross P&L',
         'slippage / gross P&L',
+        'average MAE $',
+        'average MFE $',
+        'average R',
       ],
       tradeRows,
     ),
     reasons.note(),
+    '<p class="note">MAE / MFE: the furthest the price went against / for an open round trip (entry, exit and every price between), × quantity × point value; per trade in excursions.csv. R = net P&amp;L / (|entry − stop| × quantity × point value), the stop of the entry order.</p>',
     '<h3>Prop view: the risk engine’s trailing threshold over this path</h3>',
     propSection,
     `<p class="note">Replays the account's intraday marked-to-market path through the risk engine's own rule evaluator (AccountCompliance) with the account's profile. Starting balance = the account's capital (${ratio(total.series.capital, 2)} in total).</p>`,

@@ -41,6 +41,9 @@ function statisticRows(s: SeriesAnalytics): Record<string, unknown>[] {
     row('timeInMarket', trades.timeInMarket),
     row('commissionShare', trades.commissionShare),
     row('slippageShare', trades.slippageShare),
+    row('averageMaeDollars', trades.averageMaeDollars),
+    row('averageMfeDollars', trades.averageMfeDollars),
+    row('averageRMultiple', trades.averageRMultiple),
   ];
 }
 
@@ -73,7 +76,7 @@ export interface WrittenReport {
 
 /**
  * Builds the report of `period` and writes `report.html` and its CSVs (equity per session and
- * mtm-stats, marked to market; trades, daily, stats, realised only; signals, slippage,
+ * mtm-stats, marked to market; excursions per round trip; trades, daily, stats, realised only; signals, slippage,
  * correlation, market, decisions) into `<outDir>/<period label>/`.
  */
 export async function writeReport(
@@ -114,6 +117,19 @@ export async function writeReport(
         'openContracts',
       ],
     ),
+    'excursions.csv': toCsv(mtm.total.excursions, [
+      'account',
+      'symbol',
+      'entryFillId',
+      'exitFillId',
+      'maePoints',
+      'mfePoints',
+      'maeDollars',
+      'mfeDollars',
+      'prices',
+      'riskDollars',
+      'rMultiple',
+    ]),
     'mtm-stats.csv': toCsv(series.flatMap(statisticRows), ['scope', 'statistic', 'value', 'missing']),
     'trades.csv': toCsv(data.trades, TRADE_COLUMNS),
     'daily.csv': toCsv(data.daily, ['day', 'netPnl', 'trades', 'return']),

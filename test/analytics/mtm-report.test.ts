@@ -19,6 +19,7 @@ const CAPITAL = 100_000;
 const COMMISSION = 2.5;
 const HOUR_MS = 3_600_000;
 const US = 1000;
+const STOP = 20;
 
 /** A seeded generator, so the history is the same on every run. */
 function random(seed: number): () => number {
@@ -267,6 +268,22 @@ describe('the report on a strategy that trades a few times a year, marked to mar
       store.writeTick(tick);
     }
     while (f < history.fills.length) store.writeFill(history.fills[f++] as Fill);
+    // Each entry order carried a protective stop 20 points away.
+    history.fills.forEach((fill, i) => {
+      if (i % 2 === 1) return;
+      store.writeOrderIntent({
+        id: fill.clientOrderId,
+        account: 'A',
+        symbol: SYMBOL,
+        ts: fill.ts - 1,
+        side: fill.side,
+        quantity: fill.quantity,
+        type: 'market',
+        timeInForce: 'day',
+        stopLoss: fill.price + (fill.side === 'buy' ? -STOP : STOP),
+        reason: 'trend',
+      });
+    });
     await store.close();
     const database = await openReadOnly(db);
     try {
@@ -332,6 +349,28 @@ describe('the report on a strategy that trades a few times a year, marked to mar
     expect(trades.longestWinningStreak).toBe(expected.winningStreak);
     expect(trades.longestLosingStreak).toBe(expected.losingStreak);
     expect(Math.abs(value(trades.timeInMarket) - expected.timeInMarket)).toBeLessThan(1e-12);
+  });
+
+  it('gives each round trip its MAE, MFE and R-multiple from the ticks it was open through', () => {
+    const { excursions } = written.data.markedToMarket.total;
+    expect(excursions).toHaveLength(Math.floor(history.fills.length / 2));
+    excursions.forEach((excursion, k) => {
+      const entry = history.fills[2 * k] as Fill;
+      const exit = history.fills[2 * k + 1] as Fill;
+      const path = [
+        entry.price,
+        exit.price,
+        ...history.ticks.filter((t) => t.ts >= entry.ts && t.ts <= exit.ts).map((t) => t.price),
+      ];
+      const long = entry.side === 'buy';
+      const adverse = long ? entry.price - Math.min(...path) : Math.max(...path) - entry.price;
+      const favourable = long ? Math.max(...path) - entry.price : entry.price - Math.min(...path);
+      expect(excursion.maeDollars).toBeCloseTo(adverse * 2 * POINT_VALUE, 9);
+      expect(excursion.mfeDollars).toBeCloseTo(favourable * 2 * POINT_VALUE, 9);
+      // Two contracts, two fills of $2.50 a contract each.
+      const net = ((long ? 1 : -1) * (exit.price - entry.price) * POINT_VALUE - 2 * COMMISSION) * 2;
+      expect(excursion.rMultiple).toBeCloseTo(net / (STOP * 2 * POINT_VALUE), 9);
+    });
   });
 
   it('keeps the realised-only figures, on closing days only, and labels them as such', () => {
