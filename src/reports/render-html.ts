@@ -64,7 +64,7 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
   const { overall, period } = data;
   const mtm = data.markedToMarket.total;
   const kpis = [
-    ['Net P&L', money(overall.netPnl)],
+    ['Net P&L (closed trades)', money(overall.netPnl)],
     ['Trades', String(overall.trades)],
     ['Win rate', percent(overall.winRate)],
     ['Profit factor', ratio(overall.profitFactor)],

@@ -2,7 +2,7 @@ import type { DrawdownEpisode, DrawdownSummary } from '../analytics/drawdown.js'
 import type { EquityAnalytics, SeriesAnalytics } from '../analytics/equity-analytics.js';
 import { formatStatistic, type Statistic } from '../analytics/statistic.js';
 import { isoFromMicros } from '../core/time.js';
-import { duration, escapeHtml, money, percent, ratio, table } from './html-parts.js';
+import { duration, escapeHtml, money, percent, table } from './html-parts.js';
 import { lineChart } from './svg-charts.js';
 
 const date = (ts: number | null): string => (ts === null ? '' : isoFromMicros(ts).slice(0, 10));
@@ -218,6 +218,6 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
     '<p class="note">MAE / MFE: the furthest the price went against / for an open round trip (entry, exit and every price between), × quantity × point value; per trade in excursions.csv. R = net P&amp;L / (|entry − stop| × quantity × point value), the stop of the entry order.</p>',
     '<h3>Prop view: the risk engine’s trailing threshold over this path</h3>',
     propSection,
-    `<p class="note">Replays the account's intraday marked-to-market path through the risk engine's own rule evaluator (AccountCompliance) with the account's profile. Starting balance = the account's capital (${ratio(total.series.capital, 2)} in total).</p>`,
+    `<p class="note">Replays the account's intraday marked-to-market path through the risk engine's own rule evaluator (AccountCompliance) with the account's profile. Starting balance = the account's capital (${money(total.series.capital)} in total).</p>`,
   ];
 }
