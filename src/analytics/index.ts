@@ -36,3 +36,31 @@ export {
   type DecisionCount,
   type DecisionFilter,
 } from './decisions.js';
+export {
+  equityAnalytics,
+  analyseSeries,
+  openIntervals,
+  type EquityAnalytics,
+  type EquityAnalyticsOptions,
+  type SeriesAnalytics,
+  type PriceSource,
+} from './equity-analytics.js';
+export {
+  markToMarket,
+  type EquitySeries,
+  type SessionEquity,
+  type IntradayPoint,
+  type MtmFill,
+  type MarketPrice,
+} from './mark-to-market.js';
+export { TradingSessions, CME_GLOBEX_HOURS, dateOfDay } from './sessions.js';
+export {
+  returnStatistics,
+  type ReturnStatistics,
+  type ReturnStatisticsOptions,
+} from './return-statistics.js';
+export { drawdowns, type DrawdownSummary, type DrawdownEpisode, type PathPoint } from './drawdown.js';
+export { tradeStatistics, type TradeStatistics } from './trade-statistics.js';
+export { tradeExcursions, type TradeExcursion } from './excursions.js';
+export { propView, type PropView } from './prop-view.js';
+export { MIN_SESSIONS, formatStatistic, numberOrUndefined, type Statistic } from './statistic.js';

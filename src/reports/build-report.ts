@@ -28,6 +28,9 @@ import { EngineError } from '../core/errors.js';
 import { numberOf, queryRows } from '../analytics/query.js';
 import { signalEffectiveness, type SignalEffectiveness } from '../analytics/signal-effectiveness.js';
 import { roundTrips, type Trade } from '../analytics/trades.js';
+import { equityAnalytics, type EquityAnalytics } from '../analytics/equity-analytics.js';
+import type { SessionHours } from '../core/session-calendar.js';
+import type { RuleProfile } from '../risk/rule-profile.js';
 
 export interface MarketSummary {
   readonly symbol: string;
@@ -59,6 +62,12 @@ export interface ReportData {
   /** Equity before the first trade; 0 when the period has no trade and no balance is stored. */
   readonly initialCapital: number;
   readonly capitalSource: CapitalSource;
+  /**
+   * The marked-to-market analytics (per session equity, ratios, three drawdowns, trade figures,
+   * prop view): the headline figures. `overall`, `by`, `equity` and `daily` below are the
+   * realised-only figures (returns on closing days, trade-by-trade drawdown), kept for comparison.
+   */
+  readonly markedToMarket: EquityAnalytics;
   readonly overall: PerformanceStats;
   readonly by: Readonly<Record<GroupKey, readonly { key: string; stats: PerformanceStats }[]>>;
   readonly trades: readonly Trade[];
@@ -151,11 +160,54 @@ export function describeCapital(data: Pick<ReportData, 'initialCapital' | 'capit
     : `${amount} (starting balance of ${[...accounts.keys()].join(', ')})`;
 }
 
+export interface ReportOptions {
+  /** `--capital`: the capital of the total (and of each account without a stored balance). */
+  readonly initialCapital?: number;
+  /** Annual risk-free rate for Sharpe and Sortino, as a fraction (default 0). */
+  readonly riskFreeRate?: number;
+  /** The session calendar (default CME Globex, trading day ending 17:00 Chicago). */
+  readonly hours?: SessionHours;
+  /** Rule profile per account, for the prop view of the trailing threshold. */
+  readonly profiles?: ReadonlyMap<string, RuleProfile>;
+}
+
+/**
+ * Each account's capital for the marked-to-market series: its stored starting balance, else
+ * `given`; every account with a fill before the period's end needs one (its open positions and
+ * earlier P&L are part of the equity), else REPORT_NO_STARTING_BALANCE.
+ */
+async function accountCapital(
+  connection: DuckDBConnection,
+  period: Period,
+  given: number | undefined,
+): Promise<Map<string, number>> {
+  const rows = await queryRows(
+    connection,
+    'SELECT DISTINCT account FROM fills WHERE ts < $1 ORDER BY account',
+    [BigInt(period.to)],
+  );
+  const stored = await startingBalances(connection, { before: period.to });
+  const capital = new Map<string, number>();
+  const missing: string[] = [];
+  for (const row of rows) {
+    const account = String(row.account);
+    const balance = stored.get(account) ?? given;
+    if (balance === undefined) missing.push(account);
+    else capital.set(account, balance);
+  }
+  if (missing.length > 0)
+    throw new EngineError(
+      'REPORT_NO_STARTING_BALANCE',
+      `the store has no account state for ${missing.join(', ')}, so no starting balance: pass --capital`,
+    );
+  return capital;
+}
+
 /** Runs every analysis of the report for one period. */
 export async function buildReport(
   connection: DuckDBConnection,
   period: Period,
-  options: { initialCapital?: number } = {},
+  options: ReportOptions = {},
 ): Promise<ReportData> {
   const trades = await roundTrips(connection, period);
   const { capital: initialCapital, source: capitalSource } = await initialCapitalOf(
@@ -169,10 +221,24 @@ export async function buildReport(
     GroupKey,
     { key: string; stats: PerformanceStats }[]
   >;
+  const slippageRows = await slippage(connection, period);
+  const slippageDollars = new Map<string, number>();
+  for (const row of slippageRows)
+    slippageDollars.set(row.account, (slippageDollars.get(row.account) ?? 0) + row.totalDollars);
+  const markedToMarket = await equityAnalytics(connection, period, {
+    capital: await accountCapital(connection, period, options.initialCapital),
+    ...(options.initialCapital !== undefined && { totalCapital: options.initialCapital }),
+    ...(options.hours !== undefined && { hours: options.hours }),
+    ...(options.riskFreeRate !== undefined && { riskFreeRate: options.riskFreeRate }),
+    ...(options.profiles !== undefined && { profiles: options.profiles }),
+    trades,
+    slippageDollars,
+  });
   return {
     period,
     initialCapital,
     capitalSource,
+    markedToMarket,
     overall: performanceStats(trades, performance),
     by,
     trades,
@@ -180,7 +246,7 @@ export async function buildReport(
     daily: dailyPnl(trades, performance),
     signals: await signalEffectiveness(connection, { period }),
     correlations: await returnCorrelations(connection, period),
-    slippage: await slippage(connection, period),
+    slippage: slippageRows,
     latency: await signalToFillLatency(connection, period),
     market: await marketSummary(connection, period),
     rejects: await rejectCounts(connection, period),

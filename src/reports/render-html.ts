@@ -2,33 +2,9 @@ import type { PerformanceStats } from '../analytics/performance.js';
 import { isoFromMicros } from '../core/time.js';
 import { describeCapital, type ReportData } from './build-report.js';
 import { barChart, lineChart } from './svg-charts.js';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-const money = (value: number | null): string =>
-  value === null
-    ? '–'
-    : value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
-const ratio = (value: number | null, digits = 2): string => (value === null ? '–' : value.toFixed(digits));
-const percent = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(2)}%`);
-const duration = (micros: number): string => {
-  const hours = micros / 3_600_000_000;
-  return hours >= 48 ? `${(hours / 24).toFixed(1)} d` : `${hours.toFixed(1)} h`;
-};
-
-function table(headers: readonly string[], rows: readonly (readonly string[])[], numericFrom = 1): string {
-  if (rows.length === 0) return '<p class="empty">none</p>';
-  const head = headers.map((h) => `<th>${escapeHtml(h)}</th>`).join('');
-  const body = rows
-    .map(
-      (row) =>
-        `<tr>${row.map((cell, i) => `<td${i >= numericFrom ? ' class="n"' : ''}>${escapeHtml(cell)}</td>`).join('')}</tr>`,
-    )
-    .join('\n');
-  return `<table><thead><tr>${head}</tr></thead><tbody>\n${body}\n</tbody></table>`;
-}
+import { duration, escapeHtml, money, percent, ratio, table } from './html-parts.js';
+import { renderMarkedToMarket } from './render-mtm.js';
+import { formatStatistic, MIN_SESSIONS } from '../analytics/statistic.js';
 
 const STAT_HEADERS = [
   'trades',
@@ -47,6 +23,13 @@ const STAT_HEADERS = [
   'Calmar',
 ];
 
+/**
+ * A realised-only ratio, shown only over at least {@link MIN_SESSIONS} closing days: these are
+ * kept for comparison, and a ratio of a handful of days is no figure.
+ */
+const realisedRatio = (value: number | null, days: number): string =>
+  days < MIN_SESSIONS ? '–' : ratio(value);
+
 function statCells(stats: PerformanceStats): string[] {
   return [
     String(stats.trades),
@@ -57,16 +40,17 @@ function statCells(stats: PerformanceStats): string[] {
     ratio(stats.payoffRatio),
     ratio(stats.profitFactor),
     money(stats.expectancy),
-    ratio(stats.sharpe),
-    ratio(stats.sortino),
+    realisedRatio(stats.sharpe, stats.tradingDays),
+    realisedRatio(stats.sortino, stats.tradingDays),
     money(stats.maxDrawdown),
     percent(stats.maxDrawdownPercent),
     duration(stats.longestDrawdownMicros),
-    ratio(stats.calmar),
+    realisedRatio(stats.calmar, stats.tradingDays),
   ];
 }
 
-const STYLE = `body{font:14px system-ui,sans-serif;margin:24px;color:#222;max-width:1200px}
+const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;max-width:1200px}
+svg{max-width:100%;height:auto}table{display:block;overflow-x:auto}h3{font-size:15px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}.empty{color:#888}
@@ -78,13 +62,15 @@ td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}.e
  */
 export function renderHtml(data: ReportData, generatedAt: string): string {
   const { overall, period } = data;
+  const mtm = data.markedToMarket.total;
   const kpis = [
-    ['Net P&L', money(overall.netPnl)],
+    ['Net P&L (closed trades)', money(overall.netPnl)],
     ['Trades', String(overall.trades)],
     ['Win rate', percent(overall.winRate)],
     ['Profit factor', ratio(overall.profitFactor)],
-    ['Sharpe', ratio(overall.sharpe)],
-    ['Max drawdown', money(overall.maxDrawdown)],
+    ['Sharpe (sessions, MTM)', formatStatistic(mtm.returns.sharpe, (v) => v.toFixed(2))],
+    ['Annual return (geometric)', formatStatistic(mtm.returns.annualReturnGeometric, (v) => percent(v))],
+    ['Max drawdown (intraday MTM)', money(mtm.drawdown.intraday.maxDepth)],
   ]
     .map(
       ([label, value]) =>
@@ -99,16 +85,23 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
     `<h1>Enigma-Apex report: ${escapeHtml(period.label)}</h1>`,
     `<p class="note">${escapeHtml(period.kind)} ${escapeHtml(isoFromMicros(period.from))} to ${escapeHtml(isoFromMicros(period.to))} (UTC) · generated ${escapeHtml(generatedAt)} · initial capital ${escapeHtml(describeCapital(data))}</p>`,
     `<div>${kpis}</div>`,
-    '<h2>Equity and drawdown</h2>',
+    ...renderMarkedToMarket(data.markedToMarket),
+    '<h2>Realised only: equity after each closed trade</h2>',
+    '<p class="note">Realised only: open P&amp;L is ignored, so these curves and the figures below flatter a strategy that holds losing positions. Kept for comparison with earlier reports; the marked-to-market figures above are the ones to decide on.</p>',
     lineChart(
       data.equity.map((p) => p.equity),
-      { title: 'Equity after each trade ($)', format: (v) => v.toFixed(0) },
+      { title: 'Realised only: equity after each closed trade ($)', format: (v) => v.toFixed(0) },
     ),
     lineChart(
       data.equity.map((p) => -p.drawdown),
-      { title: 'Drawdown from peak ($)', color: '#d62728', fill: true, format: (v) => v.toFixed(0) },
+      {
+        title: 'Realised only: drawdown from peak ($)',
+        color: '#d62728',
+        fill: true,
+        format: (v) => v.toFixed(0),
+      },
     ),
-    '<h2>P&amp;L by day</h2>',
+    '<h2>Realised only: P&amp;L by UTC day of exit</h2>',
     barChart(
       data.daily.map((d) => ({ label: d.day.slice(5), value: Number(d.netPnl.toFixed(2)) })),
       { title: 'Net P&L per UTC day ($)', format: (v) => v.toFixed(0) },
@@ -117,7 +110,7 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
       ['day', 'trades', 'net P&L', 'return'],
       data.daily.map((d) => [d.day, String(d.trades), money(d.netPnl), percent(d.return)]),
     ),
-    '<h2>Performance</h2>',
+    '<h2>Realised only: performance per closed trade</h2>',
     table(['scope', ...STAT_HEADERS], [['all', ...statCells(overall)]]),
     ...(['account', 'symbol', 'pipeline', 'source', 'day'] as const).flatMap((key) => [
       `<h3>By ${key}</h3>`,
@@ -126,7 +119,7 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
         data.by[key].map((g) => [g.key, ...statCells(g.stats)]),
       ),
     ]),
-    '<p class="note">Sharpe and Sortino: daily returns (day P&amp;L / equity at the day start, UTC days with a closed trade), risk-free 0, annualised ×√252; Sortino uses downside deviation below 0 over all those days. Max drawdown on the trade-by-trade equity curve; Calmar = mean daily return × 252 / max drawdown %.</p>',
+    `<p class="note">Realised only. Sharpe and Sortino here: returns only on UTC days a trade closed (day P&amp;L / equity at the day start), risk-free 0, annualised ×√252 as if every trading day had a close, which overstates them by about √(252 / closing days a year); shown as – under ${MIN_SESSIONS} closing days. Sortino uses downside deviation below 0 over those days. Max drawdown on the trade-by-trade equity curve; Calmar = mean daily return × 252 / max drawdown %.</p>`,
     '<h2>Signal effectiveness</h2>',
     barChart(confidenceBars, {
       title: `Hit rate by confidence bucket at ${firstHorizon ?? '–'} s (%)`,
@@ -260,7 +253,7 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
     ),
   ];
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Enigma-Apex report ${escapeHtml(period.label)}</title>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>Enigma-Apex report ${escapeHtml(period.label)}</title>
 <style>${STYLE}</style></head><body>
 ${sections.join('\n')}
 </body></html>

@@ -69,17 +69,30 @@ describe('enigma report and enigma export', () => {
     expect(html).toContain('<h1>Enigma-Apex report: week-2026-11-23</h1>');
     expect(html).toContain('-121.00'); // net P&L of the hand-worked fills
     expect(html).toContain('75.00%'); // win rate
-    expect(html).toContain('608.00'); // max drawdown
+    expect(html).toContain('608.00'); // realised max drawdown (trade by trade)
+    expect(html).toContain('Realised only');
+    // Marked to market, by hand: sessions end at 50,194 / 49,684 / 49,877; the end-of-session
+    // drawdown is 50,194 − 49,684 = 510; intraday the long 2 ES reached 50,971 (ticks up to
+    // 5009.75) before the account fell to 49,684 and paid 2.50 to open the NQ short: 1,289.50.
+    expect(html).toContain('510.00');
+    expect(html).toContain('1,289.50');
+    // Three sessions: no ratio is a number, and the report says why.
+    expect(html).toContain('3 sessions, fewer than the 20 a ratio needs');
+    expect(html).toContain('risk-free rate 0.00% a year');
     expect(html).toContain('trend.cross');
     expect(html).toContain('INPUT_NOT_FINITE');
-    expect(html.match(/<svg /g)?.length).toBe(4);
+    expect(html.match(/<svg /g)?.length).toBe(6);
     // Opens without a network: nothing to fetch, no script.
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import/i);
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
     const trades = readFileSync(join(directory, 'trades.csv'), 'utf8').trim().split('\r\n');
     expect(trades).toHaveLength(5);
     expect(trades[0]).toContain('netPnl');
+    const equity = readFileSync(join(directory, 'equity.csv'), 'utf8').trim().split('\r\n');
+    expect(equity[0]).toContain('equity');
+    expect(equity.filter((line) => line.startsWith('total,'))).toHaveLength(3);
     for (const name of [
+      'mtm-stats.csv',
       'daily.csv',
       'stats.csv',
       'signals.csv',
@@ -89,6 +102,23 @@ describe('enigma report and enigma export', () => {
     ]) {
       expect(existsSync(join(directory, name))).toBe(true);
     }
+  });
+
+  it('states the risk-free rate it was given and adds the prop view of a rule profile', async () => {
+    const out = temp.file('with-profile');
+    const code = await reportCommand.run([
+      ...['--period', 'week', '--date', '2026-11-24', '--db', db, '--out', out],
+      ...['--risk-free', '4.5', '--profile', 'apex-50k-evaluation'],
+    ]);
+    expect(code).toBe(0);
+    const html = readFileSync(join(out, 'week-2026-11-23', 'report.html'), 'utf8');
+    expect(html).toContain('risk-free rate 4.50% a year');
+    // Apex-style: the threshold trails peak equity (50,971 intraday) by $2,500: 48,471.
+    expect(html).toMatch(
+      /<td>A<\/td><td>apex-50k-evaluation<\/td><td>peak-equity<\/td><td class="n">2,500.00<\/td><td class="n">48,471.00<\/td>/,
+    );
+    vi.spyOn(console, 'error').mockImplementation(() => undefined);
+    expect(await reportCommand.run(['--risk-free', 'lots', '--db', db])).toBe(2);
   });
 
   it('keeps only the trades of the requested day', async () => {
