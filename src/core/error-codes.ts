@@ -158,7 +158,7 @@ export const ERROR_CODES = {
   STORE_NOT_CONFIGURED: 'A `store` sink or `duckdbReplay` source ran without a store in the run context.',
   STORE_QUERY_FAILED: 'An analytics, report, export or replay query failed.',
   REPORT_NO_STARTING_BALANCE:
-    'A report has trades of an account with no stored account state, so no starting balance to measure returns on: pass --capital.',
+    'A report has trades (or fills before its period) of an account with no stored account state, so no starting balance to measure returns on: pass --capital.',
 
   // Engine configuration (enigma.yaml, reported by `enigma validate` and at start-up, all at once).
   CONFIG_INVALID:
