@@ -25,7 +25,12 @@ export interface SoakMemory {
   readonly workerHeaps: number;
   readonly external: number;
   readonly arrayBuffers: number;
-  /** RSS minus every V8 heap and external memory: DuckDB, code, thread stacks. */
+  /** DuckDB's own accounting of its buffer pool (`duckdb_memory()`), and what it spilled to disk. */
+  readonly duckdb: number;
+  readonly duckdbSpilled: number;
+  /** The store's WAL (bytes): the rows DuckDB holds until its next checkpoint. */
+  readonly wal: number;
+  /** RSS minus every V8 heap, external memory and DuckDB's buffer pool: code, stacks, allocator slack. */
   readonly native: number;
   readonly loopP99: number;
   readonly loopMax: number;
@@ -48,6 +53,8 @@ export function soakMemory(samples: readonly ProbeSample[]): SoakMemory {
   }
   const workerHeaps = median([...workerBySecond.values()]);
   const external = median(secondHalf.map((s) => s.external));
+  const duckdbSamples = workers.slice(Math.floor(workers.length / 2)).filter((s) => s.duckdb);
+  const duckdb = median(duckdbSamples.map((s) => s.duckdb?.memory ?? 0));
   return {
     steadyRss,
     peakRss: Math.max(0, ...main.map((s) => s.rss)),
@@ -57,7 +64,10 @@ export function soakMemory(samples: readonly ProbeSample[]): SoakMemory {
     workerHeaps,
     external,
     arrayBuffers: median(secondHalf.map((s) => s.arrayBuffers)),
-    native: steadyRss - mainHeap - external - workerHeaps,
+    duckdb,
+    duckdbSpilled: median(duckdbSamples.map((s) => s.duckdb?.temporary ?? 0)),
+    wal: median(secondHalf.map((s) => s.wal ?? 0)),
+    native: steadyRss - mainHeap - external - workerHeaps - duckdb,
     loopP99: median(lastMinute.map((s) => s.loopP99)),
     loopMax: Math.max(0, ...lastMinute.map((s) => s.loopMax)),
   };
@@ -131,7 +141,7 @@ export async function runSoak(settings: ChaosSettings): Promise<Figure[]> {
     figure(
       S,
       'where the memory is (steady)',
-      `main V8 heap ${mb(memory.mainHeap)} (young gen ${mb(memory.youngGeneration)}), store thread ${mb(memory.workerHeaps)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}), native rest (DuckDB, code, stacks) ${mb(memory.native)}`,
+      `main V8 heap ${mb(memory.mainHeap)} (young gen ${mb(memory.youngGeneration)}), store thread ${mb(memory.workerHeaps)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}), DuckDB's buffer pool ${mb(memory.duckdb)} (spilled ${mb(memory.duckdbSpilled)}, WAL ${mb(memory.wal)}), native rest (code, stacks, allocators' slack, DuckDB outside its pool) ${mb(memory.native)}`,
     ),
     figure(
       S,
