@@ -121,13 +121,14 @@ export async function runSoak(settings: ChaosSettings): Promise<Figure[]> {
     ),
     check(S, 'disconnects', report.disconnects, '= 0', report.disconnects === 0),
     check(S, 'engine alive', alive ? 'yes' : 'no', 'yes', alive),
-    // The CI bound guards against gross regressions; the full run holds the target.
+    // The CI bound guards against regressions (measured 297 and 306 MB in two-minute soaks; 422–482
+    // MB before DuckDB's buffer pool was bounded); the full run holds the target.
     check(
       S,
       'steady RSS (median, second half)',
       mb(memory.steadyRss),
-      quick ? '< 1,200 MB' : '< 300 MB',
-      memory.steadyRss < (quick ? 1200 : 300) * MB,
+      quick ? '< 450 MB' : '< 300 MB',
+      memory.steadyRss < (quick ? 450 : 300) * MB,
     ),
     figure(S, 'peak RSS', mb(memory.peakRss)),
     check(

@@ -5,6 +5,8 @@
  * and the WAL's size. No gateway, no pipeline: what the store and DuckDB hold by themselves.
  *
  *   npx tsx bench/chaos/store-memory.ts --seconds 60 --rate 10000 [--duckdb memory_limit=256MB,…]
+ *     --idle 10               then this many seconds without load (the idle checkpoint, memory returned)
+ *     --checkpoint-every 8    a CHECKPOINT every 8 s under load: how long it takes, how long commits wait
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -74,7 +76,6 @@ const load = setInterval(() => {
     store.writeReceived({ source: 'gateway:s1', seq, type: 'tick', message: tick });
   }
 }, 1);
-const rows: string[] = [];
 const idle = Number(values.idle);
 for (let second = 1; second <= seconds + idle; second++) {
   await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -101,13 +102,14 @@ for (let second = 1; second <= seconds + idle; second++) {
     const took = performance.now() - t0;
     await new Promise((resolve) => setTimeout(resolve, 50));
     clearInterval(watch);
-    process.stdout.write(`checkpoint of ${wal.toFixed(1)} MB WAL: ${took.toFixed(0)} ms; longest time without a commit meanwhile ${Math.max(longestGap, performance.now() - lastChange - 50).toFixed(0)} ms (commit max before ${before.toFixed(0)})\n`);
+    process.stdout.write(
+      `checkpoint of ${wal.toFixed(1)} MB WAL: ${took.toFixed(0)} ms; longest time without a commit meanwhile ${Math.max(longestGap, performance.now() - lastChange - 50).toFixed(0)} ms (commit max before ${before.toFixed(0)})\n`,
+    );
   }
   const memory = process.memoryUsage();
   const ddb = await duckdbMemory();
   const ddbTotal = Object.values(ddb).reduce((a, b) => a + b, 0);
   const line = `t=${String(second)}s rss=${(memory.rss / MB).toFixed(0)} heap=${(memory.heapTotal / MB).toFixed(0)} ext=${(memory.external / MB).toFixed(0)} duckdb=${ddbTotal.toFixed(0)} ${JSON.stringify(Object.fromEntries(Object.entries(ddb).map(([k, v]) => [k, Math.round(v)])))} wal=${walMb().toFixed(1)} checkpoints=${String(store.stats.checkpoints)} ackP99=${store.stats.ackMillis.p99.toFixed(1)} commitMax=${store.stats.commitMillis.max.toFixed(0)}${second > seconds ? ' idle' : ''}`;
-  rows.push(line);
   process.stdout.write(`${line}\n`);
 }
 clearInterval(load);
