@@ -12,10 +12,6 @@ interface Pending {
 }
 
 /**
- * The worker entry. Compiled, it is writer-thread.js beside this file; run from the TypeScript
- * sources (tests, benches), the thread loads writer-thread.ts through tsx.
- */
-/**
  * The writer thread's V8 heap. Its young generation otherwise grows to V8's default (two 16 MB
  * semi-spaces) for garbage that lives one batch; at 10,000 msg/s the thread's heap was 43–57 MB
  * of which about 10 MB was live (`npm run chaos -- --only soak`). A small young generation costs
@@ -23,6 +19,10 @@ interface Pending {
  */
 const WRITER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
 
+/**
+ * The worker entry. Compiled, it is writer-thread.js beside this file; run from the TypeScript
+ * sources (tests, benches), the thread loads writer-thread.ts through tsx.
+ */
 function startThread(settings: WriterSettings): Worker {
   const fromSources = import.meta.url.endsWith('.ts');
   const entry = new URL(fromSources ? './writer-thread.ts' : './writer-thread.js', import.meta.url);
