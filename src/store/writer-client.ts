@@ -13,8 +13,8 @@ interface Pending {
 
 /**
  * The writer thread's V8 heap. Its young generation otherwise grows to V8's default (two 16 MB
- * semi-spaces) for garbage that lives one batch; at 10,000 msg/s the thread's heap was 43–57 MB
- * of which about 10 MB was live (`npm run chaos -- --only soak`). A small young generation costs
+ * semi-spaces) for garbage that lives one batch; at 10,000 msg/s the thread's heap was 31–57 MB
+ * with 8–20 MB in use (`npm run chaos -- --only soak`). A small young generation costs
  * a few more scavenges of almost nothing live.
  */
 const WRITER_RESOURCE_LIMITS = { maxYoungGenerationSizeMb: 6 } as const;
