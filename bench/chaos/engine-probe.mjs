@@ -4,16 +4,45 @@
 // (rss, V8 heap, external, array buffers) and the event loop's delay since the last line.
 // `--import` runs in every thread (the store's writer thread too): each line names its thread.
 // It changes nothing in the engine; it only reads what Node already measures.
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, statSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { getHeapSpaceStatistics } from 'node:v8';
 import { isMainThread, threadId } from 'node:worker_threads';
 
 const file = process.env.CHAOS_PROBE_FILE;
+// The store's write-ahead log: what DuckDB holds in memory until its next checkpoint.
+const walPath = process.env.CHAOS_STORE_PATH && `${process.env.CHAOS_STORE_PATH}.wal`;
+const walSize = () => {
+  try {
+    return statSync(walPath).size;
+  } catch {
+    return 0;
+  }
+};
 if (file) {
   const delay = monitorEventLoopDelay({ resolution: 10 });
   delay.enable();
+  // In the store's writer thread, DuckDB's own accounting (src/store/writer-thread.ts): bytes in
+  // its buffer pool and spilled to temporary files, read asynchronously and sent with the next line.
+  let duckdb;
+  const readDuckdb = () => {
+    const read = globalThis[Symbol.for('enigma.duckdbMemory')];
+    if (typeof read !== 'function') return;
+    read().then(
+      (tags) => {
+        let memory = 0;
+        let temporary = 0;
+        for (const tag of Object.values(tags)) {
+          memory += tag.memory;
+          temporary += tag.temporary;
+        }
+        duckdb = { memory, temporary };
+      },
+      () => undefined,
+    );
+  };
   const timer = setInterval(() => {
+    readDuckdb();
     const memory = process.memoryUsage();
     const spaces = {};
     for (const space of getHeapSpaceStatistics()) spaces[space.space_name] = space.space_used_size;
@@ -28,6 +57,8 @@ if (file) {
       spaces,
       loopP99: delay.percentile(99) / 1e6,
       loopMax: delay.max / 1e6,
+      ...(duckdb && { duckdb }),
+      ...(isMainThread && walPath && { wal: walSize() }),
     };
     delay.reset();
     appendFileSync(file, `${JSON.stringify(line)}\n`);

@@ -26,6 +26,10 @@ export interface ProbeSample {
   readonly spaces: Readonly<Record<string, number>>;
   readonly loopP99: number;
   readonly loopMax: number;
+  /** Store thread only: DuckDB's own accounting (`duckdb_memory()`), bytes in memory and spilled. */
+  readonly duckdb?: { readonly memory: number; readonly temporary: number };
+  /** Main thread only: the store's WAL size (bytes). */
+  readonly wal?: number;
 }
 
 export interface ChaosEngineOptions {
@@ -104,6 +108,7 @@ export class ChaosEngine {
           ...process.env,
           ENIGMA_TOKEN: this.options.token,
           CHAOS_PROBE_FILE: this.probePath,
+          CHAOS_STORE_PATH: this.storePath,
           ...(this.options.duckdb && { CHAOS_DUCKDB_SETTINGS: JSON.stringify(this.options.duckdb) }),
           ...(this.options.heapProfile !== undefined && { CHAOS_HEAP_PROFILE: this.options.heapProfile }),
         },

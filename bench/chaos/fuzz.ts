@@ -152,13 +152,13 @@ export async function runFuzz(settings: ChaosSettings): Promise<Figure[]> {
   figures.push(
     figure(S, 'engine RSS start / peak', `${(rssStart / MB).toFixed(0)} / ${(rssPeak / MB).toFixed(0)} MB`),
     // The issue's bound (+10 %) holds the full run; CI guards against gross growth only (measured
-    // +79 % and +103 % after a quick storm: see README, Reliability).
+    // +37 %, +39 % and +47 % after a quick storm with DuckDB's pool bounded: see README, Reliability).
     check(
       S,
       'engine RSS after the storm vs start',
       `${(rssAfter / MB).toFixed(0)} MB (${rssAfter >= rssStart ? '+' : ''}${(((rssAfter - rssStart) / rssStart) * 100).toFixed(0)} %)`,
-      settings.quick ? '≤ +250 % (CI guard)' : '≤ +10 %',
-      rssAfter <= rssStart * (settings.quick ? 3.5 : 1.1),
+      settings.quick ? '≤ +150 % (CI guard)' : '≤ +10 %',
+      rssAfter <= rssStart * (settings.quick ? 2.5 : 1.1),
     ),
   );
   if (c && c.examples.length > 0)

@@ -25,7 +25,12 @@ export interface SoakMemory {
   readonly workerHeaps: number;
   readonly external: number;
   readonly arrayBuffers: number;
-  /** RSS minus every V8 heap and external memory: DuckDB, code, thread stacks. */
+  /** DuckDB's own accounting of its buffer pool (`duckdb_memory()`), and what it spilled to disk. */
+  readonly duckdb: number;
+  readonly duckdbSpilled: number;
+  /** The store's WAL (bytes): the rows DuckDB holds until its next checkpoint. */
+  readonly wal: number;
+  /** RSS minus every V8 heap, external memory and DuckDB's buffer pool: code, stacks, allocator slack. */
   readonly native: number;
   readonly loopP99: number;
   readonly loopMax: number;
@@ -48,6 +53,8 @@ export function soakMemory(samples: readonly ProbeSample[]): SoakMemory {
   }
   const workerHeaps = median([...workerBySecond.values()]);
   const external = median(secondHalf.map((s) => s.external));
+  const duckdbSamples = workers.slice(Math.floor(workers.length / 2)).filter((s) => s.duckdb);
+  const duckdb = median(duckdbSamples.map((s) => s.duckdb?.memory ?? 0));
   return {
     steadyRss,
     peakRss: Math.max(0, ...main.map((s) => s.rss)),
@@ -57,7 +64,10 @@ export function soakMemory(samples: readonly ProbeSample[]): SoakMemory {
     workerHeaps,
     external,
     arrayBuffers: median(secondHalf.map((s) => s.arrayBuffers)),
-    native: steadyRss - mainHeap - external - workerHeaps,
+    duckdb,
+    duckdbSpilled: median(duckdbSamples.map((s) => s.duckdb?.temporary ?? 0)),
+    wal: median(secondHalf.map((s) => s.wal ?? 0)),
+    native: steadyRss - mainHeap - external - workerHeaps - duckdb,
     loopP99: median(lastMinute.map((s) => s.loopP99)),
     loopMax: Math.max(0, ...lastMinute.map((s) => s.loopMax)),
   };
@@ -111,13 +121,14 @@ export async function runSoak(settings: ChaosSettings): Promise<Figure[]> {
     ),
     check(S, 'disconnects', report.disconnects, '= 0', report.disconnects === 0),
     check(S, 'engine alive', alive ? 'yes' : 'no', 'yes', alive),
-    // The CI bound guards against gross regressions; the full run holds the issue's target.
+    // The CI bound guards against regressions (measured 297 and 306 MB in two-minute soaks; 422–482
+    // MB before DuckDB's buffer pool was bounded); the full run holds the issue's target.
     check(
       S,
       'steady RSS (median, second half)',
       mb(memory.steadyRss),
-      quick ? '< 1,200 MB' : '< 300 MB',
-      memory.steadyRss < (quick ? 1200 : 300) * MB,
+      quick ? '< 450 MB' : '< 300 MB',
+      memory.steadyRss < (quick ? 450 : 300) * MB,
     ),
     figure(S, 'peak RSS', mb(memory.peakRss)),
     check(
@@ -131,7 +142,7 @@ export async function runSoak(settings: ChaosSettings): Promise<Figure[]> {
     figure(
       S,
       'where the memory is (steady)',
-      `main V8 heap ${mb(memory.mainHeap)} (young gen ${mb(memory.youngGeneration)}), store thread ${mb(memory.workerHeaps)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}), native rest (DuckDB, code, stacks) ${mb(memory.native)}`,
+      `main V8 heap ${mb(memory.mainHeap)} (young gen ${mb(memory.youngGeneration)}), store thread ${mb(memory.workerHeaps)}, external ${mb(memory.external)} (array buffers ${mb(memory.arrayBuffers)}), DuckDB's buffer pool ${mb(memory.duckdb)} (spilled ${mb(memory.duckdbSpilled)}, WAL ${mb(memory.wal)}), native rest (code, stacks, allocators' slack, DuckDB outside its pool) ${mb(memory.native)}`,
     ),
     figure(
       S,

@@ -248,7 +248,7 @@ const suite: Suite = async ({ quick }) => {
         'store.dailyReportMillis': Number(report['total ms']),
       },
       notes: [
-        'File-backed DuckDB in the OS temp dir; default store options: commit every 122,880 rows or 10 ms, idle checkpoint after 1 s, DuckDB threads 1 and checkpoint_threshold 256MB; commits run in the store’s writer thread, pipelined (several in one transaction when they queue up).',
+        'File-backed DuckDB in the OS temp dir; default store options: commit every 122,880 rows or 10 ms, idle checkpoint after 1 s, DuckDB threads 1, checkpoint_threshold 64MB, memory_limit 64MB; commits run in the store’s writer thread, pipelined (several in one transaction when they queue up).',
         'rows/s counts from the first write to the last COMMIT returning; ticks are generated before timing. `store.tickRowsPerSecond` is the one-loop case (no commit can overlap the writes); the sliced case feeds the sink as a replay source does.',
         'ack = time from publishing an edge envelope (after its tick) to the `store.watermarks` message that covers its seq; `store.commitP99Millis` is the commit p99 of that 100,000 msg/s run.',
         'Daily report = `writeReport` for one UTC day: round trips, stats by five dimensions, signal effectiveness (ASOF over the day of ticks), correlation, slippage, latency, market summary, HTML + 7 CSVs.',

@@ -48,11 +48,32 @@ export const DEFAULT_DATABASE_PATH = './data/enigma.duckdb';
  * the WAL pass it, and a checkpoint costs about 7 ms per MB of WAL (≈ 100 bytes per tick +
  * envelope) while every commit waits. With DuckDB's 16 MB default that stalls acks for ~100 ms
  * every 1.6 s at 100k msg/s. The store instead checkpoints when it is idle (`idleCheckpointMs`),
- * and lets DuckDB do it only past 256 MB of WAL.
+ * and lets DuckDB do it only past 64 MB of WAL. Under steady load the store is never idle and
+ * every checkpoint is one of these stalls; its length grows with the threshold (and with what
+ * `memory_limit` spilled, read back at the checkpoint). Five-minute soaks at 10,000 msg/s (WAL
+ * 1.4 MB/s), one after the other: 256 MB, a checkpoint every ~3 min: ack p99 1,448 ms, max 4,349
+ * ms, steady RSS 306 MB; 64 MB, every ~45 s: p99 415 ms, max 1,107 ms, 297 MB. At 100,000 msg/s
+ * that is a checkpoint every ~5 s; no benchmark here runs long enough to reach one.
+ *
+ * `memory_limit`: until a checkpoint, DuckDB keeps the rows of the WAL in its buffer pool, about
+ * 1.45 bytes per WAL byte (at 10,000 msg/s the WAL grows 1.4 MB/s, and a store under steady load is
+ * never idle, so the pool grew to 370 MB before each checkpoint). Past the limit DuckDB writes the
+ * coldest blocks to `<store>.tmp/` and reads them back at the checkpoint, without an error and
+ * without slowing commits we could measure; smaller checkpoint thresholds instead stall commits
+ * for 100–1,000 ms each (measured at 2–33 MB of WAL on 2 shared cores). Applied after the restore
+ * at open (database-writer.ts). Two-minute soaks at 10,000 msg/s: steady RSS 422–482 MB before, 297
+ * and 306 MB with it (and the writer thread's small young generation, writer-client.ts).
+ *
+ * `allocator_background_threads`: DuckDB's allocator (its own jemalloc) returns freed pages to
+ * the system only when it allocates again, or from a background thread: without it a store that
+ * has checkpointed keeps the pages (store alone, 10,000 ticks/s for 30 s, then idle: 272 MB RSS
+ * after the checkpoint against 214 MB with it).
  */
 export const DEFAULT_DUCKDB_SETTINGS: Readonly<Record<string, string>> = {
   threads: '1',
-  checkpoint_threshold: '256MB',
+  checkpoint_threshold: '64MB',
+  memory_limit: '64MB',
+  allocator_background_threads: 'true',
 };
 
 export interface StoreOptions {

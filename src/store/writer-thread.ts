@@ -92,6 +92,9 @@ try {
       writes.push(request);
     else void answer(request, read(writer, request));
   });
+  // A memory probe preloaded into this thread (bench/chaos/engine-probe.mjs) reads DuckDB's own
+  // accounting through this; nothing in the engine calls it.
+  (globalThis as Record<symbol, unknown>)[Symbol.for('enigma.duckdbMemory')] = () => writer.memory();
   post({ kind: 'opened', state });
 } catch (error) {
   post({

@@ -192,6 +192,37 @@ describe('the figures', () => {
     expect(memory.youngGeneration).toBe(8 * MB);
     expect(memory.loopP99).toBe(5);
   });
+
+  it('takes DuckDB’s own buffer pool and the WAL out of the native rest when the probe read them', () => {
+    const MB = 1024 * 1024;
+    const samples: ProbeSample[] = [];
+    const base = {
+      rss: 300 * MB,
+      external: 6 * MB,
+      arrayBuffers: 2 * MB,
+      loopP99: 5,
+      loopMax: 9,
+      spaces: {},
+    };
+    for (let second = 0; second < 120; second++) {
+      const t = 1_000_000 + second * 1000;
+      samples.push({ ...base, t, thread: 'main', heapTotal: 70 * MB, heapUsed: 40 * MB, wal: 35 * MB });
+      samples.push({
+        ...base,
+        t: t + 300,
+        thread: 'worker-1',
+        heapTotal: 20 * MB,
+        heapUsed: 10 * MB,
+        external: 4 * MB,
+        duckdb: { memory: 60 * MB, temporary: 12 * MB },
+      });
+    }
+    const memory = soakMemory(samples);
+    expect(memory.duckdb).toBe(60 * MB);
+    expect(memory.duckdbSpilled).toBe(12 * MB);
+    expect(memory.wal).toBe(35 * MB);
+    expect(memory.native).toBe(300 * MB - 70 * MB - 6 * MB - 24 * MB - 60 * MB);
+  });
 });
 
 describe('the heap profile summary', () => {
