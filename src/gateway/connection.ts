@@ -67,6 +67,8 @@ export interface ConnectionContext {
   readonly pipelineFull: () => boolean;
   /** Called after each frame (the downstream queue check), when the engine gave one. */
   readonly afterFrame: (() => void) | undefined;
+  /** Why the store cannot write, while it cannot (from `store.health`); undefined when it can. */
+  readonly storeTrouble: () => string | undefined;
 }
 
 /** A forward jump in client seq larger than this is refused rather than declared lost. */
@@ -75,6 +77,7 @@ export const MAX_SEQ_GAP = 10_000;
 const PAUSED_BY_RATE = 1;
 const PAUSED_BY_STORE = 2;
 const PAUSED_BY_PIPELINE = 4;
+const PAUSED_BY_STORE_FAILING = 8;
 
 /**
  * One WebSocket: parses frames, enforces the per-connection rules (hello first, seq order,
@@ -95,6 +98,8 @@ export class GatewayConnection implements SessionConnection {
   private rejectWindowStart = 0;
   private rejectsInWindow = 0;
   private closing = false;
+  /** This connection was sent STORE_UNAVAILABLE for the store's current outage. */
+  private toldStoreTrouble = false;
   private readonly helloTimer: NodeJS.Timeout;
   private rateTimer: NodeJS.Timeout | undefined;
   private readonly flush = (): void => this.flushNow();
@@ -351,6 +356,7 @@ export class GatewayConnection implements SessionConnection {
       }),
     );
     this.publishSessionEvent(session, 'connected', resumed);
+    this.checkStore();
     if (restored) {
       session.requestSnapshot(
         `engine restarted: session restored from the store at seq ${String(session.handledSeq)}; engine messages after ${String(hello.last_seq)} were lost`,
@@ -486,6 +492,23 @@ export class GatewayConnection implements SessionConnection {
     this.setPaused(PAUSED_BY_PIPELINE, this.context.pipelineFull());
   }
 
+  /**
+   * While the store cannot write: one STORE_UNAVAILABLE error naming the cause, and no reading
+   * (nothing could be acknowledged). When it writes again reading resumes and acks follow.
+   * Applies once the session is open, so a hello is still read and answered meanwhile.
+   */
+  checkStore(): void {
+    if (!this.session) return;
+    const trouble = this.context.storeTrouble();
+    if (trouble === undefined) {
+      this.toldStoreTrouble = false;
+    } else if (!this.toldStoreTrouble) {
+      this.toldStoreTrouble = true;
+      this.sendError('STORE_UNAVAILABLE', trouble, undefined, undefined);
+    }
+    this.setPaused(PAUSED_BY_STORE_FAILING, trouble !== undefined);
+  }
+
   private setPaused(reason: number, paused: boolean): void {
     const before = this.pausedBy;
     this.pausedBy = paused ? before | reason : before & ~reason;
@@ -499,6 +522,11 @@ export class GatewayConnection implements SessionConnection {
 
   /** Sends a WebSocket ping, or terminates the connection if the last one went unanswered. */
   heartbeat(): void {
+    // A paused socket is not read, so its pong cannot arrive: liveness is judged once it resumes.
+    if (this.pausedBy !== 0) {
+      this.alive = true;
+      return;
+    }
     if (!this.alive) {
       this.context.counters.heartbeatTimeouts += 1;
       this.closing = true;

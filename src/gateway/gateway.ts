@@ -156,6 +156,8 @@ export function startGateway(options: GatewayOptions): Gateway {
   const fillLedger = new FillLedger(options.fillLedgerPath);
   const ownership = new AccountOwnership(new Set(options.ninjaTraderAccounts ?? []), fillLedger);
   let pipelineFull = false;
+  /** Why the store cannot write, while it cannot (from `store.health`). */
+  let storeTrouble: string | undefined;
   /** Refused raw texts not kept by sessions already forgotten. */
   let forgottenNotKept = 0;
   let closed = false;
@@ -198,6 +200,7 @@ export function startGateway(options: GatewayOptions): Gateway {
     serverVersion: settings.serverVersion ?? '0.1.0',
     pipelineFull: () => pipelineFull,
     afterFrame: options.isBackpressured === undefined ? undefined : () => checkBackpressure(),
+    storeTrouble: () => storeTrouble,
     openSession(hello: HelloMessage) {
       const wanted = hello.session_id;
       let session = wanted === undefined ? undefined : sessions.get(wanted);
@@ -358,6 +361,10 @@ export function startGateway(options: GatewayOptions): Gateway {
     bus
       .observe(TOPICS.stored)
       .subscribe((watermark) => sessionsBySource.get(watermark.source)?.stored(watermark.seq)),
+    bus.observe(TOPICS.storeHealth).subscribe((health) => {
+      storeTrouble = health.ok ? undefined : (health.reason ?? 'the store cannot write');
+      for (const connection of connections) connection.checkStore();
+    }),
   ];
 
   async function shutDown(): Promise<void> {
