@@ -5,6 +5,7 @@ import type { AccountOwnership } from './account-ownership.js';
 import type { DeadLetter } from '../core/events.js';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
+import { describeError } from '../core/errors.js';
 import { MICROS_PER_SECOND } from '../core/time.js';
 import {
   joinFrame,
@@ -69,6 +70,8 @@ export interface ConnectionContext {
   readonly afterFrame: (() => void) | undefined;
   /** Why the store cannot write, while it cannot (from `store.health`); undefined when it can. */
   readonly storeTrouble: () => string | undefined;
+  /** A durable record a message needs could not be written (the fill ledger on a full disk). */
+  readonly recordFailed: (reason: string) => void;
 }
 
 /** A forward jump in client seq larger than this is refused rather than declared lost. */
@@ -78,6 +81,8 @@ const PAUSED_BY_RATE = 1;
 const PAUSED_BY_STORE = 2;
 const PAUSED_BY_PIPELINE = 4;
 const PAUSED_BY_STORE_FAILING = 8;
+/** `admit` could not write a record the message needs; the connection is closing. */
+const NOT_RECORDED = Symbol('not recorded');
 
 /**
  * One WebSocket: parses frames, enforces the per-connection rules (hello first, seq order,
@@ -207,7 +212,8 @@ export class GatewayConnection implements SessionConnection {
     if (!this.claimSeq(session, seq, message.type, text ?? message)) return;
     const rejection =
       this.context.translator.check(message, session.market, this.context.clock.now(), session.source) ??
-      this.context.ownership.admit(session, message);
+      this.admit(session, message);
+    if (rejection === NOT_RECORDED) return;
     if (rejection) {
       const raw = session.rejects.keep(keptRaw(message, text), this.context.clock.now());
       session.refuse(seq, rejection.code, rejection.reason, raw);
@@ -222,6 +228,25 @@ export class GatewayConnection implements SessionConnection {
     for (const command of this.context.ownership.commandsOf(session, message))
       this.context.publishRiskCommand(command);
     this.scheduleFlush();
+  }
+
+  /**
+   * The ownership check, which records an execution's fill id durably. When the fill ledger
+   * cannot be written (a full disk) the message is not handled and its seq not consumed: the
+   * connection closes with 1013 and the client resumes and sends it again.
+   */
+  private admit(
+    session: GatewaySession,
+    message: ClientMessage,
+  ): MessageRejection | undefined | typeof NOT_RECORDED {
+    try {
+      return this.context.ownership.admit(session, message);
+    } catch (error) {
+      const reason = `${message.type} seq ${String(message.seq)} was not applied: a record it needs cannot be written (${describeError(error)}); reconnect and send it again`;
+      this.context.recordFailed(reason);
+      this.fail('STORE_UNAVAILABLE', reason, message.seq);
+      return NOT_RECORDED;
+    }
   }
 
   /**

@@ -201,6 +201,8 @@ export function startGateway(options: GatewayOptions): Gateway {
     pipelineFull: () => pipelineFull,
     afterFrame: options.isBackpressured === undefined ? undefined : () => checkBackpressure(),
     storeTrouble: () => storeTrouble,
+    recordFailed: (reason) =>
+      publishAlert({ ts: clock.now(), severity: 'critical', code: 'STORE_UNAVAILABLE', message: reason }),
     openSession(hello: HelloMessage) {
       const wanted = hello.session_id;
       let session = wanted === undefined ? undefined : sessions.get(wanted);

@@ -223,7 +223,7 @@ export class Store {
   private timer: NodeJS.Timeout | undefined;
   private failure: StorageError | undefined;
   /** Set while commits fail (the writer thread retries them): since when, and why. */
-  private failing: { readonly since: number; readonly reason: string } | undefined;
+  private failing: { readonly since: number; readonly cause: string; readonly reason: string } | undefined;
   private readonly unavailableGraceMs: number;
   /** Rows whose commit failed for good (only a shutdown that gave up, or a dead writer thread). */
   private rowsNotStored = 0;
@@ -809,13 +809,13 @@ export class Store {
       if (this.failure) throw this.failure;
       this.requestCommit();
       if (!(await this.commitsSettle())) {
-        const reason = this.failing?.reason ?? 'the store cannot write';
+        const cause = this.failing?.cause ?? 'the store cannot write';
         await this.writer.abandon().catch(() => undefined);
         await this.lastCommit;
         if (this.failure) {
           this.failure = new StorageError(
             'STORE_UNAVAILABLE',
-            `shut down with ${String(this.rowsNotStored)} rows not stored: ${reason}`,
+            `shut down with ${String(this.rowsNotStored)} rows not stored (none of them acknowledged): ${cause} ('${this.path}')`,
             { cause: this.failure },
           );
         }
@@ -1028,7 +1028,7 @@ export class Store {
     if (this.failing) return;
     const cause = storageTrouble(message);
     const reason = `${cause}: nothing is acknowledged until the store can write again`;
-    this.failing = { since: performance.now(), reason };
+    this.failing = { since: performance.now(), cause, reason };
     const ts = this.clock.now();
     this.bus?.publish(TOPICS.storeHealth, { ts, ok: false, code: 'STORE_UNAVAILABLE', reason });
     this.bus?.publish(TOPICS.alerts, {

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Store } from '../../src/store/store.js';
 
 /** A folder whose disk a test can break and repair, for real: writes into it then fail. */
 export interface BrokenDisk {
@@ -66,4 +67,20 @@ export function brokenDisk(): BrokenDisk {
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Polls a condition the store exposes no event for (its retry count, its idle checkpoint). */
+export async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!condition()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+/** Commits what is queued and waits for the idle checkpoint that removes the WAL. */
+export async function settle(store: Store): Promise<void> {
+  const before = store.stats.checkpoints;
+  await store.flush();
+  await until(() => store.stats.checkpoints > before, 'an idle checkpoint');
 }

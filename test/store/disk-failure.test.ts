@@ -7,17 +7,8 @@ import type { Alert } from '../../src/core/events.js';
 import { Batch } from '../../src/store/batch.js';
 import { DatabaseWriter } from '../../src/store/database-writer.js';
 import { DEFAULT_DUCKDB_SETTINGS, Store } from '../../src/store/store.js';
-import { brokenDisk, type BrokenDisk } from './broken-disk.js';
+import { brokenDisk, settle, until, type BrokenDisk } from './broken-disk.js';
 import { BASE_TS, queryFile, tickAt } from './helpers.js';
-
-/** Polls a condition the store exposes no event for (its retry count, its idle checkpoint). */
-async function until(condition: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 function health(bus: MessageBus, ok: boolean): Promise<StoreHealth> {
   return firstValueFrom(bus.observe(TOPICS.storeHealth).pipe(filter((h) => h.ok === ok)));
@@ -30,13 +21,6 @@ function feed(bus: MessageBus, from: number, to: number): void {
     bus.publish(TOPICS.ticks, tick);
     bus.publish(TOPICS.received, { source: 'feed', seq: i, type: 'tick', message: tick });
   }
-}
-
-/** Commits what is queued and waits for the idle checkpoint that removes the WAL. */
-async function settle(store: Store): Promise<void> {
-  const before = store.stats.checkpoints;
-  await store.flush();
-  await until(() => store.stats.checkpoints > before, 'an idle checkpoint');
 }
 
 const OPTIONS = { commitRetryMs: 20, commitRetryMaxMs: 100, idleCheckpointMs: 10, unavailableGraceMs: 500 };
