@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   // Risk alerts (published on the alerts topic with the account).
   RISK_BREACH:
     'A rule failed the account (trailing threshold touched): it is flattened and HALTED until a person resumes.',
+  RISK_STATE_NOT_SAVED:
+    'The halt file or the accounts’ rule state cannot be written (a full or read-only disk): the engine keeps it in memory and goes on; a restart meanwhile would not see it.',
   RISK_KILL_SWITCH: 'The kill switch halted an account: every order cancelled, every position closed.',
   RISK_RESUMED: 'A person lifted a halt; a breached account restarts its rules from the current balance.',
   RISK_PROPOSAL_REJECTED: 'A person rejected an order proposal (automation mode confirm).',
