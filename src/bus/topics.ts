@@ -41,19 +41,6 @@ export interface StoredWatermark {
   readonly seq: number;
 }
 
-/**
- * Whether the store can write. Published when commits start failing (a full or read-only disk)
- * and when they go through again; while `ok` is false nothing new is acknowledged as stored.
- */
-export interface StoreHealth {
-  readonly ts: number;
-  readonly ok: boolean;
-  /** While failing: `STORE_UNAVAILABLE`. */
-  readonly code?: 'STORE_UNAVAILABLE';
-  /** While failing: why, in words a trader can act on (names the cause and the file). */
-  readonly reason?: string;
-}
-
 /** Market data a NinjaTrader command can ask the AddOn to stream. */
 export type NinjaTraderStream = 'tick' | 'quote' | 'bar';
 
@@ -124,6 +111,19 @@ export interface NinjaTraderSessionEvent {
   };
 }
 
+/**
+ * Whether the store can write. Published when commits start failing (a full or read-only disk)
+ * and when they go through again; while `ok` is false nothing new is acknowledged as stored.
+ */
+export interface StoreHealth {
+  readonly ts: number;
+  readonly ok: boolean;
+  /** While failing: `STORE_UNAVAILABLE`. */
+  readonly code?: 'STORE_UNAVAILABLE';
+  /** While failing: why, in words a trader can act on (names the cause and the file). */
+  readonly reason?: string;
+}
+
 /** A named channel on the bus; the type parameter is the message type it carries. */
 export interface Topic<T> {
   readonly name: string;
@@ -154,8 +154,6 @@ export const TOPICS = {
   deadLetters: topic<DeadLetter>('dead-letters'),
   received: topic<Received>('edge.received'),
   stored: topic<StoredWatermark>('store.watermarks'),
-  /** The store failing to write (full or read-only disk) and writing again. */
-  storeHealth: topic<StoreHealth>('store.health'),
   /** Intents the risk gate passed, for the execution engine (risk engine → order manager). */
   approvedIntents: topic<OrderIntent>('orders.approved'),
   /** Intents the risk gate refused, with the reason and the numbers. */
@@ -178,6 +176,8 @@ export const TOPICS = {
   riskCommands: topic<RiskCommand>('risk.commands'),
   /** Each account's broker link going up or down (execution engine → risk engine). */
   brokerStatus: topic<BrokerStatus>('execution.broker-status'),
+  /** The store failing to write (full or read-only disk) and writing again. */
+  storeHealth: topic<StoreHealth>('store.health'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

@@ -363,11 +363,14 @@ export function startGateway(options: GatewayOptions): Gateway {
     bus
       .observe(TOPICS.stored)
       .subscribe((watermark) => sessionsBySource.get(watermark.source)?.stored(watermark.seq)),
+  ];
+  // While the store cannot write, every session is told once and not read (connection.checkStore).
+  subscriptions.push(
     bus.observe(TOPICS.storeHealth).subscribe((health) => {
       storeTrouble = health.ok ? undefined : (health.reason ?? 'the store cannot write');
       for (const connection of connections) connection.checkStore();
     }),
-  ];
+  );
 
   async function shutDown(): Promise<void> {
     closed = true;

@@ -1,6 +1,7 @@
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
-import { TOPICS, type Received, type StoreHealth, type StoredWatermark } from '../bus/topics.js';
+import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
+import type { StoreHealth } from '../bus/topics.js';
 import { LiveClock, type Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { StorageError, describeError } from '../core/errors.js';
