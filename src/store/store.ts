@@ -1,7 +1,6 @@
 import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS, type Received, type StoredWatermark } from '../bus/topics.js';
-import type { StoreHealth } from '../bus/topics.js';
 import { LiveClock, type Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { StorageError, describeError } from '../core/errors.js';
@@ -30,6 +29,7 @@ import { payloadText } from './payload.js';
 import type { RowValues } from './row-buffer.js';
 import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
 import { WatermarkTracker } from './watermarks.js';
+import type { StoreHealth } from '../bus/topics.js';
 import { storageTrouble } from './storage-trouble.js';
 import { WriterClient } from './writer-client.js';
 
