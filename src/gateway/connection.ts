@@ -80,7 +80,6 @@ export const MAX_SEQ_GAP = 10_000;
 const PAUSED_BY_RATE = 1;
 const PAUSED_BY_STORE = 2;
 const PAUSED_BY_PIPELINE = 4;
-const PAUSED_BY_STORE_FAILING = 8;
 /** `admit` could not write a record the message needs; the connection is closing. */
 const NOT_RECORDED = Symbol('not recorded');
 
@@ -518,9 +517,10 @@ export class GatewayConnection implements SessionConnection {
   }
 
   /**
-   * While the store cannot write: one STORE_UNAVAILABLE error naming the cause, and no reading
-   * (nothing could be acknowledged). When it writes again reading resumes and acks follow.
-   * Applies once the session is open, so a hello is still read and answered meanwhile.
+   * While the store cannot write: one STORE_UNAVAILABLE error naming the cause (acks wait for
+   * the store). Reading goes on up to the session's usual limit of unstored messages: pausing at
+   * once closed the TCP window, and the client's sends then stalled for seconds after the store
+   * recovered (until its next zero-window probe). Applies once the session is open.
    */
   checkStore(): void {
     if (!this.session) return;
@@ -531,7 +531,6 @@ export class GatewayConnection implements SessionConnection {
       this.toldStoreTrouble = true;
       this.sendError('STORE_UNAVAILABLE', trouble, undefined, undefined);
     }
-    this.setPaused(PAUSED_BY_STORE_FAILING, trouble !== undefined);
   }
 
   private setPaused(reason: number, paused: boolean): void {
@@ -548,8 +547,10 @@ export class GatewayConnection implements SessionConnection {
   /** Sends a WebSocket ping, or terminates the connection if the last one went unanswered. */
   heartbeat(): void {
     // A paused socket is not read, so its pong cannot arrive: liveness is judged once it resumes.
+    // The ping still goes out, so the client knows the engine is there.
     if (this.pausedBy !== 0) {
       this.alive = true;
+      if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
       return;
     }
     if (!this.alive) {

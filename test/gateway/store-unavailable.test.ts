@@ -26,15 +26,17 @@ describe('a client while the store cannot write', () => {
     disk = engine = store = undefined;
   });
 
-  it('is told once with STORE_UNAVAILABLE, gets no ack, stays connected, and is acked once the store writes again', async () => {
+  it('is told once with STORE_UNAVAILABLE, gets no ack, stays connected while paused, and is acked once the store writes again', async () => {
     disk = brokenDisk();
     const path = join(disk.dir, 'enigma.duckdb');
     const opened = await Store.open(path, { commitRetryMs: 20, commitRetryMaxMs: 100, idleCheckpointMs: 10 });
     store = opened;
-    // A heartbeat far shorter than the outage: a paused connection must not be taken for dead.
+    // Reading pauses at 5 unstored messages, and the heartbeat is far shorter than the outage:
+    // a connection paused that long must not be taken for dead.
     engine = await startTestEngine({
       ackOn: 'stored',
       heartbeatMs: 50,
+      maxUnstored: 5,
       storedWatermark: (source) => opened.watermark(source),
     });
     opened.attach(engine.bus);
@@ -58,6 +60,7 @@ describe('a client while the store cannot write', () => {
     ).not.toContain(21);
     expect(Math.max(...peer.messages.flatMap((m) => (m.type === 'ack' ? [m.last_seq] : [])))).toBe(20);
     expect(peer.closeCode).toBeUndefined();
+    expect(engine.gateway.stats().backpressurePauses).toBeGreaterThan(0);
 
     disk.repair();
     await peer.acked(40);
