@@ -544,16 +544,12 @@ export class GatewayConnection implements SessionConnection {
     }
   }
 
-  /** Sends a WebSocket ping, or terminates the connection if the last one went unanswered. */
+  /**
+   * Sends a WebSocket ping, or terminates the connection if the last one went unanswered. While
+   * reading is paused the peer's pongs cannot be read, so its silence then is not held against it.
+   */
   heartbeat(): void {
-    // A paused socket is not read, so its pong cannot arrive: liveness is judged once it resumes.
-    // The ping still goes out, so the client knows the engine is there.
-    if (this.pausedBy !== 0) {
-      this.alive = true;
-      if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
-      return;
-    }
-    if (!this.alive) {
+    if (!this.alive && this.pausedBy === 0) {
       this.context.counters.heartbeatTimeouts += 1;
       this.closing = true;
       this.socket.terminate();

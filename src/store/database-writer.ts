@@ -42,6 +42,14 @@ export class OpenError extends Error {
 export class DatabaseWriter {
   private readonly streams = new Map<number, { connection: DuckDBConnection; result: DuckDBResult }>();
   private nextStreamId = 1;
+
+  private constructor(
+    private instance: DuckDBInstance,
+    private connection: DuckDBConnection,
+  ) {}
+
+  /** The file and settings it was opened with, to open it again (`reopenIfInvalidated`). */
+  private location: { path: string; settings: Readonly<Record<string, string>> } | undefined;
   /**
    * DuckDB invalidated the database after a fatal error (a checkpoint that could not write the
    * file: a full disk). It refuses every statement until restarted, so the next write reopens it.
@@ -49,13 +57,6 @@ export class DatabaseWriter {
   private invalidated = false;
   /** The handles are closed (by `close`, or by a reopen that has not succeeded yet). */
   private handlesClosed = false;
-
-  private constructor(
-    private instance: DuckDBInstance,
-    private connection: DuckDBConnection,
-    private readonly path: string,
-    private readonly settings: Readonly<Record<string, string>>,
-  ) {}
 
   /** Opens (or creates) the database, migrates it and reads the state a writer continues from. */
   static async open(
@@ -67,7 +68,8 @@ export class DatabaseWriter {
     try {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const instance = await DuckDBInstance.create(path, { ...settings });
-      writer = new DatabaseWriter(instance, await instance.connect(), path, settings);
+      writer = new DatabaseWriter(instance, await instance.connect());
+      writer.location = { path, settings };
     } catch (error) {
       throw new OpenError('open', describeError(error));
     }
@@ -193,9 +195,9 @@ export class DatabaseWriter {
    * still refuses (opening writes too); the caller retries.
    */
   private async reopenIfInvalidated(): Promise<void> {
-    if (!this.invalidated) return;
+    if (!this.invalidated || !this.location) return;
     this.closeHandles();
-    const instance = await DuckDBInstance.create(this.path, { ...this.settings });
+    const instance = await DuckDBInstance.create(this.location.path, { ...this.location.settings });
     try {
       this.connection = await instance.connect();
     } catch (error) {
