@@ -5,6 +5,7 @@ import type { MessageBus } from './bus/bus.js';
 import { TOPICS } from './bus/topics.js';
 import { DEFAULT_ACCOUNTS } from './config/engine-config.js';
 import { ReplayClock, type Clock } from './core/clock.js';
+import { describeError } from './core/errors.js';
 import type { RiskState } from './core/events.js';
 import { clientSource, isClientSource } from './core/market-source.js';
 import { MarketTrust } from './core/market-trust.js';
@@ -204,11 +205,22 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       bus.observe(TOPICS.alerts).subscribe((alert) => {
         if (alert.code !== 'EXECUTION_FLAT_CONFIRMED' || alert.account === undefined) return;
         const halt = risk.haltOf(alert.account);
-        flatStatus.confirmed(alert.account, {
-          message: alert.message,
-          ts: alert.ts,
-          ...(halt && { haltTs: halt.ts }),
-        });
+        try {
+          flatStatus.confirmed(alert.account, {
+            message: alert.message,
+            ts: alert.ts,
+            ...(halt && { haltTs: halt.ts }),
+          });
+        } catch (error) {
+          // A full or read-only disk: the flat stands, only `enigma kill` cannot read it.
+          bus.publish(TOPICS.alerts, {
+            ts: alert.ts,
+            severity: 'critical',
+            code: 'RISK_STATE_NOT_SAVED',
+            message: `the flat status file cannot be written (${describeError(error)}): ${alert.account} is flat, but \`enigma kill\` will not see the confirmation`,
+            account: alert.account,
+          });
+        }
       }),
     );
   }

@@ -2,8 +2,10 @@
  * Disk: the engine's data folder on a small tmpfs, a writer streaming into it; mid-run the tmpfs
  * is filled to the last byte, then emptied; then remounted read-only, then read-write. The engine
  * must refuse what it cannot store with a clear error and an alert (never ack it), stay up, and
- * take everything again once space returns. Needs root to mount: without it the scenario is
- * skipped with a NOTICE in the table.
+ * take everything again once space returns, and shut down cleanly afterwards. Last, the engine is
+ * started again, the disk filled and the engine stopped while it is still full: the shutdown must
+ * end by itself, in bounded time, with a non-zero exit and a message, and lose nothing it acked.
+ * Needs root to mount: without it the scenario is skipped with a NOTICE in the table.
  */
 import { execFileSync } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeSync } from 'node:fs';
@@ -38,6 +40,56 @@ function fill(file: string): number {
   }
   closeSync(fd);
   return written;
+}
+
+/** The store gives a broken disk this long at shutdown (src/store/store.ts `unavailableGraceMs`). */
+const SHUTDOWN_GRACE_MS = 10_000;
+
+interface BrokenShutdown {
+  readonly told: boolean;
+  readonly exitCode: number | null;
+  readonly seconds: number;
+  readonly message: string | undefined;
+  readonly report: WriterReport | undefined;
+}
+
+/**
+ * Starts the engine again on the data it has, streams into it, fills the disk and stops the
+ * engine while the disk is still full; the disk is emptied once the engine has exited.
+ */
+async function shutDownBroken(
+  engine: ChaosEngine,
+  settings: ChaosSettings,
+  filler: string,
+  journal: string,
+): Promise<BrokenShutdown> {
+  await engine.start();
+  const logStart = engine.log().length;
+  const writer = startScript<WriterReport>(
+    'writer-process.ts',
+    { url: engine.url, rate: settings.disk.rate, index: 0, signalEvery: 0, journal, drainMs: 1_000 },
+    settings.token,
+  );
+  try {
+    await sleep(3000);
+    fill(filler);
+    let told = false;
+    const deadline = performance.now() + 10_000;
+    while (!told && performance.now() < deadline) {
+      await sleep(100);
+      told = (latest(writer)?.errors ?? 0) > 0;
+    }
+    const stopping = performance.now();
+    const exitCode = await engine.stop(SHUTDOWN_GRACE_MS + 20_000);
+    const seconds = (performance.now() - stopping) / 1000;
+    const message = /enigma: .*STORE_UNAVAILABLE.*/.exec(engine.log().slice(logStart))?.[0];
+    writer.say('stop');
+    const report = await writer.report.catch(() => undefined);
+    return { told, exitCode, seconds, message, report };
+  } finally {
+    writer.child.kill('SIGKILL');
+    rmSync(filler, { force: true });
+  }
 }
 
 interface Phase {
@@ -163,6 +215,10 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
     const audit = report?.sessionId
       ? await auditSession(engine.storePath, report.sessionId, report.acked)
       : undefined;
+    const broken = await shutDownBroken(engine, settings, filler, join(logDir, 'writer-2.journal'));
+    const brokenAudit = broken.report?.sessionId
+      ? await auditSession(engine.storePath, broken.report.sessionId, broken.report.acked)
+      : undefined;
     const figures: Figure[] = [];
     for (const [name, result, log] of [
       ['disk full', full, fullLog],
@@ -235,6 +291,33 @@ export async function runDisk(settings: ChaosSettings): Promise<Figure[]> {
       check(S, 'engine shut down cleanly (exit code)', String(exitCode), '0', exitCode === 0, {
         fullOnly: true,
       }),
+      check(S, 'shutdown on a full disk: client told first', broken.told ? 'yes' : 'no', 'yes', broken.told, {
+        fullOnly: true,
+      }),
+      check(
+        S,
+        'shutdown on a full disk: ended by itself (s, exit code)',
+        `${broken.seconds.toFixed(1)} s, ${String(broken.exitCode)}`,
+        `< ${String(SHUTDOWN_GRACE_MS / 1000 + 10)} s, ≠ 0`,
+        broken.seconds < SHUTDOWN_GRACE_MS / 1000 + 10 && broken.exitCode !== 0 && broken.exitCode !== null,
+        { fullOnly: true },
+      ),
+      check(
+        S,
+        'shutdown on a full disk: message',
+        broken.message?.slice(0, 160) ?? 'none',
+        'names STORE_UNAVAILABLE',
+        broken.message !== undefined,
+        { fullOnly: true },
+      ),
+      check(
+        S,
+        'shutdown on a full disk: acked messages lost, duplicated',
+        brokenAudit ? `${String(brokenAudit.ackedMissing)}, ${String(brokenAudit.duplicated)}` : 'no audit',
+        '0, 0',
+        brokenAudit?.ackedMissing === 0 && brokenAudit.duplicated === 0,
+        { fullOnly: true },
+      ),
     );
     return figures;
   } finally {

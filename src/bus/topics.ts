@@ -125,6 +125,19 @@ export interface NinjaTraderSessionEvent {
   };
 }
 
+/**
+ * Whether the store can write. Published when commits start failing (a full or read-only disk)
+ * and when they go through again; while `ok` is false nothing new is acknowledged as stored.
+ */
+export interface StoreHealth {
+  readonly ts: number;
+  readonly ok: boolean;
+  /** While failing: `STORE_UNAVAILABLE`. */
+  readonly code?: 'STORE_UNAVAILABLE';
+  /** While failing: why, in words a trader can act on (names the cause and the file). */
+  readonly reason?: string;
+}
+
 /** A named channel on the bus; the type parameter is the message type it carries. */
 export interface Topic<T> {
   readonly name: string;
@@ -178,6 +191,8 @@ export const TOPICS = {
   riskCommands: topic<RiskCommand>('risk.commands'),
   /** Each account's broker link going up or down (execution engine → risk engine). */
   brokerStatus: topic<BrokerStatus>('execution.broker-status'),
+  /** The store failing to write (full or read-only disk) and writing again. */
+  storeHealth: topic<StoreHealth>('store.health'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

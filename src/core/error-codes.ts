@@ -54,6 +54,8 @@ export const ERROR_CODES = {
   // Risk alerts (published on the alerts topic with the account).
   RISK_BREACH:
     'A rule failed the account (trailing threshold touched): it is flattened and HALTED until a person resumes.',
+  RISK_STATE_NOT_SAVED:
+    'The halt file or the accounts’ rule state cannot be written (a full or read-only disk): the engine keeps it in memory and goes on; a restart meanwhile would not see it.',
   RISK_KILL_SWITCH: 'The kill switch halted an account: every order cancelled, every position closed.',
   RISK_RESUMED: 'A person lifted a halt; a breached account restarts its rules from the current balance.',
   RISK_PROPOSAL_REJECTED: 'A person rejected an order proposal (automation mode confirm).',
@@ -149,7 +151,10 @@ export const ERROR_CODES = {
   STORE_OPEN_FAILED:
     'The database file cannot be opened or created (path, permissions, another process holds it).',
   STORE_MIGRATION_FAILED: 'A schema migration failed; the database is left at its previous version.',
-  STORE_COMMIT_FAILED: 'A batch could not be committed after retries; its rows are not stored.',
+  STORE_COMMIT_FAILED:
+    "A batch could not be committed and will not be retried (the store's writer thread stopped, or a shutdown gave up on it); its rows are not stored.",
+  STORE_UNAVAILABLE:
+    'The store cannot write (no space left on the device, a read-only file system): it keeps the rows it holds and retries, nothing new is acknowledged as stored until it writes again, and a shutdown meanwhile ends with the rows it could not store.',
   STORE_INVALID_ROW:
     'A message has a value the store cannot keep (not an integer time, a non-finite number); it goes to `rejects`.',
   STORE_BACKPRESSURE:

@@ -9,6 +9,8 @@ export const CLOSE_CODES = {
   GATEWAY_SESSION_REPLACED: 4002,
   GATEWAY_FLOOD: 4003,
   GATEWAY_SLOW_CONSUMER: 4004,
+  /** A durable record the message needs (the fill ledger) cannot be written: resend it later. */
+  STORE_UNAVAILABLE: 1013,
 } as const satisfies Partial<Record<ErrorCode, number>>;
 
 /** Close codes after which a client must not reconnect on its own. */

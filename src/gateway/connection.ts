@@ -5,6 +5,7 @@ import type { AccountOwnership } from './account-ownership.js';
 import type { DeadLetter } from '../core/events.js';
 import type { Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
+import { describeError } from '../core/errors.js';
 import { MICROS_PER_SECOND } from '../core/time.js';
 import {
   joinFrame,
@@ -69,6 +70,10 @@ export interface ConnectionContext {
   readonly pipelineFull: () => boolean;
   /** Called after each frame (the downstream queue check), when the engine gave one. */
   readonly afterFrame: (() => void) | undefined;
+  /** Why the store cannot write, while it cannot (from `store.health`); undefined when it can. */
+  readonly storeTrouble: () => string | undefined;
+  /** A durable record a message needs could not be written (the fill ledger on a full disk). */
+  readonly recordFailed: (reason: string) => void;
 }
 
 /** A forward jump in client seq larger than this is refused rather than declared lost. */
@@ -77,6 +82,8 @@ export const MAX_SEQ_GAP = 10_000;
 const PAUSED_BY_RATE = 1;
 const PAUSED_BY_STORE = 2;
 const PAUSED_BY_PIPELINE = 4;
+/** `admit` could not write a record the message needs; the connection is closing. */
+const NOT_RECORDED = Symbol('not recorded');
 
 /**
  * One WebSocket: parses frames, enforces the per-connection rules (hello first, seq order,
@@ -97,6 +104,8 @@ export class GatewayConnection implements SessionConnection {
   private rejectWindowStart = 0;
   private rejectsInWindow = 0;
   private closing = false;
+  /** This connection was sent STORE_UNAVAILABLE for the store's current outage. */
+  private toldStoreTrouble = false;
   private readonly helloTimer: NodeJS.Timeout;
   private rateTimer: NodeJS.Timeout | undefined;
   private readonly flush = (): void => this.flushNow();
@@ -204,7 +213,8 @@ export class GatewayConnection implements SessionConnection {
     if (!this.claimSeq(session, seq, message.type, text ?? message)) return;
     const rejection =
       this.context.translator.check(message, session.market, this.context.clock.now(), session.source) ??
-      this.context.ownership.admit(session, message);
+      this.admit(session, message);
+    if (rejection === NOT_RECORDED) return;
     if (rejection) {
       const raw = session.rejects.keep(keptRaw(message, text), this.context.clock.now());
       session.refuse(seq, rejection.code, rejection.reason, raw);
@@ -219,6 +229,25 @@ export class GatewayConnection implements SessionConnection {
     for (const command of this.context.ownership.commandsOf(session, message))
       this.context.publishRiskCommand(command);
     this.scheduleFlush();
+  }
+
+  /**
+   * The ownership check, which records an execution's fill id durably. When the fill ledger
+   * cannot be written (a full disk) the message is not handled and its seq not consumed: the
+   * connection closes with 1013 and the client resumes and sends it again.
+   */
+  private admit(
+    session: GatewaySession,
+    message: ClientMessage,
+  ): MessageRejection | undefined | typeof NOT_RECORDED {
+    try {
+      return this.context.ownership.admit(session, message);
+    } catch (error) {
+      const reason = `${message.type} seq ${String(message.seq)} was not applied: a record it needs cannot be written (${describeError(error)}); reconnect and send it again`;
+      this.context.recordFailed(reason);
+      this.fail('STORE_UNAVAILABLE', reason, message.seq);
+      return NOT_RECORDED;
+    }
   }
 
   /**
@@ -353,6 +382,7 @@ export class GatewayConnection implements SessionConnection {
       }),
     );
     this.publishSessionEvent(session, 'connected', resumed);
+    this.checkStore();
     if (restored) {
       session.requestSnapshot(
         `engine restarted: session restored from the store at seq ${String(session.handledSeq)}; engine messages after ${String(hello.last_seq)} were lost`,
@@ -492,6 +522,23 @@ export class GatewayConnection implements SessionConnection {
   /** Re-reads whether the pipelines want the gateway to stop reading. */
   checkPipeline(): void {
     this.setPaused(PAUSED_BY_PIPELINE, this.context.pipelineFull());
+  }
+
+  /**
+   * While the store cannot write: one STORE_UNAVAILABLE error naming the cause (acks wait for
+   * the store). Reading goes on up to the session's usual limit of unstored messages: pausing at
+   * once closed the TCP window, and the client's sends then stalled for seconds after the store
+   * recovered (until its next zero-window probe). Applies once the session is open.
+   */
+  checkStore(): void {
+    if (!this.session) return;
+    const trouble = this.context.storeTrouble();
+    if (trouble === undefined) {
+      this.toldStoreTrouble = false;
+    } else if (!this.toldStoreTrouble) {
+      this.toldStoreTrouble = true;
+      this.sendError('STORE_UNAVAILABLE', trouble, undefined, undefined);
+    }
   }
 
   private setPaused(reason: number, paused: boolean): void {

@@ -26,8 +26,9 @@ export class FillLedger {
 
   /** Records a fill id durably (before its fill is published). */
   add(fillId: string): void {
-    this.ids.add(fillId);
+    // Written first: an id the disk refused is not remembered, so the fill can come again.
     this.log?.append(fillId);
+    this.ids.add(fillId);
   }
 
   close(): void {

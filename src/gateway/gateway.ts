@@ -163,6 +163,8 @@ export function startGateway(options: GatewayOptions): Gateway {
   const fillLedger = new FillLedger(options.fillLedgerPath);
   const ownership = new AccountOwnership(new Set(options.ninjaTraderAccounts ?? []), fillLedger);
   let pipelineFull = false;
+  /** Why the store cannot write, while it cannot (from `store.health`). */
+  let storeTrouble: string | undefined;
   /** Refused raw texts not kept by sessions already forgotten. */
   let forgottenNotKept = 0;
   let closed = false;
@@ -206,6 +208,9 @@ export function startGateway(options: GatewayOptions): Gateway {
     serverVersion: settings.serverVersion ?? '0.1.0',
     pipelineFull: () => pipelineFull,
     afterFrame: options.isBackpressured === undefined ? undefined : () => checkBackpressure(),
+    storeTrouble: () => storeTrouble,
+    recordFailed: (reason) =>
+      publishAlert({ ts: clock.now(), severity: 'critical', code: 'STORE_UNAVAILABLE', message: reason }),
     openSession(hello: HelloMessage) {
       const wanted = hello.session_id;
       let session = wanted === undefined ? undefined : sessions.get(wanted);
@@ -372,6 +377,13 @@ export function startGateway(options: GatewayOptions): Gateway {
       .observe(TOPICS.storeRefusals)
       .subscribe((refusal) => sessionsBySource.get(refusal.source)?.connection?.refusedByStore(refusal)),
   ];
+  // While the store cannot write, every session is told once and not read (connection.checkStore).
+  subscriptions.push(
+    bus.observe(TOPICS.storeHealth).subscribe((health) => {
+      storeTrouble = health.ok ? undefined : (health.reason ?? 'the store cannot write');
+      for (const connection of connections) connection.checkStore();
+    }),
+  );
 
   async function shutDown(): Promise<void> {
     closed = true;

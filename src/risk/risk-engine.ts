@@ -2,6 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS } from '../bus/topics.js';
 import type { Clock } from '../core/clock.js';
+import { describeError } from '../core/errors.js';
 import type {
   AccountState,
   Alert,
@@ -422,7 +423,23 @@ export class RiskEngine {
         if (!this.accounts.has(id) && id !== ALL_ACCOUNTS) halts.set(id, record);
     for (const account of this.accounts.values()) if (account.halt) halts.set(account.id, account.halt);
     if (this.allHalt) halts.set(ALL_ACCOUNTS, this.allHalt);
-    this.haltStore.save(halts);
+    this.persist('halt file', () => this.haltStore.save(halts));
+  }
+
+  /**
+   * Writes a file the risk engine keeps. On a full or read-only disk the state holds in memory
+   * and a critical alert says it is not on disk; nothing is thrown, so a halt still flattens.
+   */
+  private persist(what: string, save: () => void): void {
+    try {
+      save();
+    } catch (error) {
+      this.alert(
+        'critical',
+        'RISK_STATE_NOT_SAVED',
+        `the ${what} cannot be written (${describeError(error)}): the engine keeps it in memory, but a restart now would not see it`,
+      );
+    }
   }
 
   private handleIntent(intent: OrderIntent): IntentDecision {
@@ -690,7 +707,8 @@ export class RiskEngine {
     account.savedTs = ts;
     const snapshots = this.complianceStore.load();
     for (const managed of this.accounts.values()) snapshots.set(managed.id, managed.compliance.snapshot());
-    this.complianceStore.save(snapshots);
+    const complianceStore = this.complianceStore;
+    this.persist('account rule state', () => complianceStore.save(snapshots));
   }
 
   private handleKill(

@@ -47,9 +47,19 @@ export class DatabaseWriter {
   private memoryConnection: DuckDBConnection | undefined;
 
   private constructor(
-    private readonly instance: DuckDBInstance,
-    private readonly connection: DuckDBConnection,
+    private instance: DuckDBInstance,
+    private connection: DuckDBConnection,
   ) {}
+
+  /** The file and settings it was opened with, to open it again (`reopenIfInvalidated`). */
+  private location: { path: string; settings: Readonly<Record<string, string>> } | undefined;
+  /**
+   * DuckDB invalidated the database after a fatal error (a checkpoint that could not write the
+   * file: a full disk). It refuses every statement until restarted, so the next write reopens it.
+   */
+  private invalidated = false;
+  /** The handles are closed (by `close`, or by a reopen that has not succeeded yet). */
+  private handlesClosed = false;
 
   /** Opens (or creates) the database, migrates it and reads the state a writer continues from. */
   static async open(
@@ -65,6 +75,7 @@ export class DatabaseWriter {
       if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
       const instance = await DuckDBInstance.create(path, atOpen);
       writer = new DatabaseWriter(instance, await instance.connect());
+      writer.location = { path, settings };
     } catch (error) {
       throw new OpenError('open', describeError(error));
     }
@@ -120,8 +131,9 @@ export class DatabaseWriter {
    * commit ran): every table's rows through one appender, then COMMIT. All or nothing.
    */
   async commit(batches: readonly SealedBatch[]): Promise<void> {
+    await this.reopenIfInvalidated();
     const connection = this.connection;
-    await connection.run('BEGIN TRANSACTION');
+    await this.watch(connection.run('BEGIN TRANSACTION'));
     try {
       const symbols = batches.flatMap((batch) => batch.newSymbols);
       if (symbols.length > 0) {
@@ -151,14 +163,69 @@ export class DatabaseWriter {
       }
       await connection.run('COMMIT');
     } catch (error) {
+      this.noteFatal(error);
+      // A failed COMMIT has already rolled back (DuckDB then has no transaction to roll back).
       await connection.run('ROLLBACK').catch(() => undefined);
       throw error;
     }
   }
 
+  /**
+   * Whether a group of batches is already in the database: after a COMMIT reported an error, a
+   * retry must not append its rows twice. The group is one transaction, so one row tells: the
+   * first row of its first non-empty table, by `seq` (the store numbers every row of a table).
+   */
+  async committed(batches: readonly SealedBatch[]): Promise<boolean> {
+    const probe = firstRow(batches);
+    if (probe === undefined) return false;
+    await this.reopenIfInvalidated();
+    const reader = await this.watch(
+      this.connection.runAndReadAll(
+        `SELECT count(*) FROM ${probe.table} WHERE ${probe.column} = ${String(probe.value)}`,
+      ),
+    );
+    return Number(reader.getRows()[0]?.[0] ?? 0) > 0;
+  }
+
   /** Folds the WAL into the database file. */
   async checkpoint(): Promise<void> {
-    await this.connection.run('CHECKPOINT');
+    await this.reopenIfInvalidated();
+    await this.watch(this.connection.run('CHECKPOINT'));
+  }
+
+  /** Runs a statement; a fatal error marks the database for a reopen. */
+  private async watch<T>(statement: Promise<T>): Promise<T> {
+    try {
+      return await statement;
+    } catch (error) {
+      this.noteFatal(error);
+      throw error;
+    }
+  }
+
+  private noteFatal(error: unknown): void {
+    if (/FATAL Error|database has been invalidated/.test(describeError(error))) this.invalidated = true;
+  }
+
+  /**
+   * Restarts an invalidated database: closes its handles and opens the file again, which
+   * replays the WAL (every committed transaction, none of a failed one). Throws while the disk
+   * still refuses (opening writes too); the caller retries.
+   */
+  private async reopenIfInvalidated(): Promise<void> {
+    if (!this.invalidated || !this.location) return;
+    this.closeHandles();
+    this.memoryConnection = undefined;
+    const instance = await DuckDBInstance.create(this.location.path, { ...this.location.settings });
+    try {
+      this.connection = await instance.connect();
+    } catch (error) {
+      instance.closeSync();
+      throw error;
+    }
+    this.instance = instance;
+    this.handlesClosed = false;
+    this.invalidated = false;
   }
 
   /**
@@ -179,6 +246,7 @@ export class DatabaseWriter {
 
   /** Starts a query on a connection of its own; its rows come out by `next`. */
   async openStream(sql: string): Promise<{ id: number; names: string[] }> {
+    await this.reopenIfInvalidated();
     const connection = await this.instance.connect();
     try {
       const result = await connection.stream(sql);
@@ -226,9 +294,41 @@ export class DatabaseWriter {
   }
 
   private closeHandles(): void {
+    if (this.handlesClosed) return;
+    this.handlesClosed = true;
     for (const id of [...this.streams.keys()]) this.closeStream(id);
     this.memoryConnection?.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** The first row of a group of batches: its table, key column and key (seq, or a symbol's id). */
+function firstRow(
+  batches: readonly SealedBatch[],
+): { table: string; column: string; value: number } | undefined {
+  for (const batch of batches) {
+    for (const key of ['ticks', 'bars'] as const) {
+      const sealed = batch[key];
+      if (sealed.length === 0) continue;
+      const words = sealed.columns[0] as ArrayBuffer;
+      // seq is a BIGINT column held as int32 word pairs, low word first (numeric-buffer.ts).
+      const value =
+        (new Uint32Array(words, 0, 1)[0] as number) + (new Int32Array(words, 4, 1)[0] as number) * 2 ** 32;
+      return { table: TABLES[key].name, column: keyColumn(key), value };
+    }
+    for (const [key, sealed] of batch.rows) {
+      if (sealed.length > 0)
+        return { table: TABLES[key].name, column: keyColumn(key), value: Number(sealed.values[0]) };
+    }
+    const symbol = batch.newSymbols[0];
+    if (symbol !== undefined) return { table: 'symbols', column: 'id', value: symbol[0] };
+  }
+  return undefined;
+}
+
+function keyColumn(key: TableKey): string {
+  const column = TABLES[key].columns[0]?.name;
+  if (column !== 'seq') throw new Error(`table ${TABLES[key].name} does not start with seq`);
+  return column;
 }

@@ -30,6 +30,8 @@ import { payloadText } from './payload.js';
 import type { RowValues } from './row-buffer.js';
 import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } from './schema.js';
 import { WatermarkTracker } from './watermarks.js';
+import type { StoreHealth } from '../bus/topics.js';
+import { storageTrouble } from './storage-trouble.js';
 import { WriterClient } from './writer-client.js';
 
 /** Default database file, relative to the working directory. */
@@ -90,8 +92,17 @@ export interface StoreOptions {
   readonly clock?: Clock;
   /** Reject a tick or bar older than the previous one of its instrument (default true). */
   readonly rejectTimeBackwards?: boolean;
-  /** Attempts at committing one batch before the store gives up and reports (default 5). */
-  readonly maxCommitAttempts?: number;
+  /**
+   * Wait before retrying a commit that failed (a full or read-only disk), doubling per attempt up
+   * to `commitRetryMaxMs` (defaults 250 ms and 5,000 ms). The store never gives rows up while it runs.
+   */
+  readonly commitRetryMs?: number;
+  readonly commitRetryMaxMs?: number;
+  /**
+   * How long `flush` and `close` wait for a store that cannot write (default 10,000 ms): then
+   * `flush` fails with STORE_UNAVAILABLE (the rows stay queued), and `close` gives them up.
+   */
+  readonly unavailableGraceMs?: number;
   /** Checkpoint the WAL into the file after this long without a commit (default 1,000 ms). */
   readonly idleCheckpointMs?: number;
   /** DuckDB settings over {@link DEFAULT_DUCKDB_SETTINGS} (e.g. `{ memory_limit: '2GB' }`). */
@@ -245,6 +256,11 @@ export class Store {
   private readonly subscriptions: Subscription[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failure: StorageError | undefined;
+  /** Set while commits fail (the writer thread retries them): since when, and why. */
+  private failing: { readonly since: number; readonly cause: string; readonly reason: string } | undefined;
+  private readonly unavailableGraceMs: number;
+  /** Rows whose commit failed for good (only a shutdown that gave up, or a dead writer thread). */
+  private rowsNotStored = 0;
   private closed = false;
   /** close() has begun: no more idle checkpoints (close runs its own). */
   private closing = false;
@@ -271,6 +287,7 @@ export class Store {
     this.highWaterMark = options.highWaterMark ?? 1_000_000;
     this.rejectTimeBackwards = options.rejectTimeBackwards ?? true;
     this.idleCheckpointMs = options.idleCheckpointMs ?? 1000;
+    this.unavailableGraceMs = options.unavailableGraceMs ?? 10_000;
   }
 
   /** Opens (or creates) the database at `path` (`:memory:` for a throwaway one) and migrates it. */
@@ -283,9 +300,13 @@ export class Store {
           path,
           duckdb: { ...DEFAULT_DUCKDB_SETTINGS, ...options.duckdb },
           now: clock.now(),
-          maxCommitAttempts: options.maxCommitAttempts ?? 5,
+          retryFirstMs: options.commitRetryMs ?? 250,
+          retryMaxMs: options.commitRetryMaxMs ?? 5_000,
         },
-        (attempt, final, message) => store?.commitFailed(attempt, final, message),
+        {
+          commitFailed: (attempt, retryMs, message) => store?.commitFailed(attempt, retryMs, message),
+          commitRecovered: (attempts) => store?.commitRecovered(attempts),
+        },
       );
       store = new Store(path, writer, clock, options);
       store.restore(state);
@@ -763,6 +784,14 @@ export class Store {
     return !this.backpressured;
   }
 
+  /** Whether the store can write now; `ok: false` with the reason while its commits fail. */
+  get health(): StoreHealth {
+    const failing = this.failing;
+    return failing === undefined
+      ? { ts: this.clock.now(), ok: true }
+      : { ts: this.clock.now(), ok: false, code: 'STORE_UNAVAILABLE', reason: failing.reason };
+  }
+
   /** Resolves when the queue is below half the high-water mark again (at once if it is). */
   whenWritable(): Promise<void> {
     if (!this.backpressured) return Promise.resolve();
@@ -787,12 +816,50 @@ export class Store {
     };
   }
 
-  /** Commits everything accepted so far; resolves once it is durable. */
+  /**
+   * Commits everything accepted so far; resolves once it is durable. While the store cannot
+   * write it waits up to `unavailableGraceMs` for it to recover, then fails with
+   * STORE_UNAVAILABLE (the rows stay queued and are still retried).
+   */
   async flush(): Promise<void> {
     if (this.failure) throw this.failure;
     this.requestCommit();
-    await this.lastCommit;
+    if (!(await this.commitsSettle())) throw this.unavailable('not yet stored');
     if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Waits for every batch sealed so far to commit: true once they have, false once the store has
+   * been unable to write for `unavailableGraceMs` of this wait (a slow but healthy store is
+   * waited for as long as it takes).
+   */
+  private async commitsSettle(): Promise<boolean> {
+    const done = this.lastCommit.then(() => true);
+    const started = performance.now();
+    for (;;) {
+      const failing = this.failing;
+      const waitMs = failing
+        ? Math.max(0, Math.max(started, failing.since) + this.unavailableGraceMs - performance.now())
+        : this.unavailableGraceMs;
+      let timer: NodeJS.Timeout | undefined;
+      const expired = new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), waitMs);
+      });
+      const settled = await Promise.race([done, expired]);
+      clearTimeout(timer);
+      if (settled) return true;
+      const still = this.failing;
+      if (still && performance.now() - Math.max(started, still.since) >= this.unavailableGraceMs)
+        return false;
+    }
+  }
+
+  private unavailable(what: string): StorageError {
+    const rows = this.current.rowCount + this.inFlightRows;
+    return new StorageError(
+      'STORE_UNAVAILABLE',
+      `${String(rows)} rows ${what}: ${this.failing?.reason ?? 'the store cannot write'}`,
+    );
   }
 
   /** Stops listening, commits what is queued, checkpoints the WAL into the file and closes. */
@@ -801,11 +868,29 @@ export class Store {
     return this.closePromise;
   }
 
+  /**
+   * While the store cannot write, close waits `unavailableGraceMs` for it to recover, then gives
+   * up the rows it holds (one last attempt each) and fails with STORE_UNAVAILABLE, naming how many.
+   */
   private async closeOnce(): Promise<void> {
     this.closing = true;
     this.detach();
     try {
-      await this.flush();
+      if (this.failure) throw this.failure;
+      this.requestCommit();
+      if (!(await this.commitsSettle())) {
+        const cause = this.failing?.cause ?? 'the store cannot write';
+        await this.writer.abandon().catch(() => undefined);
+        await this.lastCommit;
+        if (this.failure) {
+          this.failure = new StorageError(
+            'STORE_UNAVAILABLE',
+            `shut down with ${String(this.rowsNotStored)} rows not stored (none of them acknowledged): ${cause} ('${this.path}')`,
+            { cause: this.failure },
+          );
+        }
+      }
+      if (this.failure) throw this.failure;
     } finally {
       this.closed = true;
       if (this.timer) clearTimeout(this.timer);
@@ -813,8 +898,10 @@ export class Store {
       if (this.idleTimer) clearTimeout(this.idleTimer);
       this.idleTimer = undefined;
       for (const resolve of this.writableWaiters.splice(0)) resolve();
-      // Checkpoints the WAL into the file, then ends the writer thread.
-      await this.writer.close();
+      // Checkpoints the WAL into the file, then ends the writer thread. After rows were given
+      // up the checkpoint may fail too (the disk is still full): the failure above says more.
+      if (this.failure) await this.writer.close().catch(() => undefined);
+      else await this.writer.close();
     }
   }
 
@@ -976,6 +1063,7 @@ export class Store {
       async (cause: unknown) => {
         await previous;
         this.commitsInFlight--;
+        this.rowsNotStored += sealed.rows;
         this.failure ??= new StorageError(
           'STORE_COMMIT_FAILED',
           `commit of ${sealed.rows} rows failed: ${describeError(cause)}`,
@@ -1007,7 +1095,7 @@ export class Store {
   private checkpointIfIdle(): void {
     this.idleTimer = undefined;
     if (this.commitsInFlight > 0 || this.current.rowCount > 0) return;
-    if (this.closed || this.closing || this.failure || !this.dirty) return;
+    if (this.closed || this.closing || this.failure || this.failing || !this.dirty) return;
     this.dirty = false;
     this.writer.checkpoint().then(
       () => this.checkpoints++,
@@ -1023,14 +1111,40 @@ export class Store {
     }
   }
 
-  /** The writer thread reports each failed attempt at a commit; the last one stops the store. */
-  private commitFailed(attempt: number, final: boolean, message: string): void {
+  /**
+   * The writer thread reports each failed attempt at a commit (it retries until it goes
+   * through). The first one makes the store unavailable: a `store.health` message and a
+   * critical alert; acks wait, since watermarks move only after a real commit.
+   */
+  private commitFailed(attempt: number, retryMs: number, message: string): void {
     this.commitErrors++;
+    if (this.failing) return;
+    const cause = storageTrouble(message);
+    const reason = `${cause}: nothing is acknowledged until the store can write again`;
+    this.failing = { since: performance.now(), cause, reason };
+    const ts = this.clock.now();
+    this.bus?.publish(TOPICS.storeHealth, { ts, ok: false, code: 'STORE_UNAVAILABLE', reason });
     this.bus?.publish(TOPICS.alerts, {
-      ts: this.clock.now(),
-      severity: final ? 'critical' : 'warning',
-      code: 'STORE_COMMIT_FAILED',
-      message: `commit failed (attempt ${attempt}): ${message}`,
+      ts,
+      severity: 'critical',
+      code: 'STORE_UNAVAILABLE',
+      message: `the store cannot write '${this.path}': ${cause} (commit attempt ${String(attempt)}: ${message}); it keeps the ${String(this.current.rowCount + this.inFlightRows)} rows it holds and retries (next in ${String(retryMs)} ms); nothing new is acknowledged until it writes again`,
+    });
+  }
+
+  /** A failed commit went through: the store writes again. */
+  private commitRecovered(attempts: number): void {
+    const failing = this.failing;
+    if (!failing) return;
+    this.failing = undefined;
+    const ts = this.clock.now();
+    const seconds = ((performance.now() - failing.since) / 1000).toFixed(1);
+    this.bus?.publish(TOPICS.storeHealth, { ts, ok: true });
+    this.bus?.publish(TOPICS.alerts, {
+      ts,
+      severity: 'info',
+      code: 'STORE_UNAVAILABLE',
+      message: `the store writes again after ${seconds} s (${String(attempts)} commit attempts); nothing was lost`,
     });
   }
 }

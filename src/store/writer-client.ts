@@ -6,6 +6,12 @@ import type { WriterMessage, WriterReplies, WriterRequest, WriterSettings } from
 type Op = keyof WriterReplies;
 type Body<O extends Op> = Omit<Extract<WriterRequest, { op: O }>, 'id' | 'op'>;
 
+/** What the writer thread reports besides answers: each failed commit attempt, and the recovery. */
+export interface WriterEvents {
+  commitFailed(attempt: number, retryMs: number, message: string): void;
+  commitRecovered(attempts: number): void;
+}
+
 interface Pending {
   readonly resolve: (value: unknown) => void;
   readonly reject: (error: Error) => void;
@@ -45,7 +51,7 @@ export class WriterClient {
 
   private constructor(
     private readonly worker: Worker,
-    private readonly onCommitFailed: (attempt: number, final: boolean, message: string) => void,
+    private readonly events: WriterEvents,
   ) {
     worker.on('message', (message: WriterMessage) => this.receive(message));
     worker.on('error', (error) => this.fail(error));
@@ -56,7 +62,7 @@ export class WriterClient {
   /** Starts the thread; resolves once the database is open, migrated and its state read. */
   static start(
     settings: WriterSettings,
-    onCommitFailed: (attempt: number, final: boolean, message: string) => void,
+    events: WriterEvents,
   ): Promise<{ writer: WriterClient; state: StoredState }> {
     const worker = startThread(settings);
     return new Promise((resolve, reject) => {
@@ -65,7 +71,7 @@ export class WriterClient {
       worker.once('message', (message: WriterMessage) => {
         worker.off('error', onError);
         if (message.kind === 'opened') {
-          resolve({ writer: new WriterClient(worker, onCommitFailed), state: message.state });
+          resolve({ writer: new WriterClient(worker, events), state: message.state });
         } else if (message.kind === 'failed') {
           void worker.terminate();
           reject(new OpenError(message.stage, message.message));
@@ -100,6 +106,15 @@ export class WriterClient {
     }
   }
 
+  /**
+   * Stops retrying failed commits: each waiting commit gets one more attempt and, if it fails,
+   * is rejected. For a shutdown that cannot wait for the disk to come back.
+   */
+  async abandon(): Promise<void> {
+    if (this.exited) return;
+    await this.request('abandon', {});
+  }
+
   /** Checkpoints, closes the database and ends the thread. */
   async close(): Promise<void> {
     if (this.exited) return;
@@ -122,7 +137,11 @@ export class WriterClient {
 
   private receive(message: WriterMessage): void {
     if (message.kind === 'commitFailed') {
-      this.onCommitFailed(message.attempt, message.final, message.message);
+      this.events.commitFailed(message.attempt, message.retryMs, message.message);
+      return;
+    }
+    if (message.kind === 'commitRecovered') {
+      this.events.commitRecovered(message.attempts);
       return;
     }
     if (message.kind !== 'reply') return;

@@ -7,8 +7,9 @@ export interface WriterSettings {
   readonly duckdb: Readonly<Record<string, string>>;
   /** The clock's time at open, for the migration log. */
   readonly now: number;
-  /** Attempts at committing one batch before the writer gives up. */
-  readonly maxCommitAttempts: number;
+  /** Wait before retrying a failed commit, doubling per attempt up to `retryMaxMs`. */
+  readonly retryFirstMs: number;
+  readonly retryMaxMs: number;
 }
 
 /** The requests the store sends its writer thread, each answered once by its `id`. */
@@ -18,7 +19,9 @@ export type WriterRequest =
   | { readonly id: number; readonly op: 'openStream'; readonly sql: string }
   | { readonly id: number; readonly op: 'next'; readonly stream: number }
   | { readonly id: number; readonly op: 'closeStream'; readonly stream: number }
-  | { readonly id: number; readonly op: 'close' };
+  | { readonly id: number; readonly op: 'close' }
+  /** Stop retrying: the commit being retried and those queued get one more attempt each, then fail. */
+  | { readonly id: number; readonly op: 'abandon' };
 
 /** The answer to each request, by operation. */
 export interface WriterReplies {
@@ -28,6 +31,7 @@ export interface WriterReplies {
   next: ResultChunk;
   closeStream: undefined;
   close: undefined;
+  abandon: undefined;
 }
 
 /** What the writer thread posts back. */
@@ -36,10 +40,12 @@ export type WriterMessage =
   | { readonly kind: 'failed'; readonly stage: 'open' | 'migrate'; readonly message: string }
   | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly value: unknown }
   | { readonly kind: 'reply'; readonly id: number; readonly ok: false; readonly message: string }
-  /** One attempt at a commit failed; `final` when the writer gives the batch up. */
+  /** One attempt at a commit failed; the writer tries again in `retryMs` (unless abandoned). */
   | {
       readonly kind: 'commitFailed';
       readonly attempt: number;
-      readonly final: boolean;
+      readonly retryMs: number;
       readonly message: string;
-    };
+    }
+  /** A commit that had failed went through (after `attempts` attempts): the database writes again. */
+  | { readonly kind: 'commitRecovered'; readonly attempts: number };

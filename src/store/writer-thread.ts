@@ -11,7 +11,23 @@ const port = parentPort;
 if (!port) throw new Error('writer-thread.ts runs only as a worker thread');
 const settings = workerData as WriterSettings;
 const post = (message: WriterMessage): void => port.postMessage(message);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Set by `abandon` (a shutdown that will not wait for the disk): commits stop retrying. */
+let abandoned = false;
+let wakeRetry: (() => void) | undefined;
+/** Waits before the next attempt; `abandon` cuts the wait short. */
+const backoff = (ms: number): Promise<void> =>
+  new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      wakeRetry = undefined;
+      resolve();
+    }, ms);
+    wakeRetry = () => {
+      clearTimeout(timer);
+      wakeRetry = undefined;
+      resolve();
+    };
+  });
 
 type WriteRequest = Extract<WriterRequest, { op: 'commit' | 'checkpoint' | 'close' }>;
 type CommitRequest = Extract<WriterRequest, { op: 'commit' }>;
@@ -23,17 +39,34 @@ function answer(request: WriterRequest, outcome: Promise<unknown>): Promise<void
   );
 }
 
+/**
+ * Commits a group, retrying until it goes through: the store has acknowledged nothing of it, and
+ * the rows sealed after it wait behind it, so order and the watermarks hold. A full or read-only
+ * disk is the usual cause; the wait doubles from `retryFirstMs` to `retryMaxMs`. Before a retry
+ * the group is looked up, since a COMMIT can fail after its rows reached the WAL (a checkpoint
+ * inside it that could not write the file): appending them again would store them twice.
+ */
 async function commitWithRetry(writer: DatabaseWriter, group: readonly CommitRequest[]): Promise<void> {
+  const batches = group.map((request) => request.batch);
+  let retryMs = settings.retryFirstMs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await writer.commit(group.map((request) => request.batch));
+      if (attempt === 1 || !(await writer.committed(batches))) await writer.commit(batches);
+      if (attempt > 1) post({ kind: 'commitRecovered', attempts: attempt });
+      return;
     } catch (error) {
-      const final = attempt >= settings.maxCommitAttempts;
-      post({ kind: 'commitFailed', attempt, final, message: describeError(error) });
-      if (final) throw error;
-      await sleep(50 * attempt);
+      if (abandoned) throw error;
+      post({ kind: 'commitFailed', attempt, retryMs, message: describeError(error) });
+      await backoff(retryMs);
+      retryMs = Math.min(retryMs * 2, settings.retryMaxMs);
     }
   }
+}
+
+function abandon(): Promise<void> {
+  abandoned = true;
+  wakeRetry?.();
+  return Promise.resolve();
 }
 
 /**
@@ -81,6 +114,8 @@ function read(writer: DatabaseWriter, request: Exclude<WriterRequest, WriteReque
       return writer.next(request.stream);
     case 'closeStream':
       return Promise.resolve(writer.closeStream(request.stream));
+    case 'abandon':
+      return abandon();
   }
 }
 
