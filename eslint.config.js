@@ -13,6 +13,8 @@ export default tseslint.config(
       'assembly/',
       'ninjatrader-addon/',
       'coverage/',
+      '.stryker-tmp/',
+      'reports/',
     ],
   },
   js.configs.recommended,

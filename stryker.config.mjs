@@ -1,5 +1,6 @@
-// Mutation testing (`npm run mutate`): Stryker changes the money and durability code one small
-// mutation at a time and runs the tests that cover it; a mutant no test notices is a gap.
+// Mutation testing (`npm run mutate`; Stryker 9.6, the last line that runs on Node 20): Stryker
+// changes the money and durability code one small mutation at a time and runs the tests that
+// cover it; a mutant no test notices is a gap.
 // An equivalent mutant (one that cannot change behaviour) is excluded where it stands, with
 // `// Stryker disable next-line <mutator>: <why it is equivalent>`.
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
