@@ -237,23 +237,42 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     }
   }
 
+  /**
+   * Runs a file exchange with the CLI (proposals, decisions, resolutions); a disk that refuses it
+   * raises a critical alert instead of a throw, which in a bus subscriber or a file watcher would
+   * end the engine.
+   */
+  const onDisk = (what: string, exchange: () => void): void => {
+    try {
+      exchange();
+    } catch (error) {
+      bus.publish(TOPICS.alerts, {
+        ts: clock.now(),
+        severity: 'critical',
+        code: 'RISK_STATE_NOT_SAVED',
+        message: `${what} (${describeError(error)}); the engine goes on, the CLI does not see it`,
+      });
+    }
+  };
+
   // Proposals and decisions as files, for `enigma proposals / confirm / reject` without a server.
   const proposalFiles = watchFiles ? new ProposalFiles(options.dataDir) : undefined;
-  const applyDecisions = (): void => {
-    if (!proposalFiles) return;
-    const decisions = proposalFiles.takeDecisions();
-    for (const decision of decisions) {
-      risk.execute({ type: decision.decision, proposalId: decision.proposalId, by: decision.by });
-    }
-    if (decisions.length > 0) proposalFiles.writeProposals(risk.pendingProposals());
-  };
-  if (proposalFiles) {
-    proposalFiles.writeProposals(risk.pendingProposals());
-    subscriptions.push(
-      bus
-        .observe(TOPICS.orderProposals)
-        .subscribe(() => proposalFiles.writeProposals(risk.pendingProposals())),
+  const writeProposals = (): void =>
+    onDisk('the pending proposals cannot be written', () =>
+      proposalFiles?.writeProposals(risk.pendingProposals()),
     );
+  const applyDecisions = (): void =>
+    onDisk('the proposal decisions cannot be read', () => {
+      if (!proposalFiles) return;
+      const decisions = proposalFiles.takeDecisions();
+      for (const decision of decisions) {
+        risk.execute({ type: decision.decision, proposalId: decision.proposalId, by: decision.by });
+      }
+      if (decisions.length > 0) writeProposals();
+    });
+  if (proposalFiles) {
+    writeProposals();
+    subscriptions.push(bus.observe(TOPICS.orderProposals).subscribe(() => writeProposals()));
     try {
       const watcher = watch(proposalFiles.decisionsDir, () => applyDecisions());
       watcher.unref();
@@ -266,10 +285,11 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
   // `enigma resolve`: a person checked a reconciliation mismatch.
   if (watchFiles) {
     const resolutions = new ResolutionFiles(options.dataDir);
-    const applyResolutions = (): void => {
-      for (const request of resolutions.take())
-        risk.execute({ type: 'resolve', account: request.account, by: request.by });
-    };
+    const applyResolutions = (): void =>
+      onDisk('the resolution requests cannot be read', () => {
+        for (const request of resolutions.take())
+          risk.execute({ type: 'resolve', account: request.account, by: request.by });
+      });
     try {
       mkdirSync(resolutions.dir, { recursive: true });
       applyResolutions();

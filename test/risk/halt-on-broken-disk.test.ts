@@ -38,4 +38,38 @@ describe('the kill switch on a data directory that cannot be written', () => {
       disk.dispose();
     }
   });
+
+  it('keeps trading in confirm mode when the pending proposals cannot be written, and says so', async () => {
+    const disk = brokenDisk();
+    const bus = new MessageBus();
+    const alerts: Alert[] = [];
+    bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
+    const trading = startTrading(bus, new ReplayClock(T0), {
+      dataDir: disk.dir,
+      accounts: [{ id: 'SIM-50K', profile: 'apex-50k-evaluation', mode: 'confirm' }],
+    });
+    try {
+      bus.publish(TOPICS.ticks, esTick(T0, 6000));
+      disk.break();
+      const proposed = intent({ quantity: 1 });
+      // Before: the write threw inside the bus subscriber and ended the process.
+      bus.publish(TOPICS.orderIntents, proposed);
+      expect(alerts).toContainEqual(
+        expect.objectContaining({
+          severity: 'critical',
+          code: 'RISK_STATE_NOT_SAVED',
+          message: expect.stringMatching(/pending proposals cannot be written/) as string,
+        }),
+      );
+      // The proposal stands in the engine and can still be confirmed through it.
+      expect(trading.execute({ type: 'confirm', proposalId: proposed.id, by: 'test' })).toMatchObject({
+        ok: true,
+      });
+      expect(trading.paper.position('SIM-50K', 'ES 12-26').quantity).toBe(1);
+    } finally {
+      disk.repair();
+      await trading.close();
+      disk.dispose();
+    }
+  });
 });
