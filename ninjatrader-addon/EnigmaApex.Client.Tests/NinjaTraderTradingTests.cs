@@ -55,6 +55,9 @@ namespace EnigmaApex.Client.Tests
                     new CommandDispatcher(client, broker);
                     client.Start();
                     Wait.Until(() => broker.Snapshots >= 1, "the engine's snapshot request after connecting", 20000);
+                    // The snapshot is answered asynchronously: signals sent before the engine has reconciled it are
+                    // denied as BROKER_DISCONNECTED, by design.
+                    Wait.Until(() => engine.Events("alerts").Any(a => a.GetString("code") == "EXECUTION_BROKER_CONNECTED"), "the engine to reconcile the snapshot", 20000);
                     client.Send(broker.Account(50000));
                     long signalSeq = client.Send(Signal(21000, true));
                     Wait.Until(() => broker.Submitted.Count == 1, "the order for the signal", 20000);
@@ -187,6 +190,9 @@ namespace EnigmaApex.Client.Tests
         private static void OpenPositionAndWorkingOrder(EnigmaClient client, ScriptedNinjaTrader broker, TradingEngine engine)
         {
             Wait.Until(() => broker.Snapshots >= 1, "the engine's snapshot request after connecting", 20000);
+            // The snapshot is answered asynchronously: signals sent before the engine has reconciled it are
+            // denied as BROKER_DISCONNECTED, by design.
+            Wait.Until(() => engine.Events("alerts").Any(a => a.GetString("code") == "EXECUTION_BROKER_CONNECTED"), "the engine to reconcile the snapshot", 20000);
             client.Send(broker.Account(50000));
             client.Send(Signal(21000, true));
             Wait.Until(() => broker.Submitted.Count == 1, "the first order", 20000);
