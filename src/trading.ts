@@ -192,6 +192,25 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     if (account.broker === 'paper') publishAccount(paper.accountState(account.id, clock.now()));
   }
 
+  /**
+   * Runs a file exchange with the CLI (flat status, proposals, decisions, resolutions); a disk
+   * that refuses it raises a critical alert instead of a throw, which in a bus subscriber or a
+   * file watcher would end the engine.
+   */
+  const onDisk = (what: string, exchange: () => void, account?: string): void => {
+    try {
+      exchange();
+    } catch (error) {
+      bus.publish(TOPICS.alerts, {
+        ts: clock.now(),
+        severity: 'critical',
+        code: 'RISK_STATE_NOT_SAVED',
+        message: `${what} (${describeError(error)}); the engine goes on, the CLI does not see it`,
+        ...(account !== undefined && { account }),
+      });
+    }
+  };
+
   const watchers: FSWatcher[] = [];
   const watchFiles = options.watchHaltFile ?? true;
   // `enigma kill` waits on this file for the broker's confirmation that an account is flat.
@@ -204,23 +223,19 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
     subscriptions.push(
       bus.observe(TOPICS.alerts).subscribe((alert) => {
         if (alert.code !== 'EXECUTION_FLAT_CONFIRMED' || alert.account === undefined) return;
-        const halt = risk.haltOf(alert.account);
-        try {
-          flatStatus.confirmed(alert.account, {
-            message: alert.message,
-            ts: alert.ts,
-            ...(halt && { haltTs: halt.ts }),
-          });
-        } catch (error) {
-          // A full or read-only disk: the flat stands, only `enigma kill` cannot read it.
-          bus.publish(TOPICS.alerts, {
-            ts: alert.ts,
-            severity: 'critical',
-            code: 'RISK_STATE_NOT_SAVED',
-            message: `the flat status file cannot be written (${describeError(error)}): ${alert.account} is flat, but \`enigma kill\` will not see the confirmation`,
-            account: alert.account,
-          });
-        }
+        const { account } = alert;
+        const halt = risk.haltOf(account);
+        // A full or read-only disk: the flat stands, only `enigma kill` cannot read it.
+        onDisk(
+          `the flat status file cannot be written: ${account} is flat, but \`enigma kill\` will not see the confirmation`,
+          () =>
+            flatStatus.confirmed(account, {
+              message: alert.message,
+              ts: alert.ts,
+              ...(halt && { haltTs: halt.ts }),
+            }),
+          account,
+        );
       }),
     );
   }
@@ -236,24 +251,6 @@ export function startTrading(bus: MessageBus, clock: Clock, options: TradingOpti
       // No file watching on this system: the halt file is still read at start.
     }
   }
-
-  /**
-   * Runs a file exchange with the CLI (proposals, decisions, resolutions); a disk that refuses it
-   * raises a critical alert instead of a throw, which in a bus subscriber or a file watcher would
-   * end the engine.
-   */
-  const onDisk = (what: string, exchange: () => void): void => {
-    try {
-      exchange();
-    } catch (error) {
-      bus.publish(TOPICS.alerts, {
-        ts: clock.now(),
-        severity: 'critical',
-        code: 'RISK_STATE_NOT_SAVED',
-        message: `${what} (${describeError(error)}); the engine goes on, the CLI does not see it`,
-      });
-    }
-  };
 
   // Proposals and decisions as files, for `enigma proposals / confirm / reject` without a server.
   const proposalFiles = watchFiles ? new ProposalFiles(options.dataDir) : undefined;
