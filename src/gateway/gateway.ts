@@ -49,6 +49,12 @@ export interface GatewayOptions {
   readonly maxConnections?: number;
   /** How long a disconnected session is kept for resume. */
   readonly sessionTtlMs?: number;
+  /**
+   * Disconnected sessions kept for resume at most; past it the oldest with nothing waiting to be
+   * resent is forgotten first (a client reconnecting over and over must not make the engine hold a
+   * session per connection for the whole time to live).
+   */
+  readonly maxRetainedSessions?: number;
   readonly instruments?: ReadonlyMap<string, ContractSpec>;
   readonly serverVersion?: string;
   /**
@@ -109,6 +115,7 @@ export const GATEWAY_DEFAULTS = {
   outboundWindow: 10_000,
   maxConnections: 16,
   sessionTtlMs: 15 * 60 * 1000,
+  maxRetainedSessions: 256,
 } as const;
 
 /** Remembers sent client order ids so an order is never sent twice; bounded, oldest forgotten first. */
@@ -159,6 +166,8 @@ export function startGateway(options: GatewayOptions): Gateway {
   const sessionsBySource = new Map<string, GatewaySession>();
   const sessionsByAccount = new Map<string, GatewaySession>();
   const connections = new Set<GatewayConnection>();
+  /** Sessions without a connection, in the order they lost it. */
+  const disconnected = new Set<GatewaySession>();
   const sentOrderIds = new SentOrderIds(100_000);
   const fillLedger = new FillLedger(options.fillLedgerPath);
   const ownership = new AccountOwnership(new Set(options.ninjaTraderAccounts ?? []), fillLedger);
@@ -234,6 +243,7 @@ export function startGateway(options: GatewayOptions): Gateway {
         sessions.set(session.id, session);
         sessionsBySource.set(session.source, session);
       }
+      disconnected.delete(session);
       const previous = session.connection;
       if (previous instanceof GatewayConnection) {
         previous.session = undefined;
@@ -249,6 +259,8 @@ export function startGateway(options: GatewayOptions): Gateway {
       if (session && session.connection === connection) {
         session.connection = undefined;
         session.disconnectedAt = clock.now();
+        disconnected.add(session);
+        if (disconnected.size > settings.maxRetainedSessions) forgetOldestDisconnected();
         publishSession({
           kind: 'disconnected',
           sessionId: session.id,
@@ -311,7 +323,20 @@ export function startGateway(options: GatewayOptions): Gateway {
     for (const connection of connections) connection.checkPipeline();
   }
 
+  function forgetOldestDisconnected(): void {
+    let oldest: GatewaySession | undefined;
+    for (const session of disconnected) {
+      oldest ??= session;
+      if (session.window.size === 0) {
+        forget(session);
+        return;
+      }
+    }
+    if (oldest) forget(oldest);
+  }
+
   function forget(session: GatewaySession): void {
+    disconnected.delete(session);
     forgottenNotKept += session.rejects.notKept;
     sessions.delete(session.id);
     sessionsBySource.delete(session.source);

@@ -169,6 +169,43 @@ describe('gateway flow control and liveness', () => {
     expect(peer.closeReason).toBe('GATEWAY_SHUTTING_DOWN');
   });
 
+  it('keeps at most maxRetainedSessions disconnected sessions, forgetting the oldest with nothing to resend', async () => {
+    engine = await startTestEngine({ maxRetainedSessions: 2 });
+    const disconnect = async (peer: RawPeer): Promise<void> => {
+      const sessions = engine.gateway.stats().sessions;
+      peer.close();
+      await peer.closed();
+      // The engine sees the close a moment after the client: wait until it has counted it.
+      while (engine.gateway.stats().connections > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      expect(engine.gateway.stats().sessions).toBeLessThanOrEqual(sessions);
+    };
+    // The first session has an order command waiting to be resent; the others have nothing.
+    const holder = await RawPeer.hello(engine.streamUrl, { accounts: ['Sim101'] });
+    expect(
+      engine.gateway.send({ kind: 'flatten', commandId: 'c1', account: 'Sim101', symbol: NQ, reason: 'r' }),
+    ).toBe(true);
+    await holder.peer.next('flatten');
+    await disconnect(holder.peer);
+    const idle: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const { peer, welcome } = await RawPeer.hello(engine.streamUrl, { accounts: [] });
+      idle.push(welcome.session_id);
+      await disconnect(peer);
+    }
+    expect(engine.gateway.stats().sessions).toBe(2);
+
+    const resumedHolder = await RawPeer.hello(engine.streamUrl, { session_id: holder.welcome.session_id });
+    expect(resumedHolder.welcome.resumed).toBe(true);
+    await resumedHolder.peer.next('flatten', (m) => m.command_id === 'c1');
+    await disconnect(resumedHolder.peer);
+    const newest = await RawPeer.hello(engine.streamUrl, { session_id: idle[2], accounts: [] });
+    expect(newest.welcome.resumed).toBe(true);
+    newest.peer.close();
+    const oldest = await RawPeer.hello(engine.streamUrl, { session_id: idle[0], accounts: [] });
+    expect(oldest.welcome.resumed).toBe(false);
+    oldest.peer.close();
+  });
+
   it('forgets a disconnected session after its time to live', async () => {
     engine = await startTestEngine({ heartbeatMs: 10, sessionTtlMs: 1 });
     const first = await RawPeer.hello(engine.streamUrl);
