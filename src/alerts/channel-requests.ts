@@ -117,7 +117,7 @@ export function channelTarget(
             body: JSON.stringify({
               topic,
               title: `Enigma-Apex ${alert.severity}: ${alert.code}`,
-              message: `${alert.account === undefined ? '' : `${alert.account}: `}${alert.message}`,
+              message: alert.message,
               priority: NTFY_PRIORITY[alert.severity],
               tags: [NTFY_TAG[alert.severity]],
             }),
