@@ -116,6 +116,10 @@ export class DeliveryQueue {
       }
       const request = this.target.request(notification, now() / 1000);
       last = await postOnce(request, this.policy.timeoutMs, this.abort.signal);
+      if (!last.ok && this.closed) {
+        this.mark(notification, 'dropped', attempt, 'the notifier closed before it was delivered');
+        return;
+      }
       const final = last.ok || attempt === this.policy.attempts;
       const status: DeliveryStatus = last.ok ? 'delivered' : final ? 'dead-lettered' : 'failed';
       this.mark(notification, status, attempt, last.error, last.httpStatus);
