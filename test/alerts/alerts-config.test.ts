@@ -1,4 +1,9 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { AlertRules } from '../../src/alerts/alert-rules.js';
+import { profileLimits } from '../../src/alerts/profile-limits.js';
+import { MessageBus } from '../../src/bus/bus.js';
+import { TOPICS } from '../../src/bus/topics.js';
 import { ConfigError, parseEngineConfig, type ConfigIssue } from '../../src/config/index.js';
 
 const ACCOUNTS = 'accounts:\n  - { id: SIM-50K, profile: apex-50k-evaluation }\n';
@@ -79,5 +84,41 @@ describe('enigma.yaml `alerts`', () => {
       "12 alerts.rules[2].every: a reject-burst rule does not read 'every' (it reads count, within)",
       '12 alerts.rules[2]: a reject-burst rule needs count and within (3 rejects within 1m)',
     ]);
+  });
+});
+
+describe('the README’s phone-push example', () => {
+  it('is a valid alerts section, and its drawdown message is the one the rule writes', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf('## Alerts: to your phone'));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const config = parseEngineConfig(ACCOUNTS + yaml, 'README.md', '/work/config');
+    expect(config.alerts?.rules.map((rule) => rule.on)).toEqual([
+      'state-change',
+      'drawdown-room',
+      'daily-loss',
+      'addon-disconnected',
+      'pnl-milestone',
+    ]);
+    const messages: string[] = [];
+    const bus = new MessageBus();
+    const drawdown = config.alerts?.rules.filter((rule) => rule.on === 'drawdown-room') ?? [];
+    new AlertRules(drawdown, (raised) => messages.push(raised.alert.message), {
+      limitOf: profileLimits([{ id: 'APEX-12345', profile: 'apex-50k-evaluation' }]),
+    }).attach(bus);
+    bus.publish(TOPICS.riskLimits, {
+      account: 'APEX-12345',
+      ts: 1,
+      equity: 50_000,
+      drawdownRoom: 610,
+      dailyLossRoom: Infinity,
+      contractLimit: 10,
+      openMinis: 0,
+      microsPerMini: 10,
+    });
+    expect(messages).toEqual([
+      'APEX-12345: drawdown room $610.00 (24 % of the $2,500.00 limit) is below $625.00',
+    ]);
+    expect(section.replaceAll(/\s+/g, ' ')).toContain(`"${messages[0] ?? ''}"`);
   });
 });
