@@ -2,7 +2,7 @@ import type { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS } from '../bus/topics.js';
 import type { Alert, AlertSeverity, TradingState } from '../core/events.js';
-import { parseDuration, type Micros } from '../core/time.js';
+import { MICROS_PER_DAY, parseDuration, type Micros } from '../core/time.js';
 import type { AlertRuleConfig } from './alerts-config.js';
 
 /** An alert a rule raised, with the key that de-duplicates it. */
@@ -185,16 +185,18 @@ export class AlertRules {
         });
       case 'pnl-milestone': {
         const every = rule.every ?? 500;
-        const reached = new Map<string, { day: string; levels: Set<number> }>();
+        const reached = new Map<string, { day: number; levels: Set<number> }>();
         return bus.observe(TOPICS.accounts).subscribe((state) => {
           if (!covers(state.account)) return;
           const pnl = state.realizedPnlToday + state.unrealizedPnl;
           if (!Number.isFinite(pnl)) return;
           const level = Math.trunc(pnl / every);
-          const day = new Date(Math.floor(state.ts / 1000)).toISOString().slice(0, 10);
+          if (level === 0) return;
+          // The UTC day, as a number: this runs on every account update, so nothing is allocated.
+          const day = Math.floor(state.ts / MICROS_PER_DAY);
           let seen = reached.get(state.account);
           if (!seen || seen.day !== day) reached.set(state.account, (seen = { day, levels: new Set() }));
-          if (level === 0 || seen.levels.has(level)) return;
+          if (seen.levels.has(level)) return;
           seen.levels.add(level);
           emit(
             {
@@ -204,7 +206,7 @@ export class AlertRules {
               message: `${state.account}: P&L today ${dollars(pnl)} passed ${dollars(level * every)}`,
               account: state.account,
             },
-            `${state.account}:${day}:${String(level)}`,
+            `${state.account}:${String(day)}:${String(level)}`,
           );
         });
       }

@@ -77,9 +77,8 @@ export const AlertChannelSchema = Type.Object(
     ),
     tokenFile: Type.Optional(fileName('ntfy, telegram: file holding the token, instead of tokenEnv.')),
     chatId: Type.Optional(
-      Type.String({
-        minLength: 1,
-        description: 'telegram: the chat id (or @channelname) the bot writes to.',
+      Type.Union([Type.String({ minLength: 1 }), Type.Integer()], {
+        description: 'telegram: the chat id (a number, or @channelname) the bot writes to.',
       }),
     ),
     apiUrl: Type.Optional(

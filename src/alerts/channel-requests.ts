@@ -50,7 +50,7 @@ function hostOf(url: string): string {
   }
 }
 
-function required(value: string | undefined, channel: string, what: string): string {
+function required<T>(value: T | undefined, channel: string, what: string): T {
   if (value === undefined) throw new Error(`alert channel '${channel}' has no ${what}`);
   return value;
 }
@@ -132,7 +132,7 @@ export function channelTarget(
         name,
         'bot token',
       );
-      const chatId = required(config.chatId, name, 'chatId');
+      const chatId = String(required(config.chatId, name, 'chatId'));
       return {
         name,
         type,

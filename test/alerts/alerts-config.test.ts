@@ -27,6 +27,7 @@ describe('enigma.yaml `alerts`', () => {
   channels:
     - { name: phone, type: ntfy, topicEnv: ENIGMA_NTFY_TOPIC }
     - { name: ops, type: webhook, url: "https://ops.example.com/hook", secretFile: secrets/hook.txt, attempts: 3 }
+    - { name: tg, type: telegram, tokenEnv: TG_TOKEN, chatId: -1001234567 }
   rules:
     - { name: halted, on: state-change, to: [HALTED], severity: critical, channels: [phone] }
     - { name: drawdown, on: drawdown-room, belowPercent: 25, below: 500 }
@@ -34,7 +35,8 @@ describe('enigma.yaml `alerts`', () => {
       'enigma.yaml',
       '/work/config',
     );
-    expect(config.alerts?.channels.map((channel) => channel.name)).toEqual(['phone', 'ops']);
+    expect(config.alerts?.channels.map((channel) => channel.name)).toEqual(['phone', 'ops', 'tg']);
+    expect(config.alerts?.channels[2]?.chatId).toBe(-1001234567);
     expect(config.alerts?.channels[1]?.secretFile).toBe('/work/config/secrets/hook.txt');
     expect(config.alerts?.rules.map((rule) => [rule.name, rule.on])).toEqual([
       ['halted', 'state-change'],

@@ -89,6 +89,16 @@ describe('channel presets: each service gets the request its API documents', () 
       { SLACK_URL: 'https://hooks.slack.com/services/T0/B0/secret-part' },
     );
     expect(slack.destination).toBe('hooks.slack.com (URL from SLACK_URL)');
+    // A chat id written as a number in YAML is sent as Telegram's documented string form.
+    const telegram = channelTarget(
+      { name: 'tg', type: 'telegram', tokenEnv: 'TG_TOKEN', chatId: -1001234567 },
+      { TG_TOKEN: BOT_TOKEN },
+    );
+    const request = telegram.request(
+      { id: 'x', rule: 'r', alert: { ts: T0, severity: 'info', code: 'ALERT_TEST', message: 'hi' } },
+      0,
+    );
+    expect(JSON.parse(request.body)).toEqual({ chat_id: '-1001234567', text: '[INFO] ALERT_TEST: hi' });
     expect(() =>
       channelTarget({ name: 'tg', type: 'telegram', tokenEnv: 'TG_TOKEN', chatId: '1' }, {}),
     ).toThrow(
