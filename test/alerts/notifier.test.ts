@@ -10,7 +10,10 @@ import type { Alert, DeadLetter, Fill } from '../../src/core/events.js';
 import { Receiver } from './receiver.js';
 
 const SECRET = 'a-shared-secret-for-the-test-receiver';
-const ENV = { HOOK_SECRET: SECRET };
+const ENV = {
+  HOOK_SECRET: SECRET,
+  TG: '987654:SECRET-bot-token-never-shown',
+};
 const T0 = Date.UTC(2026, 11, 7, 15, 0) * 1000;
 
 const fill = (n: number): Fill => ({
@@ -45,14 +48,19 @@ afterEach(async () => {
 
 async function setup(
   channels: (receiver: Receiver) => AlertChannelConfig[],
-  options: { statuses?: number[]; rules?: AlertRuleConfig[]; throttleWindowMs?: number } = {},
+  options: {
+    statuses?: number[];
+    rules?: AlertRuleConfig[];
+    throttleWindowMs?: number;
+    env?: (url: string) => NodeJS.ProcessEnv;
+  } = {},
 ) {
   const receiver = await Receiver.start({ statuses: options.statuses ?? [] });
   const bus = new MessageBus();
   const notifier = new Notifier(
     { channels: channels(receiver), rules: options.rules ?? [FILL_RULE] },
     {
-      env: ENV,
+      env: { ...ENV, ...options.env?.(receiver.url) },
       random: () => 0.5,
       ...(options.throttleWindowMs !== undefined && { throttleWindowMs: options.throttleWindowMs }),
     },
@@ -235,5 +243,38 @@ describe('notifier: de-duplication and throttling', () => {
     await receiver.received(3);
     await notifier.idle();
     expect((receiver.bodies() as { ts: number }[]).map((body) => body.ts)).toEqual([T0 + 1, T0 + 3, T0 + 4]);
+  });
+});
+
+describe('notifier: secrets', () => {
+  it('never puts a bot token or a secret URL into delivery records or dead letters, even when the server fails', async () => {
+    const token = '987654:SECRET-bot-token-never-shown';
+    const { receiver, bus, notifier, deliveries, deadLetters } = await setup(
+      (r) => [
+        {
+          name: 'tg',
+          type: 'telegram',
+          apiUrl: r.url,
+          tokenEnv: 'TG',
+          chatId: '42',
+          attempts: 2,
+          firstRetry: '1ms',
+        },
+        { name: 'team', type: 'slack', urlEnv: 'SLACK', attempts: 1 },
+      ],
+      { statuses: [500, 500, 500], env: (url) => ({ SLACK: `${url}/services/T0/B0/secret-part` }) },
+    );
+    bus.publish(TOPICS.fills, fill(1));
+    await receiver.received(3);
+    await notifier.idle();
+    expect(deliveries.filter((d) => d.status === 'dead-lettered')).toHaveLength(2);
+    expect(receiver.requests.map((request) => request.path).sort()).toEqual([
+      '/bot987654:SECRET-bot-token-never-shown/sendMessage',
+      '/bot987654:SECRET-bot-token-never-shown/sendMessage',
+      '/services/T0/B0/secret-part',
+    ]);
+    const recorded = JSON.stringify([deliveries, deadLetters]);
+    expect(recorded).not.toContain(token);
+    expect(recorded).not.toContain('/services/T0/B0/secret-part');
   });
 });
