@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
+import type { AlertsConfig } from './alerts/alerts-config.js';
+import { Notifier } from './alerts/notifier.js';
+import { profileLimits } from './alerts/profile-limits.js';
 import { createRegistry } from './operators/index.js';
 import {
   simulatedMarket,
@@ -148,6 +151,8 @@ export interface EngineOptions {
   readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
   readonly storePath?: string;
+  /** Alert rules and channels (enigma.yaml `alerts`): notifications to phones, chats, webhooks. */
+  readonly alerts?: AlertsConfig;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -162,6 +167,8 @@ export class Engine {
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
   readonly store: Store | undefined;
+  /** Alerts to people, when the configuration has an `alerts` section. */
+  readonly notifier: Notifier | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -169,12 +176,16 @@ export class Engine {
     private readonly featureEngine: FeatureEngine,
     clock: Clock,
     store: Store | undefined,
+    notifier: Notifier | undefined,
   ) {
     this.clock = clock;
     // The store listens before trading starts, so the accounts' first states are kept too.
     this.store = store;
     store?.attach(this.bus);
     this.accounts = options.trading?.accounts ?? options.accounts ?? DEFAULT_TRADING_ACCOUNTS;
+    // So do the alert rules: a state change is judged against the first state.
+    this.notifier = notifier;
+    notifier?.attach(this.bus);
     this.trading = options.trading
       ? startTrading(this.bus, this.clock, {
           ...options.trading,
@@ -187,9 +198,16 @@ export class Engine {
   static async create(options: EngineOptions): Promise<Engine> {
     const clock = options.clock ?? (options.mode === 'live' ? new LiveClock() : new ReplayClock());
     const featureEngine = await createFeatureEngine(options.wasm);
+    // Before the store opens: a missing channel secret stops the start with nothing to undo.
+    const notifier =
+      options.alerts === undefined
+        ? undefined
+        : new Notifier(options.alerts, {
+            limitOf: profileLimits(options.trading?.accounts ?? options.accounts ?? DEFAULT_TRADING_ACCOUNTS),
+          });
     const store =
       options.storePath === undefined ? undefined : await Store.open(options.storePath, { clock });
-    const engine = new Engine(options, featureEngine, clock, store);
+    const engine = new Engine(options, featureEngine, clock, store, notifier);
     if (options.listen) {
       const store = engine.store;
       engine.gateway = await attachGateway(engine.bus, {
@@ -246,6 +264,8 @@ export class Engine {
     } finally {
       await this.gateway?.close();
       await this.trading?.close();
+      // Before the store closes, so the last delivery attempts are kept.
+      await this.notifier?.close();
       await this.store?.close();
       this.bus.close();
     }

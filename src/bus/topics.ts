@@ -13,6 +13,7 @@ import type {
   Signal,
   Tick,
 } from '../core/events.js';
+import type { AlertDelivery } from '../alerts/alert-events.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import type { ExecutionCommand } from '../core/execution-commands.js';
 import type {
@@ -193,6 +194,8 @@ export const TOPICS = {
   brokerStatus: topic<BrokerStatus>('execution.broker-status'),
   /** The store failing to write (full or read-only disk) and writing again. */
   storeHealth: topic<StoreHealth>('store.health'),
+  /** Every try to deliver an alert to a channel (webhook, ntfy, Telegram…), and alerts held back. */
+  alertDeliveries: topic<AlertDelivery>('alerts.deliveries'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

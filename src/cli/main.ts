@@ -1,5 +1,6 @@
 import { describeError, EngineError } from '../core/errors.js';
 import type { Command } from './command.js';
+import { alertsCommand } from './commands/alerts.js';
 import { confirmCommand, proposalsCommand, rejectCommand } from './commands/confirm.js';
 import { decisionsCommand } from './commands/decisions.js';
 import { docsCommand } from './commands/docs.js';
@@ -32,6 +33,7 @@ const COMMANDS: readonly Command[] = [
   proposalsCommand,
   confirmCommand,
   rejectCommand,
+  alertsCommand,
   docsCommand,
 ];
 

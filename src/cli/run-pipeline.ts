@@ -1,3 +1,4 @@
+import type { AlertsConfig } from '../alerts/alerts-config.js';
 import { resolve } from 'node:path';
 import { describeError, EngineError, formatIssue, PipelineDefinitionError } from '../core/errors.js';
 import { SessionClock } from '../core/clock.js';
@@ -38,6 +39,8 @@ export interface PipelineCommandOptions {
   readonly progressLabel?: string;
   /** `--start`: when the simulated market's session starts (ISO 8601), instead of now. */
   readonly start?: string;
+  /** Alert rules and channels (enigma.yaml `alerts`). */
+  readonly alerts?: AlertsConfig;
 }
 
 /** `--duration 10` (seconds) or `--duration 90s` / `5m`, as milliseconds. */
@@ -128,6 +131,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     ...(options.trading && { trading: {} }),
     ...(options.listen && { listen: options.listen }),
     ...(options.storePath !== undefined && { storePath: resolve(options.storePath) }),
+    ...(options.alerts && { alerts: options.alerts }),
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   for (const pipeline of prepared) engine.add(pipeline);

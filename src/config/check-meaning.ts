@@ -1,6 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { Value } from '@sinclair/typebox/value';
 import { parse } from 'yaml';
+import { checkAlerts, type AlertsConfig } from '../alerts/alerts-config.js';
+import { AlertsSchema } from '../alerts/alerts-config-schema.js';
 import { describeError } from '../core/errors.js';
 import { CONTRACT_SPECS, parseSymbol } from '../core/instruments.js';
 import { BUNDLED_PROFILE_IDS, loadRuleProfile } from '../risk/load-rule-profile.js';
@@ -37,6 +40,7 @@ export function checkMeaning(
   if (!isObject(raw)) return undefined;
   const pipelineIds = checkPipelines(raw['pipelines'], baseDir, issues);
   const gateway = checkGateway(raw['gateway'], baseDir, issues);
+  const alerts = checkAlertsSection(raw['alerts'], baseDir, issues);
   const accounts: AccountConfig[] = [];
   const ids = new Set<string>();
   const rawAccounts = Array.isArray(raw['accounts']) ? (raw['accounts'] as unknown[]) : [];
@@ -98,7 +102,16 @@ export function checkMeaning(
     store,
     dataDir: file.dataDir === undefined ? undefined : resolve(baseDir, file.dataDir),
     pipelines: (file.pipelines ?? []).map((path) => resolve(baseDir, path)),
+    ...(alerts && { alerts }),
   };
+}
+
+/** The `alerts` section's meaning, when its shape is right (shape problems are reported already). */
+function checkAlertsSection(value: unknown, baseDir: string, issues: IssueList): AlertsConfig | undefined {
+  if (value === undefined || !Value.Check(AlertsSchema, value)) return undefined;
+  const checked = checkAlerts(value, baseDir);
+  for (const issue of checked.issues) issues.add(issue.path, issue.message);
+  return checked.config;
 }
 
 function resolveProfile(profile: string, baseDir: string): string {

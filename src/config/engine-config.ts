@@ -1,3 +1,4 @@
+import type { AlertsConfig } from '../alerts/alerts-config.js';
 import type { AccountSizing } from '../pipeline/operator.js';
 
 /**
@@ -16,6 +17,8 @@ export interface EngineConfig {
   readonly dataDir: string | undefined;
   /** Pipeline files `enigma run` runs when the command line names none. */
   readonly pipelines: readonly string[];
+  /** Alert rules and channels; undefined when the file has no `alerts` section. */
+  readonly alerts?: AlertsConfig;
 }
 
 export interface AccountConfig {

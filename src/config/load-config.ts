@@ -79,6 +79,11 @@ function checkShape(raw: unknown, issues: IssueList): void {
           segments,
           'the token is never written in the configuration (it would end up in backups and version control): put it in an environment variable named by `tokenEnv` (default ENIGMA_TOKEN) or a file named by `tokenFile`',
         );
+      } else if (segments[0] === 'alerts' && /secret|token|password/i.test(last ?? '')) {
+        issues.add(
+          segments,
+          `secrets are never written in the configuration: name the environment variable or file that holds it (secretEnv / secretFile, tokenEnv / tokenFile, urlEnv / urlFile)`,
+        );
       } else {
         const known = Object.keys(propertiesAt(segments.slice(0, -1)));
         issues.add(segments, `unknown key '${last}' (known: ${known.join(', ')})`);

@@ -1,4 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
+import { AlertsSchema } from '../alerts/alerts-config-schema.js';
 
 /**
  * The shape of `enigma.yaml`, the engine configuration: accounts and brokers, the gateway, the
@@ -138,6 +139,7 @@ export const EngineConfigSchema = Type.Object(
         description: 'Pipeline files `enigma run` runs when none is given (relative to this file).',
       }),
     ),
+    alerts: Type.Optional(AlertsSchema),
   },
   { additionalProperties: false },
 );

@@ -173,6 +173,27 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+
+  // Alerts and notifications (enigma.yaml `alerts:`, `enigma alerts test`).
+  ALERT_SECRET_MISSING:
+    "An alert channel's secret (signing key, bot token, secret URL, ntfy topic) is not in the environment variable or file its configuration names, or is blank.",
+  ALERT_DELIVERY_FAILED:
+    'An alert could not be delivered to a channel after its last try (network, timeout, an answer other than 2xx); it is kept as a dead letter in `rejects`.',
+  ALERT_UNKNOWN_CHANNEL: '`enigma alerts test --channel` names a channel the configuration does not have.',
+  ALERT_NOT_CONFIGURED: '`enigma alerts test` found no `alerts` section in the configuration.',
+  ALERT_STATE_CHANGE: 'Alert rule: an account changed trading state (ACTIVE, REDUCING, HALTED).',
+  ALERT_DRAWDOWN_ROOM:
+    "Alert rule: an account's room above its trailing drawdown threshold fell below the rule's level.",
+  ALERT_DAILY_LOSS: "Alert rule: an account's room under its daily loss limit fell below the rule's level.",
+  ALERT_ADDON_DISCONNECTED: 'Alert rule: a NinjaTrader AddOn session disconnected.',
+  ALERT_REJECT_BURST:
+    'Alert rule: an account had the rule’s number of denied or rejected orders within its window.',
+  ALERT_FILL: 'Alert rule: an order filled.',
+  ALERT_PNL_MILESTONE:
+    "Alert rule: an account's P&L for the day crossed a milestone (a multiple of the rule's step).",
+  ALERT_THROTTLED:
+    'A channel passed its alerts-per-minute limit: the alerts held back are counted in this summary.',
+  ALERT_TEST: 'A test notification sent by `enigma alerts test`.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

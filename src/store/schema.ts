@@ -225,6 +225,27 @@ export const TABLES = {
     name: 'sources',
     columns: [...SEQ_TS, col('source', 'VARCHAR')],
   },
+  /**
+   * Every try to deliver an alert to a channel (`TOPICS.alertDeliveries`): the notification's id,
+   * the alert's time and code (to find it in `alerts`), the rule, the channel, the attempt (0: it
+   * never left: throttled or dropped), the outcome, the HTTP status and the error. Added by migration 5.
+   */
+  alertDeliveries: {
+    name: 'alert_deliveries',
+    columns: [
+      ...SEQ_TS,
+      col('alert_id', 'VARCHAR'),
+      col('alert_ts', 'BIGINT'),
+      col('code', 'VARCHAR'),
+      col('severity', 'VARCHAR'),
+      col('rule_name', 'VARCHAR'),
+      col('channel', 'VARCHAR'),
+      col('attempt', 'INTEGER'),
+      col('status', 'VARCHAR'),
+      col('http_status', 'INTEGER', true),
+      col('error', 'VARCHAR', true),
+    ],
+  },
   received: {
     name: 'received',
     columns: [

@@ -1,4 +1,5 @@
 import type { Subscription } from 'rxjs';
+import type { AlertDelivery } from '../alerts/alert-events.js';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS, type Received, type StoreRefusal, type StoredWatermark } from '../bus/topics.js';
 import { LiveClock, type Clock } from '../core/clock.js';
@@ -362,6 +363,7 @@ export class Store {
     on(TOPICS.deadLetters, (m) => this.writeDeadLetter(m));
     on(TOPICS.received, (m) => this.writeReceived(m));
     on(TOPICS.riskDecisions, (m) => this.writeDecision(m));
+    on(TOPICS.alertDeliveries, (m) => this.writeAlertDelivery(m));
   }
 
   /** Stops persisting the bus (rows already accepted are still committed). */
@@ -682,6 +684,27 @@ export class Store {
         optionalText(alert.symbol),
       ],
       alert,
+    );
+  }
+
+  writeAlertDelivery(delivery: AlertDelivery): void {
+    if (!this.acceptTime(delivery, 'alert delivery')) return;
+    this.push(
+      'alertDeliveries',
+      [
+        delivery.ts,
+        delivery.alertId,
+        delivery.alertTs,
+        delivery.code,
+        delivery.severity,
+        delivery.rule,
+        delivery.channel,
+        delivery.attempt,
+        delivery.status,
+        optional(delivery.httpStatus),
+        optionalText(delivery.error),
+      ],
+      delivery,
     );
   }
 

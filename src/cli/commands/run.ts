@@ -82,6 +82,7 @@ export const runCommand: Command = {
       ...(values.start !== undefined && { start: values.start }),
       ...(address && { listen: { ...address, token: readGatewayToken(config.gateway?.token) } }),
       ...(storePath !== undefined && { storePath }),
+      ...(config.alerts && { alerts: config.alerts }),
     });
   },
 };
