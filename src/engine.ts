@@ -11,6 +11,9 @@ import {
 } from './trading.js';
 import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
+import { mountApi, type ApiAuditEntry, type MountedApi } from './server/api/index.js';
+import type { Authenticate } from './server/auth/roles.js';
+import { createEngineApp } from './server/http-server.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
 import { createRegistry } from './operators/index.js';
@@ -148,6 +151,12 @@ export interface EngineOptions {
   readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
   readonly storePath?: string;
+  /**
+   * The REST API at /api/v1 (mounted whenever the engine listens): who holds which token, and
+   * where each state change is recorded. Default: no token is valid (only the OpenAPI document
+   * answers) until the token registry is wired here.
+   */
+  readonly api?: { readonly authenticate: Authenticate; readonly audit?: (entry: ApiAuditEntry) => void };
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -162,6 +171,8 @@ export class Engine {
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
   readonly store: Store | undefined;
+  /** The REST API's routes and reads, when the engine listens. */
+  api: MountedApi | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -192,8 +203,15 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store);
     if (options.listen) {
       const store = engine.store;
+      const app = createEngineApp();
+      engine.api = mountApi(app, {
+        engine,
+        authenticate: options.api?.authenticate ?? (() => undefined),
+        audit: options.api?.audit ?? (() => undefined),
+      });
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
+        app,
         clock: engine.clock,
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
         ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
@@ -244,6 +262,7 @@ export class Engine {
     try {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
+      this.api?.reads.close();
       await this.gateway?.close();
       await this.trading?.close();
       await this.store?.close();

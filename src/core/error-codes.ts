@@ -173,6 +173,18 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+
+  // The engine's HTTP API (/api/v1): routes.
+  API_INVALID_REQUEST:
+    'An API request breaks its schema (path, query or body; unknown fields included); every problem is listed with its path.',
+  API_BODY_TOO_LARGE: 'An API request body is over the limit (16 KiB); it is refused unread.',
+  API_UNAUTHENTICATED:
+    'An API request has no `Authorization: Bearer` token, or one the engine does not know (401).',
+  API_FORBIDDEN: "An API request's token is valid but its role is too low for the route (403).",
+  API_NOT_FOUND: 'No such API route, or no such account, order or pending proposal (404).',
+  API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
+  API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',
+  API_INTERNAL: 'The engine failed while answering an API request (500); the message says why.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
