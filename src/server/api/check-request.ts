@@ -32,15 +32,23 @@ export function partCheck(part: 'params' | 'query' | 'body', schema: TObject, co
 /** TypeBox names an unknown field by its parent's path; say which field it is. */
 function describe(path: string, message: string, schema: unknown): string {
   if (message === 'Expected required property') return `${path.slice(1) || 'field'} is required`;
-  if (schema && typeof schema === 'object' && 'const' in schema)
-    return `${message}: ${JSON.stringify((schema as { const: unknown }).const)}`;
+  const choices = (schema as { anyOf?: { const?: unknown }[] } | undefined)?.anyOf?.map(
+    (branch) => branch.const,
+  );
+  if (choices && choices.every((choice) => choice !== undefined))
+    return `must be one of ${choices.map((choice) => JSON.stringify(choice)).join(', ')}`;
   return message;
 }
 
-/** A union reports each branch's failure; one line per path and message is enough. */
+/**
+ * A union reports each branch's failure, a missing field its type too: one line per path and
+ * message is enough, and "is required" says all there is to say about a field.
+ */
 function dedupe(problems: RequestProblem[]): RequestProblem[] {
   const seen = new Set<string>();
+  const missing = new Set(problems.filter((p) => p.message.endsWith(' is required')).map((p) => p.path));
   return problems.filter((problem) => {
+    if (missing.has(problem.path) && !problem.message.endsWith(' is required')) return false;
     const key = `${problem.path}\n${problem.message}`;
     if (seen.has(key)) return false;
     seen.add(key);
