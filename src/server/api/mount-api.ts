@@ -106,8 +106,11 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
       return c.json(reply.body, reply.status as ContentfulStatusCode);
     });
   }
-  // Anything else under the prefix: a JSON 404 naming the code, not Hono's text page.
-  app.all(`${API_PREFIX}/*`, (c) => {
+  // Anything else under the prefix: a JSON 404 naming the code, not Hono's text page. A not-found
+  // handler rather than a catch-all route, so routes mounted later under the prefix still answer.
+  app.notFound((c) => {
+    if (c.req.path !== API_PREFIX && !c.req.path.startsWith(`${API_PREFIX}/`))
+      return c.text('404 Not Found', 404);
     const reply = errorReply(404, 'API_NOT_FOUND', `no route ${c.req.method} ${c.req.path}`);
     return c.json(reply.body, 404);
   });

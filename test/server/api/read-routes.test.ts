@@ -131,5 +131,10 @@ describe('the API read routes', () => {
     expect(fills.body.error.code).toBe('API_NO_STORE');
     expect((await api.call('GET', '/report?period=week', TOKENS.viewer)).status).toBe(503);
     expect((await api.call('GET', '/nothing/here', TOKENS.viewer)).body.error.code).toBe('API_NOT_FOUND');
+    // Outside the API the server's own pages are untouched.
+    const outside = await fetch(`${api.engine.gateway?.url ?? ''}/nothing`);
+    expect(outside.status).toBe(404);
+    expect(await outside.text()).toBe('404 Not Found');
+    expect(await (await fetch(`${api.engine.gateway?.url ?? ''}/healthz`)).json()).toEqual({ status: 'ok' });
   });
 });
