@@ -208,8 +208,8 @@ async function readBody(
 ): Promise<unknown> {
   const declared = Number(c.req.header('content-length') ?? 0);
   if (declared > MAX_BODY_BYTES) return TOO_LARGE;
-  const text = c.req.method === 'GET' ? '' : await c.req.text();
-  if (Buffer.byteLength(text) > MAX_BODY_BYTES) return TOO_LARGE;
+  const text = c.req.method === 'GET' ? '' : await cappedText(c.req.raw.body, MAX_BODY_BYTES);
+  if (text === undefined) return TOO_LARGE;
   if (text.trim() === '') return check ? validate(check, {}, problems) : {};
   if (!check) {
     problems.push({ path: '/body', message: 'this route takes no body' });
@@ -226,6 +226,25 @@ async function readBody(
   if (result.ok) return result.value;
   problems.push(...result.problems);
   return undefined;
+}
+
+/** The body as text, or undefined once it passes `max` bytes (read no further: a chunked body has no length). */
+async function cappedText(body: ReadableStream<Uint8Array> | null, max: number): Promise<string | undefined> {
+  if (!body) return '';
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      await reader.cancel();
+      return undefined;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 /** `GET /openapi.json`: open to anyone (it describes shapes, holds no data; tools fetch it bare). */

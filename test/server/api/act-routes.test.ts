@@ -211,6 +211,19 @@ describe('the API act routes', () => {
     });
     expect(huge.status).toBe(413);
     expect(huge.body.error.code).toBe('API_BODY_TOO_LARGE');
+    // Without a length (chunked), the body is cut off as it passes the limit.
+    const chunked = await fetch(`${api.url}/accounts/halt`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKENS.admin}` },
+      body: new ReadableStream({
+        start(controller) {
+          for (let i = 0; i < 64; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    expect(chunked.status).toBe(413);
     // Nothing was halted by any of it.
     expect(engine(api).trading?.riskState(ACCOUNT)?.state).toBe('ACTIVE');
   });
