@@ -178,9 +178,10 @@ export const ERROR_CODES = {
   API_INVALID_REQUEST:
     'An API request breaks its schema (path, query or body; unknown fields included); every problem is listed with its path.',
   API_BODY_TOO_LARGE: 'An API request body is over the limit (16 KiB); it is refused unread.',
-  API_UNAUTHENTICATED:
-    'An API request has no `Authorization: Bearer` token, or one the engine does not know (401).',
-  API_FORBIDDEN: "An API request's token is valid but its role is too low for the route (403).",
+  API_UNAUTHORIZED:
+    'An API request (or gateway upgrade) has no bearer token, a malformed one, or one the token registry does not know (HTTP 401 with `WWW-Authenticate: Bearer`).',
+  API_FORBIDDEN:
+    "A valid token whose role may not do this (HTTP 403): a viewer's token on a trader's route, a person's token on the AddOn gateway, the AddOn's token on the API.",
   API_NOT_FOUND: 'No such API route, or no such account, order or pending proposal (404).',
   API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
   API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',

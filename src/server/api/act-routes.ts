@@ -59,6 +59,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
 
   const act = <P extends TObject, B extends TObject>(route: {
     method: 'post' | 'put';
+    auditAction: string;
     path: string;
     access: Role;
     operationId: string;
@@ -75,6 +76,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/halt',
       access: 'admin',
       operationId: 'haltAll',
+      auditAction: 'halt',
       summary: 'Kill switch: cancel, flatten and halt every account (persists until resumed)',
       params: NoParams,
       body: HaltBody,
@@ -86,6 +88,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/{id}/halt',
       access: 'admin',
       operationId: 'haltAccount',
+      auditAction: 'halt',
       summary: 'Kill switch for one account: cancel, flatten and halt it',
       params: AccountParams,
       body: HaltBody,
@@ -100,6 +103,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/resume',
       access: 'admin',
       operationId: 'resumeAll',
+      auditAction: 'resume',
       summary: 'Lift the halt on every account',
       params: NoParams,
       body: EmptyBody,
@@ -110,6 +114,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/{id}/resume',
       access: 'admin',
       operationId: 'resumeAccount',
+      auditAction: 'resume',
       summary: 'Lift the halt on one account',
       params: AccountParams,
       body: EmptyBody,
@@ -121,6 +126,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/{id}/flatten',
       access: 'admin',
       operationId: 'flattenAccount',
+      auditAction: 'flatten',
       summary: "Cancel the account's working orders and close its positions (it stays active)",
       params: AccountParams,
       body: HaltBody,
@@ -135,6 +141,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/accounts/{id}/mode',
       access: 'trader',
       operationId: 'setAccountMode',
+      auditAction: 'set-mode',
       summary: "Set the account's automation mode: auto, confirm or signals-only",
       params: AccountParams,
       body: ModeBody,
@@ -154,6 +161,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
       path: '/orders/{id}/cancel',
       access: 'trader',
       operationId: 'cancelOrder',
+      auditAction: 'cancel',
       summary: 'Cancel a working order (by client order id)',
       params: IdParams,
       body: EmptyBody,
@@ -169,6 +177,7 @@ export function actRoutes(engine: Pick<ReadableEngine, 'trading'>): AnyApiRoute[
         path: `/proposals/{id}/${decision}`,
         access: 'trader',
         operationId: `${decision}Proposal`,
+        auditAction: decision,
         summary:
           decision === 'confirm'
             ? 'Send a proposed order (checked by the risk gate again first)'

@@ -23,7 +23,7 @@ export interface ApiAuditEntry {
   /** The token's name. */
   readonly principal: string;
   readonly role: Role;
-  /** The route's operation (`haltAccount`, `confirmProposal`). */
+  /** What was done, as the engine's command names it: `halt`, `resume`, `flatten`, `set-mode`, `cancel`, `confirm`, `reject`. */
   readonly action: string;
   /** What it acted on: an account, an order, a proposal; `*` for every account. */
   readonly target: string;
@@ -61,11 +61,14 @@ export function authorize(
   const principal = match?.[1] === undefined ? undefined : authenticate(match[1]);
   if (!principal)
     return {
-      reply: errorReply(
-        401,
-        'API_UNAUTHENTICATED',
-        match ? 'the token is not valid' : 'send a token: Authorization: Bearer <token>',
-      ),
+      reply: {
+        ...errorReply(
+          401,
+          'API_UNAUTHORIZED',
+          match ? 'the token is not valid' : 'send a token: Authorization: Bearer <token>',
+        ),
+        headers: { 'WWW-Authenticate': 'Bearer' },
+      },
     };
   if (!roleAllows(principal.role, need))
     return {
@@ -103,7 +106,7 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
     };
     app.on(route.method.toUpperCase(), `${API_PREFIX}${honoPath(route.path)}`, async (c) => {
       const reply = await answer(c, mounted, options);
-      return c.json(reply.body, reply.status as ContentfulStatusCode);
+      return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
     });
   }
   // Anything else under the prefix: a JSON 404 naming the code, not Hono's text page. A not-found
@@ -172,7 +175,7 @@ function record(
     ts: options.engine.clock.now(),
     principal: principal.name,
     role: principal.role,
-    action: route.operationId,
+    action: route.auditAction ?? route.operationId,
     target,
     outcome,
     detail,

@@ -11,6 +11,7 @@ export type HttpMethod = 'get' | 'post' | 'put';
 export interface ApiReply {
   readonly status: number;
   readonly body: unknown;
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** A request that passed authentication and validation: its parts are typed by the route's schemas. */
@@ -47,6 +48,8 @@ export interface ApiRoute<
   readonly tag: string;
   /** True for routes that change state: their outcome goes to the audit log. */
   readonly changesState: boolean;
+  /** The audit log's name for what the route does (`halt`, `set-mode`); default the operation id. */
+  readonly auditAction?: string;
   readonly params?: P;
   readonly query?: Q;
   readonly body?: B;

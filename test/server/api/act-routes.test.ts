@@ -58,7 +58,7 @@ describe('the API act routes', () => {
             {
               principal: `${role}-bot`,
               role,
-              action: route.operationId,
+              action: route.auditAction,
               outcome: status === 200 ? 'ok' : 'refused',
             },
           ]);
@@ -91,8 +91,8 @@ describe('the API act routes', () => {
     expect(resumed).toMatchObject({ status: 200, body: { ok: true } });
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('ACTIVE');
     expect(api.audit).toMatchObject([
-      { principal: 'admin-bot', action: 'haltAccount', target: ACCOUNT, outcome: 'ok' },
-      { principal: 'admin-bot', action: 'resumeAccount', target: ACCOUNT, outcome: 'ok' },
+      { principal: 'admin-bot', action: 'halt', target: ACCOUNT, outcome: 'ok' },
+      { principal: 'admin-bot', action: 'resume', target: ACCOUNT, outcome: 'ok' },
     ]);
 
     // Every account at once.
@@ -100,8 +100,8 @@ describe('the API act routes', () => {
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('HALTED');
     expect((await api.call('POST', '/accounts/resume', TOKENS.admin)).status).toBe(200);
     expect(api.audit.slice(2)).toMatchObject([
-      { action: 'haltAll', target: '*', outcome: 'ok' },
-      { action: 'resumeAll', target: '*', outcome: 'ok' },
+      { action: 'halt', target: '*', outcome: 'ok' },
+      { action: 'resume', target: '*', outcome: 'ok' },
     ]);
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('ACTIVE');
   });
@@ -137,7 +137,7 @@ describe('the API act routes', () => {
       message: `proposal '${late.id}' expired [RISK_UNKNOWN_PROPOSAL]`,
     });
     expect(api.audit.at(-1)).toMatchObject({
-      action: 'confirmProposal',
+      action: 'confirm',
       target: late.id,
       outcome: 'refused',
     });
