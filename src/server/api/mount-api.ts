@@ -56,7 +56,7 @@ export function authorize(
   header: string | undefined,
   need: Role,
   authenticate: Authenticate,
-): { principal: Principal } | { reply: ApiReply } {
+): { principal: Principal } | { reply: ApiReply; refused?: Principal } {
   const match = header === undefined ? null : /^Bearer ([^\s]+)$/.exec(header);
   const principal = match?.[1] === undefined ? undefined : authenticate(match[1]);
   if (!principal)
@@ -72,6 +72,7 @@ export function authorize(
     };
   if (!roleAllows(principal.role, need))
     return {
+      refused: principal,
       reply: errorReply(
         403,
         'API_FORBIDDEN',
@@ -94,9 +95,12 @@ interface Mounted {
  */
 export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
   const reads = createEngineReads(options.engine);
-  const routes: AnyApiRoute[] = [...readRoutes(reads), ...actRoutes(options.engine)];
-  const document = buildOpenApi([...routes, openApiRoute(() => document)], API_PREFIX);
-  routes.push(openApiRoute(() => document));
+  const routes: AnyApiRoute[] = [
+    ...readRoutes(reads),
+    ...actRoutes(options.engine),
+    openApiRoute(() => document),
+  ];
+  const document = buildOpenApi(routes, API_PREFIX);
   for (const route of routes) {
     const mounted: Mounted = {
       route,
@@ -127,12 +131,8 @@ async function answer(c: Context, mounted: Mounted, options: MountApiOptions): P
     const decided = authorize(c.req.header('authorization'), route.access, options.authenticate);
     if ('reply' in decided) {
       // A known token refused for its role is an attempted state change worth recording.
-      if (decided.reply.status === 403 && route.changesState) {
-        const known = options.authenticate(
-          /^Bearer (\S+)$/.exec(c.req.header('authorization') ?? '')?.[1] ?? '',
-        );
-        if (known) record(options, route, known, c.req.param('id') ?? '*', 'refused', 'role too low');
-      }
+      if (decided.refused && route.changesState)
+        record(options, route, decided.refused, c.req.param('id') ?? '*', 'refused', 'role too low');
       return decided.reply;
     }
     principal = decided.principal;
