@@ -11,6 +11,9 @@ import {
 } from './trading.js';
 import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
+import { mountApi, type ApiAuditEntry, type MountedApi } from './server/api/index.js';
+import type { Authenticate } from './server/auth/roles.js';
+import { createEngineApp } from './server/http-server.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
 import type { AlertsConfig } from './alerts/alerts-config.js';
@@ -153,6 +156,12 @@ export interface EngineOptions {
   readonly storePath?: string;
   /** Alert rules and channels (enigma.yaml `alerts`): notifications to phones, chats, webhooks. */
   readonly alerts?: AlertsConfig;
+  /**
+   * The REST API at /api/v1 (mounted whenever the engine listens): who holds which token, and
+   * where each state change is recorded. Default: no token is valid (only the OpenAPI document
+   * answers) until the token registry is wired here.
+   */
+  readonly api?: { readonly authenticate: Authenticate; readonly audit?: (entry: ApiAuditEntry) => void };
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -169,6 +178,8 @@ export class Engine {
   readonly store: Store | undefined;
   /** Alerts to people, when the configuration has an `alerts` section. */
   readonly notifier: Notifier | undefined;
+  /** The REST API's routes and reads, when the engine listens. */
+  api: MountedApi | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -210,8 +221,15 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store, notifier);
     if (options.listen) {
       const store = engine.store;
+      const app = createEngineApp();
+      engine.api = mountApi(app, {
+        engine,
+        authenticate: options.api?.authenticate ?? (() => undefined),
+        audit: options.api?.audit ?? (() => undefined),
+      });
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
+        app,
         clock: engine.clock,
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
         ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
@@ -262,6 +280,7 @@ export class Engine {
     try {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
+      this.api?.reads.close();
       await this.gateway?.close();
       await this.trading?.close();
       // Before the store closes, so the last delivery attempts are kept.

@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ALL_TIME, type Period } from './period.js';
 import { loadInstrumentSpecs } from './instrument-specs.js';
-import { numberOf, queryRows, textOrNull } from './query.js';
+import { queryRows } from './query.js';
 
 /** One round trip: a quantity opened by one fill and closed by another, matched first in, first out. */
 export interface Trade {
@@ -88,23 +88,31 @@ SELECT t.*, gross_pnl - commission AS net_pnl, signal.source,
 export async function roundTrips(connection: DuckDBConnection, period: Period = ALL_TIME): Promise<Trade[]> {
   await loadInstrumentSpecs(connection);
   const rows = await queryRows(connection, TRADES_SQL, [BigInt(period.from), BigInt(period.to)]);
-  return rows.map((row) => ({
+  return rows.map(tradeFromRow);
+}
+
+/** A row of {@link TRADES_SQL} as a trade (BIGINT columns may arrive as bigint). */
+export function tradeFromRow(row: Readonly<Record<string, unknown>>): Trade {
+  const text = (value: unknown): string | null =>
+    value === null || value === undefined ? null : String(value);
+  const num = (value: unknown): number => Number(value ?? 0);
+  return {
     account: String(row.account),
     symbol: String(row.symbol),
     direction: row.direction === 'long' ? 'long' : 'short',
-    quantity: numberOf(row.quantity),
-    entryTs: numberOf(row.entry_ts),
-    exitTs: numberOf(row.exit_ts),
-    entryPrice: numberOf(row.entry_price),
-    exitPrice: numberOf(row.exit_price),
+    quantity: num(row.quantity),
+    entryTs: num(row.entry_ts),
+    exitTs: num(row.exit_ts),
+    entryPrice: num(row.entry_price),
+    exitPrice: num(row.exit_price),
     entryFillId: String(row.entry_fill_id),
     exitFillId: String(row.exit_fill_id),
-    points: numberOf(row.points),
-    grossPnl: numberOf(row.gross_pnl),
-    commission: numberOf(row.commission),
-    netPnl: numberOf(row.net_pnl),
-    source: textOrNull(row.source),
-    pipeline: textOrNull(row.pipeline),
+    points: num(row.points),
+    grossPnl: num(row.gross_pnl),
+    commission: num(row.commission),
+    netPnl: num(row.net_pnl),
+    source: text(row.source),
+    pipeline: text(row.pipeline),
     day: String(row.day),
-  }));
+  };
 }

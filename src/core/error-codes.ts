@@ -194,6 +194,18 @@ export const ERROR_CODES = {
   ALERT_THROTTLED:
     'A channel passed its alerts-per-minute limit: the alerts held back are counted in this summary.',
   ALERT_TEST: 'A test notification sent by `enigma alerts test`.',
+  // The engine's HTTP API (/api/v1): routes.
+  API_INVALID_REQUEST:
+    'An API request breaks its schema (path, query or body; unknown fields included); every problem is listed with its path.',
+  API_BODY_TOO_LARGE: 'An API request body is over the limit (16 KiB); it is refused unread.',
+  API_UNAUTHORIZED:
+    'An API request (or gateway upgrade) has no bearer token, a malformed one, or one the token registry does not know (HTTP 401 with `WWW-Authenticate: Bearer`).',
+  API_FORBIDDEN:
+    "A valid token whose role may not do this (HTTP 403): a viewer's token on a trader's route, a person's token on the AddOn gateway, the AddOn's token on the API.",
+  API_NOT_FOUND: 'No such API route, or no such account, order or pending proposal (404).',
+  API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
+  API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',
+  API_INTERNAL: 'The engine failed while answering an API request (500); the message says why.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

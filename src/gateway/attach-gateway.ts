@@ -1,3 +1,4 @@
+import type { Hono } from 'hono';
 import type { MessageBus } from '../bus/bus.js';
 import { startHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway.js';
@@ -9,6 +10,8 @@ export interface AttachGatewayOptions extends Omit<GatewayOptions, 'server' | 'b
   readonly port?: number;
   /** An HTTP server already started (with the dashboard and API routes); else one is started. */
   readonly http?: HttpServerHandle;
+  /** The routes of the server this call starts (the engine's API); default `/healthz` only. */
+  readonly app?: Hono;
 }
 
 export interface AttachedGateway {
@@ -28,10 +31,14 @@ export async function attachGateway(
   bus: MessageBus,
   options: AttachGatewayOptions = {},
 ): Promise<AttachedGateway> {
-  const { host, port, http: given, ...gatewayOptions } = options;
+  const { host, port, http: given, app, ...gatewayOptions } = options;
   const http =
     given ??
-    (await startHttpServer({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) }));
+    (await startHttpServer({
+      ...(host !== undefined && { host }),
+      ...(port !== undefined && { port }),
+      ...(app !== undefined && { app }),
+    }));
   let gateway: Gateway;
   try {
     gateway = startGateway({ ...gatewayOptions, server: http.server, bus });
