@@ -10,6 +10,8 @@ import {
   type TradingOptions,
 } from './trading.js';
 import { join } from 'node:path';
+import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
+import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
@@ -148,6 +150,8 @@ export interface EngineOptions {
   readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
   readonly storePath?: string;
+  /** The engine's logger (`createEngineLogger`); each part takes a child. Default: silent. */
+  readonly logger?: Logger;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -162,7 +166,10 @@ export class Engine {
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
   readonly store: Store | undefined;
+  /** The root logger; parts take `logger.child({ component })`. */
+  readonly logger: Logger;
   private readonly runs: PipelineRun[] = [];
+  private stoppedLogged = false;
 
   private constructor(
     readonly options: EngineOptions,
@@ -171,6 +178,7 @@ export class Engine {
     store: Store | undefined,
   ) {
     this.clock = clock;
+    this.logger = options.logger ?? SILENT_LOGGER;
     // The store listens before trading starts, so the accounts' first states are kept too.
     this.store = store;
     store?.attach(this.bus);
@@ -192,9 +200,13 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store);
     if (options.listen) {
       const store = engine.store;
+      // The gateway's token is a secret wherever it would show up in a log line.
+      registerSecret(options.listen.token ?? process.env['ENIGMA_TOKEN']);
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         clock: engine.clock,
+        logger: engine.logger.child({ component: 'gateway' }),
+        apiLogger: engine.logger.child({ component: 'api' }),
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
         ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
         fillLedgerPath: join(options.dataDir, NINJATRADER_FILLS_FILE_NAME),
@@ -230,6 +242,15 @@ export class Engine {
   }
 
   start(): void {
+    this.logger.child({ component: 'engine' }).info(
+      {
+        mode: this.options.mode,
+        pipelines: this.runs.map((run) => run.id),
+        accounts: this.trading ? this.accounts.map((account) => account.id) : [],
+        ...(this.gateway && { url: this.gateway.url }),
+      },
+      `engine started: ${this.options.mode}, ${String(this.runs.length)} pipeline(s)`,
+    );
     for (const run of this.runs) run.start();
   }
 
@@ -248,6 +269,10 @@ export class Engine {
       await this.trading?.close();
       await this.store?.close();
       this.bus.close();
+      if (!this.stoppedLogged) {
+        this.stoppedLogged = true;
+        this.logger.child({ component: 'engine' }).info('engine stopped: drained and flushed');
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import type { LogLevel } from '../core/log/logger.js';
 import type { AccountSizing } from '../pipeline/operator.js';
 
 /**
@@ -16,6 +17,16 @@ export interface EngineConfig {
   readonly dataDir: string | undefined;
   /** Pipeline files `enigma run` runs when the command line names none. */
   readonly pipelines: readonly string[];
+  /** The engine's log (`log` section); undefined = the defaults. */
+  readonly log?: LogConfig;
+}
+
+/** The `log` section: levels of the file and the terminal, and the file's size cap. */
+export interface LogConfig {
+  readonly level?: LogLevel;
+  readonly terminalLevel?: LogLevel;
+  readonly maxBytes?: number;
+  readonly files?: number;
 }
 
 export interface AccountConfig {

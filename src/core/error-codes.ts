@@ -173,6 +173,10 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+
+  // The engine's log file (said once on the terminal; the engine goes on without its file).
+  LOG_FILE_FAILED:
+    'The log file `<data-dir>/logs/engine.log` cannot be written or rotated (a full or read-only disk): the engine goes on, printing to the terminal only.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,4 +1,5 @@
 import type { MessageBus } from '../bus/bus.js';
+import type { Logger } from '../core/log/logger.js';
 import { startHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway.js';
 
@@ -9,6 +10,8 @@ export interface AttachGatewayOptions extends Omit<GatewayOptions, 'server' | 'b
   readonly port?: number;
   /** An HTTP server already started (with the dashboard and API routes); else one is started. */
   readonly http?: HttpServerHandle;
+  /** Logs every API call of the HTTP server this call starts (not of one given in `http`). */
+  readonly apiLogger?: Logger;
 }
 
 export interface AttachedGateway {
@@ -28,10 +31,14 @@ export async function attachGateway(
   bus: MessageBus,
   options: AttachGatewayOptions = {},
 ): Promise<AttachedGateway> {
-  const { host, port, http: given, ...gatewayOptions } = options;
+  const { host, port, http: given, apiLogger, ...gatewayOptions } = options;
   const http =
     given ??
-    (await startHttpServer({ ...(host !== undefined && { host }), ...(port !== undefined && { port }) }));
+    (await startHttpServer({
+      ...(host !== undefined && { host }),
+      ...(port !== undefined && { port }),
+      ...(apiLogger && { logger: apiLogger }),
+    }));
   let gateway: Gateway;
   try {
     gateway = startGateway({ ...gatewayOptions, server: http.server, bus });
