@@ -90,7 +90,7 @@ export function createEngineLogger(options: EngineLoggerOptions = {}): EngineLog
       const clean = redactSecrets(line);
       if (severity >= fileFloor) file?.write(clean);
       if (toTerminal && terminal && severity >= terminalFloor) {
-        const text = formatTerminalLine(JSON.parse(clean) as Record<string, unknown>);
+        const text = terminalText(clean);
         terminal.write(terminal.isTTY === true ? `\r\x1b[K${text}\n` : `${text}\n`);
       }
     },
@@ -113,5 +113,14 @@ export function createEngineLogger(options: EngineLoggerOptions = {}): EngineLog
   };
 }
 
+/** The readable form of a (redacted) JSON line; the line itself should it not parse. */
+function terminalText(line: string): string {
+  try {
+    return formatTerminalLine(JSON.parse(line) as Record<string, unknown>);
+  } catch {
+    return line.trimEnd();
+  }
+}
+
 /** A logger that writes nothing: the default of every part that takes one. */
-export const SILENT_LOGGER: Logger = pino({ level: 'silent' });
+export const SILENT_LOGGER: Logger = pino({ level: 'silent' }, { write: () => undefined });

@@ -14,8 +14,9 @@ const MIN_SECRET_LENGTH = 8;
 const PATTERNS: readonly (readonly [RegExp, string])[] = [
   // The engine's API tokens.
   [/enk_[A-Za-z0-9_-]{6,}/g, `enk_${REDACTED}`],
-  // HTTP credentials, wherever a header was printed.
-  [/\b(Bearer|Basic)(\s+)[A-Za-z0-9._~+/=-]+/gi, `$1$2${REDACTED}`],
+  // HTTP credentials, wherever a header was printed ("basic" only after "Authorization": it is a word).
+  [/\b(bearer\s+)[A-Za-z0-9._~+/=-]+/gi, `$1${REDACTED}`],
+  [/(authorization["']?\s*[:=]\s*["']?basic\s+)[A-Za-z0-9+/=]+/gi, `$1${REDACTED}`],
   // A secret in a URL's query.
   [
     /([?&](?:token|access_token|auth|key|api_key|apikey|secret|password|signature|sig)=)[^&\s"'#\\]+/gi,

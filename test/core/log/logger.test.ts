@@ -101,6 +101,7 @@ describe('the engine logger', () => {
       [
         'enk_3hV0cZ2pQ9_abcdefghijkl',
         'Authorization: Bearer abc.def-ghi',
+        'authorization: Basic dXNlcjpwYXNzd29yZA==',
         'GET /api/v1/status?token=query-token-value&x=1',
         'https://api.telegram.org/bot123456789:AAH-telegram-bot-token-abcdefghijklmnop/sendMessage',
         'https://discord.com/api/webhooks/123456/discord-webhook-token',
@@ -119,6 +120,7 @@ describe('the engine logger', () => {
       'webhook-secret-value',
       '3hV0cZ2pQ9_abcdefghijkl',
       'abc.def-ghi',
+      'dXNlcjpwYXNzd29yZA==',
       'query-token-value',
       'AAH-telegram-bot-token',
       'discord-webhook-token',
@@ -132,9 +134,10 @@ describe('the engine logger', () => {
     expect(log.entries()[0]).toMatchObject({ headers: { authorization: '[redacted]' } });
   });
 
-  it('ignores secrets too short to tell from ordinary text', () => {
+  it('leaves ordinary words alone: short registered values, "basic" outside a header', () => {
     registerSecret('abc');
     expect(redactSecrets('abc def')).toBe('abc def');
+    expect(redactSecrets('a basic setup with keys and tokens')).toBe('a basic setup with keys and tokens');
   });
 });
 
