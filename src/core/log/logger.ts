@@ -64,7 +64,7 @@ const LEVEL_AT_START = /^\{"level":"([a-z]+)"/;
  * and `msg` to a size-capped file, and readable one-line output on the terminal. Secrets are
  * redacted twice: by key (`token`, `authorization`, `secret` … at any of the first two levels) as
  * pino serialises, then by value and pattern (`redactSecrets`) on the finished line, so neither
- * the file nor the terminal can show one. Not for the hot path: one line costs microseconds.
+ * the file nor the terminal can show one. Not for the hot path: nothing may log per message.
  */
 export function createEngineLogger(options: EngineLoggerOptions = {}): EngineLogger {
   const fileLevel = options.level ?? 'info';
