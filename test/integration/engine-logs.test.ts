@@ -107,8 +107,6 @@ describe('the logs of a running engine', () => {
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
     const { stdout, stderr } = engine.output();
-    if (process.env['SHOW_LOGS'])
-      console.log(stderr, readFileSync(join(dir, 'data', 'logs', 'engine.log'), 'utf8'));
 
     const logsDir = join(dir, 'data', 'logs');
     const files = readdirSync(logsDir);
