@@ -103,6 +103,9 @@ describe('the logs of a running engine', () => {
       headers: { authorization: `Bearer ${TOKEN}`, 'x-request-id': 'log-test-1' },
     });
     expect(health.headers.get('x-request-id')).toBe('log-test-1');
+    // Paths are logged: a token pasted into one is redacted by value (the gateway's) or by pattern.
+    expect((await fetch(`${url}/${TOKEN}`)).status).toBe(404);
+    expect((await fetch(`${url}/${GUESSED}`)).status).toBe(404);
 
     engine.child.kill('SIGTERM');
     expect(await engine.exited).toBe(0);
@@ -127,6 +130,8 @@ describe('the logs of a running engine', () => {
     expect(said('gateway', /^AddOn session disconnected/)).toHaveLength(1);
     expect(said('gateway', /^refused a connection from 127\.0\.0\.1: GATEWAY_AUTH_FAILED$/)).toHaveLength(2);
     expect(said('api', /^GET \/healthz 200$/)[0]).toMatchObject({ requestId: 'log-test-1', level: 'info' });
+    expect(said('api', /^GET \/\[redacted\] 404$/)).toHaveLength(1);
+    expect(said('api', /^GET \/enk_\[redacted\] 404$/)).toHaveLength(1);
     expect(said('engine', /^stopping on SIGTERM/)).toHaveLength(1);
     expect(said('engine', /^engine stopped/)).toHaveLength(1);
 
