@@ -134,6 +134,19 @@ describe('the engine logger', () => {
     expect(log.entries()[0]).toMatchObject({ headers: { authorization: '[redacted]' } });
   });
 
+  it('says once on the terminal that the file cannot be written, and goes on printing there', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'enigma-logger-'));
+    const printed: string[] = [];
+    // The file's path is a directory: it cannot be opened, as on a read-only disk.
+    const log = createEngineLogger({ file: dir, terminal: { write: (text: string) => printed.push(text) } });
+    log.logger.warn('first');
+    log.logger.error('second');
+    log.close();
+    expect(printed.filter((line) => line.includes('[LOG_FILE_FAILED]'))).toHaveLength(1);
+    expect(printed[0]).toMatch(/^log file .* cannot be written: .*EISDIR.* \[LOG_FILE_FAILED\]\n$/);
+    expect(printed.slice(1).map((line) => line.slice(9))).toEqual(['WARN  first\n', 'ERROR second\n']);
+  });
+
   it('leaves ordinary words alone: short registered values, "basic" outside a header', () => {
     registerSecret('abc');
     expect(redactSecrets('abc def')).toBe('abc def');
