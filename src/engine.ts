@@ -10,6 +10,8 @@ import {
   type TradingOptions,
 } from './trading.js';
 import { join } from 'node:path';
+import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
+import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { mountApi, type ApiAuditEntry, type MountedApi } from './server/api/index.js';
 import type { Authenticate } from './server/auth/roles.js';
@@ -162,6 +164,8 @@ export interface EngineOptions {
    * answers) until the token registry is wired here.
    */
   readonly api?: { readonly authenticate: Authenticate; readonly audit?: (entry: ApiAuditEntry) => void };
+  /** The engine's logger (`createEngineLogger`); each part takes a child. Default: silent. */
+  readonly logger?: Logger;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -180,7 +184,10 @@ export class Engine {
   readonly notifier: Notifier | undefined;
   /** The REST API's routes and reads, when the engine listens. */
   api: MountedApi | undefined;
+  /** The root logger; parts take `logger.child({ component })`. */
+  readonly logger: Logger;
   private readonly runs: PipelineRun[] = [];
+  private stoppedLogged = false;
 
   private constructor(
     readonly options: EngineOptions,
@@ -190,6 +197,7 @@ export class Engine {
     notifier: Notifier | undefined,
   ) {
     this.clock = clock;
+    this.logger = options.logger ?? SILENT_LOGGER;
     // The store listens before trading starts, so the accounts' first states are kept too.
     this.store = store;
     store?.attach(this.bus);
@@ -221,16 +229,20 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store, notifier);
     if (options.listen) {
       const store = engine.store;
-      const app = createEngineApp();
+      // Every API call is logged with its request id, before any route answers it.
+      const app = createEngineApp({ logger: engine.logger.child({ component: 'api' }) });
       engine.api = mountApi(app, {
         engine,
         authenticate: options.api?.authenticate ?? (() => undefined),
         audit: options.api?.audit ?? (() => undefined),
       });
+      // The gateway's token is a secret wherever it would show up in a log line.
+      registerSecret(options.listen.token ?? process.env['ENIGMA_TOKEN']);
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         app,
         clock: engine.clock,
+        logger: engine.logger.child({ component: 'gateway' }),
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
         ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],
         fillLedgerPath: join(options.dataDir, NINJATRADER_FILLS_FILE_NAME),
@@ -266,6 +278,15 @@ export class Engine {
   }
 
   start(): void {
+    this.logger.child({ component: 'engine' }).info(
+      {
+        mode: this.options.mode,
+        pipelines: this.runs.map((run) => run.id),
+        accounts: this.trading ? this.accounts.map((account) => account.id) : [],
+        ...(this.gateway && { url: this.gateway.url }),
+      },
+      `engine started: ${this.options.mode}, ${String(this.runs.length)} pipeline(s)`,
+    );
     for (const run of this.runs) run.start();
   }
 
@@ -287,6 +308,10 @@ export class Engine {
       await this.notifier?.close();
       await this.store?.close();
       this.bus.close();
+      if (!this.stoppedLogged) {
+        this.stoppedLogged = true;
+        this.logger.child({ component: 'engine' }).info('engine stopped: drained and flushed');
+      }
     }
   }
 

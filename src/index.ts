@@ -10,6 +10,14 @@ export type * from './core/events.js';
 export { CONTRACT_SPECS, findInstrument, roundToTick, type Instrument } from './core/instruments.js';
 export { EngineError, PipelineDefinitionError } from './core/errors.js';
 export { Engine, preparePipeline } from './engine.js';
+export {
+  createEngineLogger,
+  type EngineLogger,
+  type EngineLoggerOptions,
+  type Logger,
+  type LogLevel,
+} from './core/log/logger.js';
+export { redactSecrets, registerSecret } from './core/log/secrets.js';
 export { checkPipeline, compile, type CompiledPipeline } from './pipeline/compile.js';
 export { definePipeline, type PipelineDefinition, type StepDefinition } from './pipeline/definition.js';
 export {

@@ -1,5 +1,5 @@
 import type { AlertsConfig } from '../alerts/alerts-config.js';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describeError, EngineError, formatIssue, PipelineDefinitionError } from '../core/errors.js';
 import { SessionClock } from '../core/clock.js';
 import { microsFromIso, parseDuration, type Micros } from '../core/time.js';
@@ -10,8 +10,15 @@ import { describeSessionStart } from '../sources/market-session.js';
 import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
 import { exposureWarning } from '../server/http-server.js';
+import {
+  createEngineLogger,
+  isLogLevel,
+  LOG_LEVELS,
+  type LogLevel,
+  type Logger,
+} from '../core/log/logger.js';
 import { lockDataDir } from './data-dir-lock.js';
-import { AlertLog } from './alert-log.js';
+import { EngineEventLog } from './engine-event-log.js';
 import { formatSummary } from './format.js';
 import { ProgressBar } from './progress-bar.js';
 import { StatusLine } from './status-line.js';
@@ -41,6 +48,20 @@ export interface PipelineCommandOptions {
   readonly start?: string;
   /** Alert rules and channels (enigma.yaml `alerts`). */
   readonly alerts?: AlertsConfig;
+  /** The engine's log (`<data-dir>/logs/engine.log`): levels and size cap; defaults in createEngineLogger. */
+  readonly log?: LogSettings;
+}
+
+/** Where the engine's JSON log lines go, in the data directory. */
+export const LOG_FILE = join('logs', 'engine.log');
+
+export interface LogSettings {
+  /** What the file keeps (`--log-level`, `log.level`). */
+  readonly level?: LogLevel;
+  /** What the terminal also shows (`log.terminalLevel`). */
+  readonly terminalLevel?: LogLevel;
+  readonly maxBytes?: number;
+  readonly files?: number;
 }
 
 /** `--duration 10` (seconds) or `--duration 90s` / `5m`, as milliseconds. */
@@ -54,6 +75,12 @@ export function parseDurationFlag(text: string): number {
       `--duration takes seconds (10) or a duration (90s, 5m), got '${text}'`,
     );
   }
+}
+
+/** `--log-level debug` as a level. */
+export function parseLogLevelFlag(text: string): LogLevel {
+  if (isLogLevel(text)) return text;
+  throw new EngineError('CLI_USAGE', `--log-level takes one of ${LOG_LEVELS.join(', ')}, got '${text}'`);
 }
 
 /** `--start 2026-12-08T15:00:00Z` as microseconds. */
@@ -95,7 +122,6 @@ export function printIssues(error: PipelineDefinitionError): void {
 export async function runPipelineCommand(options: PipelineCommandOptions): Promise<number> {
   const prepared = await prepareAll(options);
   if (!prepared) return 1;
-  if (options.trading) noteUnroutedAccounts(options.accounts, prepared);
   const progress = options.progressLabel ? new ProgressBar(options.progressLabel) : undefined;
   const start = options.start !== undefined ? parseStartFlag(options.start) : undefined;
   // The session clock of the first pipeline whose market is simulated, else the first one's clock.
@@ -112,35 +138,64 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
       '--start sets the session of a simulated market: the pipeline has no simulatedMarket step, or --listen keeps real time',
     );
   }
-  if (clock instanceof SessionClock && !options.quiet) {
-    const session = describeSessionStart(clock.start);
-    process.stderr.write(
-      `simulated market: session of ${session} at ${String(clock.speed)}× real time; the backfill before it only warms the indicators\n`,
-    );
-    void clock.started.then(() =>
-      process.stdout.write(`--- ${session}: the session opens; signals above are backfill, not traded ---\n`),
-    );
-  }
-  const lock = lockDataDir(resolve(options.dataDir));
-  const engine = await Engine.create({
-    clock,
-    mode: options.mode,
-    dataDir: resolve(options.dataDir),
-    wasm: options.wasm,
-    ...(options.accounts && { accounts: options.accounts }),
-    ...(options.trading && { trading: {} }),
-    ...(options.listen && { listen: options.listen }),
-    ...(options.storePath !== undefined && { storePath: resolve(options.storePath) }),
-    ...(options.alerts && { alerts: options.alerts }),
-    ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
+  const dataDir = resolve(options.dataDir);
+  const lock = lockDataDir(dataDir);
+  // Opened once the data directory is ours: one writer per log file.
+  const log = createEngineLogger({
+    file: join(dataDir, LOG_FILE),
+    ...(options.log?.level !== undefined && { level: options.log.level }),
+    ...(options.log?.terminalLevel !== undefined && { terminalLevel: options.log.terminalLevel }),
+    rotation: {
+      ...(options.log?.maxBytes !== undefined && { maxBytes: options.log.maxBytes }),
+      ...(options.log?.files !== undefined && { files: options.log.files }),
+    },
   });
+  const engineLog = log.logger.child({ component: 'engine' });
+  const recorded = log.fileOnly.child({ component: 'engine' });
+  if (options.trading) noteUnroutedAccounts(options.accounts, prepared, engineLog);
+  if (clock instanceof SessionClock) {
+    const session = describeSessionStart(clock.start);
+    recorded.info({ session, speed: clock.speed }, `simulated market: session of ${session}`);
+    if (!options.quiet) {
+      process.stderr.write(
+        `simulated market: session of ${session} at ${String(clock.speed)}× real time; the backfill before it only warms the indicators\n`,
+      );
+      void clock.started.then(() =>
+        process.stdout.write(
+          `--- ${session}: the session opens; signals above are backfill, not traded ---\n`,
+        ),
+      );
+    }
+  }
+  let engine: Engine;
+  try {
+    engine = await Engine.create({
+      clock,
+      mode: options.mode,
+      dataDir,
+      wasm: options.wasm,
+      logger: log.logger,
+      ...(options.accounts && { accounts: options.accounts }),
+      ...(options.trading && { trading: {} }),
+      ...(options.listen && { listen: options.listen }),
+      ...(options.storePath !== undefined && { storePath: resolve(options.storePath) }),
+      ...(options.alerts && { alerts: options.alerts }),
+      ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
+    });
+  } catch (error) {
+    // The command prints it for its user; the file keeps it too.
+    recorded.error({ err: error, ...codeOf(error) }, `the engine did not start: ${describeError(error)}`);
+    lock.release();
+    log.close();
+    throw error;
+  }
   for (const pipeline of prepared) engine.add(pipeline);
   if (engine.gateway) {
     const warning = exposureWarning(engine.gateway.http.host);
-    if (warning !== undefined) process.stderr.write(`${warning}\n`);
+    if (warning !== undefined) engineLog.warn({ host: engine.gateway.http.host }, warning);
     process.stdout.write(`listening ${engine.gateway.url}\n`);
   }
-  if (options.mode === 'live') new AlertLog(engine.bus);
+  if (options.mode === 'live') new EngineEventLog(engine.bus, log.logger);
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
   if (tally && engine.trading) tally.seed(tallySeedOf(engine.trading, () => engine.clock.now()));
@@ -150,8 +205,9 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     stopping = true;
     void engine.stop();
   };
-  const onSignal = (): void => {
+  const onSignal = (signal: NodeJS.Signals): void => {
     if (stopping) process.exit(130);
+    recorded.info({ signal }, `stopping on ${signal}: draining and flushing`);
     process.stderr.write('\nstopping: draining and flushing (Ctrl-C again to exit at once)\n');
     stop();
   };
@@ -171,6 +227,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     return 0;
   } catch (error) {
     status?.stop();
+    recorded.error({ err: error, ...codeOf(error) }, `the engine failed: ${describeError(error)}`);
     process.stderr.write(
       `enigma: ${describeError(error)}${error instanceof EngineError ? ` [${error.code}]` : ''}\n`,
     );
@@ -178,10 +235,14 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   } finally {
     clearTimeout(timer);
     lock.release();
+    log.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
 }
+
+const codeOf = (error: unknown): { code?: string } =>
+  error instanceof EngineError ? { code: error.code } : {};
 
 /** Every pipeline compiled, or undefined after printing every problem of every file. */
 async function prepareAll(options: PipelineCommandOptions): Promise<CompiledPipeline[] | undefined> {
@@ -215,12 +276,14 @@ async function prepareAll(options: PipelineCommandOptions): Promise<CompiledPipe
 function noteUnroutedAccounts(
   accounts: readonly TradingAccountConfig[] | undefined,
   pipelines: readonly CompiledPipeline[],
+  logger: Logger,
 ): void {
   const running = new Set(pipelines.map((pipeline) => pipeline.id));
   for (const account of accounts ?? []) {
     if (account.pipelines && !account.pipelines.some((id) => running.has(id))) {
-      process.stderr.write(
-        `note: account ${account.id} trades pipelines ${account.pipelines.join(', ')}, none of which is running\n`,
+      logger.warn(
+        { account: account.id, pipelines: account.pipelines },
+        `account ${account.id} trades pipelines ${account.pipelines.join(', ')}, none of which is running`,
       );
     }
   }

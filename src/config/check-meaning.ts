@@ -15,6 +15,7 @@ import {
   type AccountConfig,
   type EngineConfig,
   type GatewayConfig,
+  type LogConfig,
 } from './engine-config.js';
 import type { IssueList } from './issue-list.js';
 import type { EngineConfigFile } from './schema.js';
@@ -103,6 +104,8 @@ export function checkMeaning(
     dataDir: file.dataDir === undefined ? undefined : resolve(baseDir, file.dataDir),
     pipelines: (file.pipelines ?? []).map((path) => resolve(baseDir, path)),
     ...(alerts && { alerts }),
+    // The schema has checked the levels against LOG_LEVELS.
+    ...(file.log && { log: file.log as LogConfig }),
   };
 }
 

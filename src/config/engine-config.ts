@@ -1,4 +1,5 @@
 import type { AlertsConfig } from '../alerts/alerts-config.js';
+import type { LogLevel } from '../core/log/logger.js';
 import type { AccountSizing } from '../pipeline/operator.js';
 
 /**
@@ -19,6 +20,16 @@ export interface EngineConfig {
   readonly pipelines: readonly string[];
   /** Alert rules and channels; undefined when the file has no `alerts` section. */
   readonly alerts?: AlertsConfig;
+  /** The engine's log (`log` section); undefined = the defaults. */
+  readonly log?: LogConfig;
+}
+
+/** The `log` section: levels of the file and the terminal, and the file's size cap. */
+export interface LogConfig {
+  readonly level?: LogLevel;
+  readonly terminalLevel?: LogLevel;
+  readonly maxBytes?: number;
+  readonly files?: number;
 }
 
 export interface AccountConfig {

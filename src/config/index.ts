@@ -8,6 +8,7 @@ export {
   type AccountConfig,
   type EngineConfig,
   type GatewayConfig,
+  type LogConfig,
 } from './engine-config.js';
 export {
   DEFAULT_CONFIG_FILE,

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { AlertsSchema } from '../alerts/alerts-config-schema.js';
+import { LOG_LEVELS } from '../core/log/logger.js';
 
 /**
  * The shape of `enigma.yaml`, the engine configuration: accounts and brokers, the gateway, the
@@ -117,6 +118,29 @@ export const GatewaySchema = Type.Object(
   },
 );
 
+export const LogSchema = Type.Object(
+  {
+    level: Type.Optional(
+      oneOf(LOG_LEVELS, 'What <dataDir>/logs/engine.log keeps (default info); --log-level overrides it.'),
+    ),
+    terminalLevel: Type.Optional(oneOf(LOG_LEVELS, 'What the terminal also shows (default warn).')),
+    maxBytes: Type.Optional(
+      Type.Integer({
+        minimum: 1024,
+        description: 'The log file is rotated before it grows past this (default 10485760, 10 MiB).',
+      }),
+    ),
+    files: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        maximum: 100,
+        description: 'Log files kept, the current one included: engine.log, engine.log.1 … (default 5).',
+      }),
+    ),
+  },
+  { additionalProperties: false, description: "The engine's log: JSON lines in <dataDir>/logs/engine.log." },
+);
+
 export const EngineConfigSchema = Type.Object(
   {
     accounts: Type.Array(AccountSchema, { minItems: 1, description: 'The accounts the engine trades.' }),
@@ -140,6 +164,7 @@ export const EngineConfigSchema = Type.Object(
       }),
     ),
     alerts: Type.Optional(AlertsSchema),
+    log: Type.Optional(LogSchema),
   },
   { additionalProperties: false },
 );

@@ -206,6 +206,9 @@ export const ERROR_CODES = {
   API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
   API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',
   API_INTERNAL: 'The engine failed while answering an API request (500); the message says why.',
+  // The engine's log file (said once on the terminal; the engine goes on without its file).
+  LOG_FILE_FAILED:
+    'The log file `<data-dir>/logs/engine.log` cannot be written or rotated (a full or read-only disk): the engine goes on, printing to the terminal only.',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

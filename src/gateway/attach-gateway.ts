@@ -1,5 +1,6 @@
 import type { Hono } from 'hono';
 import type { MessageBus } from '../bus/bus.js';
+import type { Logger } from '../core/log/logger.js';
 import { startHttpServer, type HttpServerHandle } from '../server/http-server.js';
 import { startGateway, type Gateway, type GatewayOptions } from './gateway.js';
 
@@ -12,6 +13,8 @@ export interface AttachGatewayOptions extends Omit<GatewayOptions, 'server' | 'b
   readonly http?: HttpServerHandle;
   /** The routes of the server this call starts (the engine's API); default `/healthz` only. */
   readonly app?: Hono;
+  /** Logs every API call of the HTTP server this call starts (not of one given in `http`). */
+  readonly apiLogger?: Logger;
 }
 
 export interface AttachedGateway {
@@ -31,13 +34,14 @@ export async function attachGateway(
   bus: MessageBus,
   options: AttachGatewayOptions = {},
 ): Promise<AttachedGateway> {
-  const { host, port, http: given, app, ...gatewayOptions } = options;
+  const { host, port, http: given, app, apiLogger, ...gatewayOptions } = options;
   const http =
     given ??
     (await startHttpServer({
       ...(host !== undefined && { host }),
       ...(port !== undefined && { port }),
       ...(app !== undefined && { app }),
+      ...(apiLogger && { logger: apiLogger }),
     }));
   let gateway: Gateway;
   try {

@@ -9,6 +9,7 @@ import { LiveClock, type Clock } from '../core/clock.js';
 import type { ErrorCode } from '../core/error-codes.js';
 import { GatewayError } from '../core/errors.js';
 import type { ContractSpec } from '../core/instruments.js';
+import type { Logger } from '../core/log/logger.js';
 import { clientSource } from '../core/market-source.js';
 import { MICROS_PER_MILLISECOND } from '../core/time.js';
 import { AccountOwnership } from './account-ownership.js';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
   /** Bearer token clients must present; default `process.env.ENIGMA_TOKEN`. Never logged. */
   readonly token?: string;
   readonly clock?: Clock;
+  /** Logs refused connections (address and code, never the token presented). Default: silent. */
+  readonly logger?: Logger;
   /** `stored` (a store publishes watermarks on `store.watermarks`) or `accepted`. Default `accepted`. */
   readonly ackOn?: AckPolicy;
   /** Browser origins allowed to connect; requests with any other `Origin` get 403. Default none. */
@@ -280,6 +283,11 @@ export function startGateway(options: GatewayOptions): Gateway {
     }
     const refusal = guard.check(request);
     if (refusal) {
+      const address = request.socket.remoteAddress ?? 'unknown';
+      options.logger?.warn(
+        { address, status: refusal.status, code: refusal.code },
+        `refused a connection from ${address}: ${refusal.code}`,
+      );
       refuseUpgrade(socket, refusal);
       return;
     }

@@ -2,6 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
+import type { Logger } from '../core/log/logger.js';
+import { requestLog } from './request-log.js';
 
 export interface HttpServerOptions {
   /** Interface to bind; default 127.0.0.1 (the engine is not reachable from the network unless asked). */
@@ -13,6 +15,8 @@ export interface HttpServerOptions {
    * Hono builds its router on the first request. Default: an app with `GET /healthz` only.
    */
   readonly app?: Hono;
+  /** Without `app`: the default app logs every call here (`requestLog`). */
+  readonly logger?: Logger;
 }
 
 export interface HttpServerHandle {
@@ -28,9 +32,10 @@ export interface HttpServerHandle {
   close(): Promise<void>;
 }
 
-/** A Hono app with the routes every engine has. */
-export function createEngineApp(): Hono {
+/** A Hono app with the routes every engine has; with a logger, every call is logged (`requestLog`). */
+export function createEngineApp(options: { readonly logger?: Logger } = {}): Hono {
   const app = new Hono();
+  if (options.logger) app.use('*', requestLog(options.logger));
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   return app;
 }
@@ -38,7 +43,7 @@ export function createEngineApp(): Hono {
 /** Starts the engine's HTTP server (Hono on Node's http), listening once the promise resolves. */
 export async function startHttpServer(options: HttpServerOptions = {}): Promise<HttpServerHandle> {
   const host = options.host ?? '127.0.0.1';
-  const app = options.app ?? createEngineApp();
+  const app = options.app ?? createEngineApp(options.logger ? { logger: options.logger } : {});
   const server = createAdaptorServer({ fetch: app.fetch, hostname: host }) as Server;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { StepDefinition } from '../../pipeline/definition.js';
 import type { Command } from '../command.js';
-import { runPipelineCommand } from '../run-pipeline.js';
+import { parseLogLevelFlag, runPipelineCommand } from '../run-pipeline.js';
 
 export const replayCommand: Command = {
   name: 'replay',
@@ -20,6 +20,7 @@ export const replayCommand: Command = {
   --no-wasm           compute features with the TypeScript reference instead of WebAssembly
   --store <file>      keep what the replay produces in this DuckDB file (default: none)
   --no-trading        no risk engine, orders or paper broker (signals only)
+  --log-level <level> what <data-dir>/logs/engine.log keeps (default info)
 
 The same file through the same pipeline always writes the same output, byte for byte.`,
   run: async (args) => {
@@ -34,6 +35,7 @@ The same file through the same pipeline always writes the same output, byte for 
         db: { type: 'string' },
         speed: { type: 'string' },
         'no-trading': { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
       },
     });
     const [pipeline, ...extra] = positionals;
@@ -50,6 +52,7 @@ The same file through the same pipeline always writes the same output, byte for 
       quiet: true,
       replaceTickSource: tickSource(values.from, values.db, values.speed),
       ...(values.store !== undefined && { storePath: values.store }),
+      ...(values['log-level'] !== undefined && { log: { level: parseLogLevelFlag(values['log-level']) } }),
       progressLabel: `replay ${values.from.startsWith('duckdb') ? 'duckdb' : values.from}`,
     });
   },

@@ -5,6 +5,7 @@ import type { Command } from '../command.js';
 import {
   parseDurationFlag,
   parseListenFlag,
+  parseLogLevelFlag,
   printConfigIssues,
   runPipelineCommand,
 } from '../run-pipeline.js';
@@ -29,6 +30,9 @@ export const runCommand: Command = {
                       (default: the config's store, else <data-dir>/enigma.duckdb)
   --no-store          keep no history
   --quiet             no live status line
+  --log-level <level> what <data-dir>/logs/engine.log keeps: fatal, error, warn, info (default),
+                      debug, trace or silent; the terminal shows warnings and errors (the
+                      config's log.terminalLevel)
   --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream) here instead of the
                       config's gateway.listen; the token comes from the environment variable or
                       file the config names (default ENIGMA_TOKEN), at least 16 characters; port 0
@@ -46,6 +50,7 @@ export const runCommand: Command = {
         'no-wasm': { type: 'boolean', default: false },
         'no-trading': { type: 'boolean', default: false },
         quiet: { type: 'boolean', default: false },
+        'log-level': { type: 'string' },
         listen: { type: 'string' },
         store: { type: 'string' },
         'no-store': { type: 'boolean', default: false },
@@ -70,6 +75,7 @@ export const runCommand: Command = {
     const configStore = config.store === false ? undefined : (config.store ?? join(dataDir, 'enigma.duckdb'));
     const storePath = values['no-store'] ? undefined : (values.store ?? configStore);
     const address = values.listen !== undefined ? parseListenFlag(values.listen) : config.gateway?.listen;
+    const logLevel = values['log-level'] !== undefined ? parseLogLevelFlag(values['log-level']) : undefined;
     return runPipelineCommand({
       pipelines,
       mode: 'live',
@@ -83,6 +89,7 @@ export const runCommand: Command = {
       ...(address && { listen: { ...address, token: readGatewayToken(config.gateway?.token) } }),
       ...(storePath !== undefined && { storePath }),
       ...(config.alerts && { alerts: config.alerts }),
+      log: { ...config.log, ...(logLevel !== undefined && { level: logLevel }) },
     });
   },
 };
