@@ -9,9 +9,11 @@ import {
   type TradingHandle,
   type TradingOptions,
 } from './trading.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
+import { TokenRegistry } from './server/auth/token-registry.js';
 import { Store } from './store/store.js';
 import { createRegistry } from './operators/index.js';
 import {
@@ -162,6 +164,8 @@ export class Engine {
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
   readonly store: Store | undefined;
+  /** The API's and gateway's tokens (`<data-dir>/tokens.json`), when the engine listens. */
+  tokens: TokenRegistry | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -192,8 +196,13 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store);
     if (options.listen) {
       const store = engine.store;
+      mkdirSync(options.dataDir, { recursive: true });
+      const tokens = TokenRegistry.open(options.dataDir);
+      engine.tokens = tokens;
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
+        // The registry's `addon` tokens connect, and the configured token (ENIGMA_TOKEN) too.
+        authenticate: tokens.authenticate,
         clock: engine.clock,
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
         ninjaTraderAccounts: engine.trading?.ninjaTraderAccounts() ?? [],

@@ -1,6 +1,7 @@
 import type {
   AccountState,
   Alert,
+  AuditEntry,
   BrokerStatus,
   Bar,
   DeadLetter,
@@ -193,6 +194,8 @@ export const TOPICS = {
   brokerStatus: topic<BrokerStatus>('execution.broker-status'),
   /** The store failing to write (full or read-only disk) and writing again. */
   storeHealth: topic<StoreHealth>('store.health'),
+  /** Every state change made through the control plane, with who made it (the audit log). */
+  audit: topic<AuditEntry>('audit'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

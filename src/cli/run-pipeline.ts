@@ -8,6 +8,9 @@ import type { CompiledPipeline } from '../pipeline/compile.js';
 import { describeSessionStart } from '../sources/market-session.js';
 import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
+import { recordAudit } from '../server/auth/audit.js';
+import { createFirstAdminToken, firstAdminTokenNotice } from '../server/auth/first-run.js';
+import type { TokenRegistry } from '../server/auth/token-registry.js';
 import { exposureWarning } from '../server/http-server.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { AlertLog } from './alert-log.js';
@@ -134,6 +137,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   if (engine.gateway) {
     const warning = exposureWarning(engine.gateway.http.host);
     if (warning !== undefined) process.stderr.write(`${warning}\n`);
+    if (engine.tokens) announceTokens(engine, engine.tokens, engine.gateway.url, options.listen?.token);
     process.stdout.write(`listening ${engine.gateway.url}\n`);
   }
   if (options.mode === 'live') new AlertLog(engine.bus);
@@ -177,6 +181,35 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * The first run's admin token, printed once on standard output (never logged, never shown
+ * again; the audit log records that it was made), and a note when no AddOn could connect.
+ */
+function announceTokens(
+  engine: Engine,
+  tokens: TokenRegistry,
+  url: string,
+  configured: string | undefined,
+): void {
+  const created = createFirstAdminToken(tokens);
+  if (created) {
+    process.stdout.write(firstAdminTokenNotice(created.name, created.token, url));
+    recordAudit(engine.bus, {
+      ts: engine.clock.now(),
+      principal: 'engine',
+      role: 'local',
+      action: 'token.create',
+      target: created.name,
+      outcome: 'ok',
+      detail: 'role admin, first run',
+    });
+  }
+  if (configured === undefined && process.env['ENIGMA_TOKEN'] === undefined && !tokens.hasRole('addon'))
+    process.stderr.write(
+      'note: the NinjaTrader AddOn cannot connect yet: no addon token (enigma token create --role addon --name ninjatrader, or set ENIGMA_TOKEN)\n',
+    );
 }
 
 /** Every pipeline compiled, or undefined after printing every problem of every file. */

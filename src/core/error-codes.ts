@@ -173,6 +173,25 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+
+  // Control-plane auth (tokens, roles, the API's refusals).
+  API_UNAUTHORIZED:
+    'An API request (or gateway upgrade) has no bearer token, a malformed one, or one the token registry does not know (HTTP 401 with `WWW-Authenticate: Bearer`).',
+  API_FORBIDDEN:
+    "A valid token whose role may not do this (HTTP 403): a viewer's token on a trader's route, a person's token on the AddOn gateway, the AddOn's token on the API.",
+  API_AUTH_THROTTLED:
+    'Too many failed authentications from this address (the API and the gateway share the limit): refused with HTTP 429 and `Retry-After`, whatever token it sends, until its allowance returns.',
+  API_CORS_REFUSED:
+    'A browser preflight (OPTIONS) from another origin: cross-origin calls are closed, so it is refused with HTTP 403 and no Access-Control-Allow-* header.',
+  API_TOKEN_ROLE_UNKNOWN: 'A token role other than viewer, trader, admin or addon.',
+  API_TOKEN_NAME_INVALID:
+    'A token name that is empty, longer than 64 characters, or has characters other than letters, digits, `.`, `_` and `-`.',
+  API_TOKEN_NAME_TAKEN: 'A token with that name exists already: revoke it first, or choose another name.',
+  API_TOKEN_NOT_FOUND: 'No token has that name (`enigma token list` shows them).',
+  API_TOKEN_FILE_INVALID:
+    'The token registry (`<data-dir>/tokens.json`) cannot be read, is not JSON, or breaks its shape; it is left as it is.',
+  API_NO_DATA_DIR:
+    'The data directory named for the token registry does not exist (create it, or run `enigma run` once).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

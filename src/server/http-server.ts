@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
+import { closedCors } from './auth/closed-cors.js';
 
 export interface HttpServerOptions {
   /** Interface to bind; default 127.0.0.1 (the engine is not reachable from the network unless asked). */
@@ -31,6 +32,7 @@ export interface HttpServerHandle {
 /** A Hono app with the routes every engine has. */
 export function createEngineApp(): Hono {
   const app = new Hono();
+  app.use('*', closedCors());
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   return app;
 }

@@ -10,7 +10,11 @@ export interface Migration {
 }
 
 /** Tables and columns created by a later migration, left out of the initial schema. */
-const ADDED_LATER: ReadonlySet<string> = new Set([TABLES.decisions.name, TABLES.sources.name]);
+const ADDED_LATER: ReadonlySet<string> = new Set([
+  TABLES.decisions.name,
+  TABLES.sources.name,
+  TABLES.audit.name,
+]);
 const COLUMNS_ADDED_LATER: ReadonlySet<string> = new Set(['source_id']);
 
 const SIDE_TEXT = "CASE side WHEN 1 THEN 'buy' WHEN 2 THEN 'sell' ELSE 'unknown' END";
@@ -54,6 +58,11 @@ export const MIGRATIONS: readonly Migration[] = [
          b.buy_volume, b.sell_volume, b.trades, m.source FROM bars b JOIN symbols s ON s.id = b.symbol_id
          JOIN sources m ON m.seq = b.source_id`,
     ],
+  },
+  {
+    version: 4,
+    name: 'audit log',
+    statements: [createTableSql(TABLES.audit)],
   },
 ];
 

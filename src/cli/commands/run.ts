@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadEngineConfigOrDefault, readGatewayToken } from '../../config/index.js';
+import {
+  ConfigError,
+  DEFAULT_TOKEN_ENV,
+  loadEngineConfigOrDefault,
+  readGatewayToken,
+  type GatewayConfig,
+} from '../../config/index.js';
 import type { Command } from '../command.js';
 import {
   parseDurationFlag,
@@ -80,8 +86,19 @@ export const runCommand: Command = {
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
       ...(values.start !== undefined && { start: values.start }),
-      ...(address && { listen: { ...address, token: readGatewayToken(config.gateway?.token) } }),
+      ...(address && { listen: { ...address, ...configuredToken(config.gateway?.token) } }),
       ...(storePath !== undefined && { storePath }),
     });
   },
 };
+
+/**
+ * The gateway's configured token, checked (GATEWAY_NO_TOKEN, GATEWAY_WEAK_TOKEN). None when the
+ * token's environment variable (default ENIGMA_TOKEN) is unset: then only the registry's `addon`
+ * tokens connect (enigma token create --role addon). A token file named in the config must exist.
+ */
+function configuredToken(source: GatewayConfig['token'] | undefined): { token?: string } {
+  const env = source === undefined ? DEFAULT_TOKEN_ENV : 'env' in source ? source.env : undefined;
+  if (env !== undefined && process.env[env] === undefined) return {};
+  return { token: readGatewayToken(source) };
+}
