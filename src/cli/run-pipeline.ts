@@ -134,12 +134,6 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     ...(progress && { progress: (done: number, total: number) => progress.update(done, total) }),
   });
   for (const pipeline of prepared) engine.add(pipeline);
-  if (engine.gateway) {
-    const warning = exposureWarning(engine.gateway.http.host);
-    if (warning !== undefined) process.stderr.write(`${warning}\n`);
-    if (engine.tokens) announceTokens(engine, engine.tokens, engine.gateway.url, options.listen?.token);
-    process.stdout.write(`listening ${engine.gateway.url}\n`);
-  }
   if (options.mode === 'live') new AlertLog(engine.bus);
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
@@ -157,6 +151,13 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Only once Ctrl-C drains and flushes: a client that reads `listening` may stop the engine at once.
+  if (engine.gateway) {
+    const warning = exposureWarning(engine.gateway.http.host);
+    if (warning !== undefined) process.stderr.write(`${warning}\n`);
+    if (engine.tokens) announceTokens(engine, engine.tokens, engine.gateway.url, options.listen?.token);
+    process.stdout.write(`listening ${engine.gateway.url}\n`);
+  }
   const timer = options.durationMs !== undefined ? setTimeout(stop, options.durationMs) : undefined;
   const started = performance.now();
   status?.start();

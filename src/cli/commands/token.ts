@@ -86,13 +86,14 @@ export const tokenCommand: Command = {
         return 0;
       }
       default:
-        throw new EngineError('CLI_USAGE', `say create, list or revoke\nusage: ${USAGE}`);
+        throw new EngineError('CLI_USAGE', 'say create, list or revoke (enigma token --help shows how)');
     }
   },
 };
 
 function required(value: string | undefined, flag: string): string {
-  if (value === undefined) throw new EngineError('CLI_USAGE', `${flag} is required\nusage: ${USAGE}`);
+  if (value === undefined)
+    throw new EngineError('CLI_USAGE', `${flag} is required (enigma token --help shows how)`);
   return value;
 }
 
