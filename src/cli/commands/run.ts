@@ -36,10 +36,11 @@ export const runCommand: Command = {
   --no-store          keep no history
   --quiet             no live status line
   --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream) here instead of the
-                      config's gateway.listen; the token comes from the environment variable or
-                      file the config names (default ENIGMA_TOKEN), at least 16 characters; port 0
-                      picks a free one and the engine prints 'listening http://host:port' on
-                      standard output`,
+                      config's gateway.listen; the AddOn presents a token of role addon
+                      (enigma token) or the one in the environment variable or file the config
+                      names (default ENIGMA_TOKEN), at least 16 characters; port 0 picks a free
+                      one and the engine prints 'listening http://host:port' on standard output.
+                      The first run with no admin token prints a new one once, before that line`,
   run: async (args) => {
     const { values, positionals } = parseArgs({
       args: [...args],
