@@ -13,6 +13,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
+import { recordTokenChanges } from './server/auth/audit.js';
 import { TokenRegistry } from './server/auth/token-registry.js';
 import { Store } from './store/store.js';
 import { createRegistry } from './operators/index.js';
@@ -167,6 +168,7 @@ export class Engine {
   /** The API's and gateway's tokens (`<data-dir>/tokens.json`), when the engine listens. */
   tokens: TokenRegistry | undefined;
   private readonly runs: PipelineRun[] = [];
+  private tokenWatch: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly options: EngineOptions,
@@ -199,6 +201,9 @@ export class Engine {
       mkdirSync(options.dataDir, { recursive: true });
       const tokens = TokenRegistry.open(options.dataDir);
       engine.tokens = tokens;
+      // `enigma token` cannot write to the history this engine holds: the engine records its changes.
+      tokens.onExternalChange((changes) => recordTokenChanges(engine.bus, engine.clock.now(), changes));
+      engine.tokenWatch = setInterval(() => tokens.refresh(), 1_000).unref();
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         // The registry's `addon` tokens connect, and the configured token (ENIGMA_TOKEN) too.
@@ -253,6 +258,8 @@ export class Engine {
     try {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
+      clearInterval(this.tokenWatch);
+      this.tokens?.refresh();
       await this.gateway?.close();
       await this.trading?.close();
       await this.store?.close();

@@ -121,15 +121,23 @@ describe('the first run makes an admin token', () => {
       expect(await upgradeStatus(second.url, addon)).toBe(101);
       expect(await upgradeStatus(second.url, ENV_TOKEN)).toBe(101);
       expect(await upgradeStatus(second.url, token)).toBe(403);
+      // As `enigma token` does while an engine runs: the engine, holding the history, records it.
+      TokenRegistry.open(dataDir).create('phone', 'viewer');
     } finally {
       await second.stop();
     }
+    expect(
+      await queryFile(
+        join(dataDir, 'enigma.duckdb'),
+        "SELECT principal, role, action, target FROM audit WHERE principal = 'local'",
+      ),
+    ).toEqual([['local', 'local', 'token.create', 'phone']]);
     expect(second.stdout()).not.toMatch(/enk_|admin token/);
     expect(second.stderr()).not.toMatch(/enk_|cannot connect yet/);
     expect(
       TokenRegistry.open(dataDir)
         .list()
         .map((entry) => entry.name),
-    ).toEqual(['admin', 'ninjatrader']);
+    ).toEqual(['admin', 'ninjatrader', 'phone']);
   });
 });

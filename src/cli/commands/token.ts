@@ -99,8 +99,8 @@ function required(value: string | undefined, flag: string): string {
 
 /**
  * Records the change in the store's audit log when no engine holds the data directory (the CLI
- * takes the lock for the write); a running engine holds its store, so then the command says the
- * change is not in the audit log.
+ * takes the lock for the write); a running engine holds its store, and records the change itself
+ * when it sees the registry change.
  */
 async function audit(
   dataDir: string,
@@ -116,7 +116,7 @@ async function audit(
   } catch (error) {
     if (!(error instanceof EngineError) || error.code !== 'CLI_DATA_DIR_LOCKED') throw error;
     process.stderr.write(
-      `note: an engine is running on ${dataDir} and holds its store: this ${action} is not in the audit log\n`,
+      `an engine runs on ${dataDir} and holds its history: it records this ${action} in its audit log\n`,
     );
     return;
   }

@@ -28,6 +28,12 @@ interface TokenRecord extends TokenInfo {
   readonly hash: string;
 }
 
+/** Tokens another process (`enigma token`) created or revoked, as a running engine saw them. */
+export interface TokenChanges {
+  readonly created: readonly TokenInfo[];
+  readonly revoked: readonly TokenInfo[];
+}
+
 interface TokenFile {
   readonly version: 1;
   readonly tokens: readonly TokenRecord[];
@@ -66,6 +72,7 @@ export class TokenRegistry {
   /** mtime and size of the file as last read, to notice another process's writes. */
   private seen = '';
   private checkedAt = -Infinity;
+  private readonly listeners: ((changes: TokenChanges) => void)[] = [];
 
   private constructor(
     readonly dataDir: string,
@@ -156,6 +163,20 @@ export class TokenRegistry {
     return found;
   };
 
+  /**
+   * Calls `listener` with the tokens another process created or revoked, each time this registry
+   * notices (on `refresh`, `authenticate` at most once a second, or any other read). Its own
+   * `create` and `revoke` are not reported: their caller knows.
+   */
+  onExternalChange(listener: (changes: TokenChanges) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Looks for changes to the file now; a bad file keeps the last good tokens. */
+  refresh(): void {
+    this.reloadQuietly();
+  }
+
   /** Rereads the file when another process changed it since the last read. */
   private reload(): void {
     this.checkedAt = this.nowMs();
@@ -165,13 +186,30 @@ export class TokenRegistry {
       stamp = `${String(stat.mtimeMs)}:${String(stat.size)}`;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw fileError(this.path, error);
-      this.records = [];
+      this.replace([]);
       this.seen = '';
       return;
     }
     if (stamp === this.seen) return;
-    this.records = parseTokenFile(this.path);
+    this.replace(parseTokenFile(this.path));
     this.seen = stamp;
+  }
+
+  /** Takes the file's records, telling listeners what differs (a name and hash pair is one token). */
+  private replace(records: readonly TokenRecord[]): void {
+    const before = this.records;
+    this.records = records;
+    if (this.listeners.length === 0) return;
+    const key = (record: TokenRecord): string => `${record.name}\u0000${record.hash}`;
+    const had = new Set(before.map(key));
+    const has = new Set(records.map(key));
+    const info = ({ name, role, created }: TokenRecord): TokenInfo => ({ name, role, created });
+    const changes: TokenChanges = {
+      created: records.filter((record) => !had.has(key(record))).map(info),
+      revoked: before.filter((record) => !has.has(key(record))).map(info),
+    };
+    if (changes.created.length === 0 && changes.revoked.length === 0) return;
+    for (const listener of this.listeners) listener(changes);
   }
 
   /** A running engine keeps its last good tokens when the file turns bad under it. */

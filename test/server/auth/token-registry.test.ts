@@ -5,7 +5,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../../../src/core/errors.js';
 import { anyOf, fixedToken } from '../../../src/server/auth/combine-authenticators.js';
 import { createFirstAdminToken } from '../../../src/server/auth/first-run.js';
-import { TOKEN_PREFIX, TOKENS_FILE_NAME, TokenRegistry } from '../../../src/server/auth/token-registry.js';
+import {
+  TOKEN_PREFIX,
+  TOKENS_FILE_NAME,
+  TokenRegistry,
+  type TokenChanges,
+} from '../../../src/server/auth/token-registry.js';
 
 function codeOf(run: () => unknown): string | undefined {
   try {
@@ -79,6 +84,28 @@ describe('token registry', () => {
     cli.revoke('late');
     now += 1_000;
     expect(engine.authenticate(token)).toBeUndefined();
+  });
+
+  it('tells a running engine which tokens another process created or revoked, not its own changes', () => {
+    const engine = TokenRegistry.open(dataDir);
+    const seen: TokenChanges[] = [];
+    engine.onExternalChange((changes) => seen.push(changes));
+    engine.create('own', 'admin');
+    const cli = TokenRegistry.open(dataDir);
+    cli.create('phone', 'viewer');
+    engine.refresh();
+    cli.revoke('phone');
+    cli.create('phone', 'trader'); // the same name again is another token
+    engine.refresh();
+    engine.refresh();
+    const named = seen.map(({ created, revoked }) => ({
+      created: created.map((token) => `${token.name}:${token.role}`),
+      revoked: revoked.map((token) => `${token.name}:${token.role}`),
+    }));
+    expect(named).toEqual([
+      { created: ['phone:viewer'], revoked: [] },
+      { created: ['phone:trader'], revoked: ['phone:viewer'] },
+    ]);
   });
 
   it('keeps its last good tokens when the file turns bad under a running engine, and the CLI reports it', () => {
