@@ -1,6 +1,8 @@
+import { DuckDBInstance } from '@duckdb/node-api';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
 import { recordAudit } from '../../src/server/auth/audit.js';
+import { MIGRATIONS } from '../../src/store/migrations.js';
 import { Store } from '../../src/store/store.js';
 import { queryFile, tempDir } from './helpers.js';
 
@@ -44,6 +46,32 @@ describe('audit log', () => {
     ).toEqual([
       [1n, BigInt(TS), 'root', 'admin', 'halt', 'APEX-1', 'ok', 'news'],
       [2n, BigInt(TS + 1), 'screen', 'viewer', 'resume', '*', 'refused', null],
+    ]);
+  });
+
+  it('adds the audit table to a database that already has a later migration (written side by side)', async () => {
+    const path = temp.file('later.duckdb');
+    const instance = await DuckDBInstance.create(path);
+    const connection = await instance.connect();
+    await connection.run(
+      'CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
+    );
+    for (const migration of MIGRATIONS.filter((m) => m.version <= 3)) {
+      for (const statement of migration.statements) await connection.run(statement);
+      await connection.run(`INSERT INTO schema_migrations VALUES (${String(migration.version)}, 'old', 0)`);
+    }
+    // What a build with migration 5 but not yet 4 leaves behind.
+    await connection.run("INSERT INTO schema_migrations VALUES (5, 'from a build without 4', 0)");
+    connection.closeSync();
+    instance.closeSync();
+    await (await Store.open(path)).close();
+    expect(await queryFile(path, 'SELECT count(*) FROM audit')).toEqual([[0n]]);
+    expect(await queryFile(path, 'SELECT version FROM schema_migrations ORDER BY version')).toEqual([
+      [1],
+      [2],
+      [3],
+      [4],
+      [5],
     ]);
   });
 
