@@ -9,14 +9,16 @@ import {
   type TradingHandle,
   type TradingOptions,
 } from './trading.js';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
 import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
-import { mountApi, type ApiAuditEntry, type MountedApi } from './server/api/index.js';
-import type { Authenticate } from './server/auth/roles.js';
+import { mountApi, type MountedApi } from './server/api/index.js';
 import { createEngineApp } from './server/http-server.js';
 import { loadFeatureEngine } from './kernels/engine.js';
+import { recordAudit, recordTokenChanges } from './server/auth/audit.js';
+import { TokenRegistry } from './server/auth/token-registry.js';
 import { Store } from './store/store.js';
 import type { AlertsConfig } from './alerts/alerts-config.js';
 import { Notifier } from './alerts/notifier.js';
@@ -158,12 +160,6 @@ export interface EngineOptions {
   readonly storePath?: string;
   /** Alert rules and channels (enigma.yaml `alerts`): notifications to phones, chats, webhooks. */
   readonly alerts?: AlertsConfig;
-  /**
-   * The REST API at /api/v1 (mounted whenever the engine listens): who holds which token, and
-   * where each state change is recorded. Default: no token is valid (only the OpenAPI document
-   * answers) until the token registry is wired here.
-   */
-  readonly api?: { readonly authenticate: Authenticate; readonly audit?: (entry: ApiAuditEntry) => void };
   /** The engine's logger (`createEngineLogger`); each part takes a child. Default: silent. */
   readonly logger?: Logger;
 }
@@ -184,10 +180,13 @@ export class Engine {
   readonly notifier: Notifier | undefined;
   /** The REST API's routes and reads, when the engine listens. */
   api: MountedApi | undefined;
+  /** The API's and gateway's tokens (`<data-dir>/tokens.json`), when the engine listens. */
+  tokens: TokenRegistry | undefined;
   /** The root logger; parts take `logger.child({ component })`. */
   readonly logger: Logger;
   private readonly runs: PipelineRun[] = [];
   private stoppedLogged = false;
+  private tokenWatch: NodeJS.Timeout | undefined;
 
   private constructor(
     readonly options: EngineOptions,
@@ -229,18 +228,26 @@ export class Engine {
     const engine = new Engine(options, featureEngine, clock, store, notifier);
     if (options.listen) {
       const store = engine.store;
+      mkdirSync(options.dataDir, { recursive: true });
+      const tokens = TokenRegistry.open(options.dataDir);
+      engine.tokens = tokens;
+      // `enigma token` cannot write to the history this engine holds: the engine records its changes.
+      tokens.onExternalChange((changes) => recordTokenChanges(engine.bus, engine.clock.now(), changes));
+      engine.tokenWatch = setInterval(() => tokens.refresh(), 1_000).unref();
       // Every API call is logged with its request id, before any route answers it.
       const app = createEngineApp({ logger: engine.logger.child({ component: 'api' }) });
       engine.api = mountApi(app, {
         engine,
-        authenticate: options.api?.authenticate ?? (() => undefined),
-        audit: options.api?.audit ?? (() => undefined),
+        authenticate: tokens.authenticate,
+        audit: (entry) => recordAudit(engine.bus, entry),
       });
       // The gateway's token is a secret wherever it would show up in a log line.
       registerSecret(options.listen.token ?? process.env['ENIGMA_TOKEN']);
       engine.gateway = await attachGateway(engine.bus, {
         ...options.listen,
         app,
+        // The registry's `addon` tokens connect, and the configured token (ENIGMA_TOKEN) too.
+        authenticate: tokens.authenticate,
         clock: engine.clock,
         logger: engine.logger.child({ component: 'gateway' }),
         // Only the AddOn session that declared a NinjaTrader account may report on it (or kill it).
@@ -302,6 +309,8 @@ export class Engine {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
       this.api?.reads.close();
+      clearInterval(this.tokenWatch);
+      this.tokens?.refresh();
       await this.gateway?.close();
       await this.trading?.close();
       // Before the store closes, so the last delivery attempts are kept.

@@ -1,6 +1,7 @@
 import type {
   AccountState,
   Alert,
+  AuditEntry,
   BrokerStatus,
   Bar,
   DeadLetter,
@@ -196,6 +197,8 @@ export const TOPICS = {
   storeHealth: topic<StoreHealth>('store.health'),
   /** Every try to deliver an alert to a channel (webhook, ntfy, Telegram…), and alerts held back. */
   alertDeliveries: topic<AlertDelivery>('alerts.deliveries'),
+  /** Every state change made through the control plane, with who made it (the audit log). */
+  audit: topic<AuditEntry>('audit'),
 } as const;
 
 export type TopicKey = keyof typeof TOPICS;

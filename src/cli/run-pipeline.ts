@@ -9,6 +9,9 @@ import type { CompiledPipeline } from '../pipeline/compile.js';
 import { describeSessionStart } from '../sources/market-session.js';
 import type { TradingAccountConfig } from '../trading.js';
 import type { StepDefinition } from '../pipeline/definition.js';
+import { recordAudit } from '../server/auth/audit.js';
+import { createFirstAdminToken, firstAdminTokenNotice } from '../server/auth/first-run.js';
+import type { TokenRegistry } from '../server/auth/token-registry.js';
 import { exposureWarning } from '../server/http-server.js';
 import {
   createEngineLogger,
@@ -190,11 +193,6 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     throw error;
   }
   for (const pipeline of prepared) engine.add(pipeline);
-  if (engine.gateway) {
-    const warning = exposureWarning(engine.gateway.http.host);
-    if (warning !== undefined) engineLog.warn({ host: engine.gateway.http.host }, warning);
-    process.stdout.write(`listening ${engine.gateway.url}\n`);
-  }
   if (options.mode === 'live') new EngineEventLog(engine.bus, log.logger);
   const tally = options.trading ? new TradingTally(engine.bus) : undefined;
   const status = options.mode === 'live' && !options.quiet ? new StatusLine(engine, tally) : undefined;
@@ -213,6 +211,13 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  // Only once Ctrl-C drains and flushes: a client that reads `listening` may stop the engine at once.
+  if (engine.gateway) {
+    const warning = exposureWarning(engine.gateway.http.host);
+    if (warning !== undefined) engineLog.warn({ host: engine.gateway.http.host }, warning);
+    if (engine.tokens) announceTokens(engine, engine.tokens, engine.gateway.url, options.listen?.token);
+    process.stdout.write(`listening ${engine.gateway.url}\n`);
+  }
   const timer = options.durationMs !== undefined ? setTimeout(stop, options.durationMs) : undefined;
   const started = performance.now();
   status?.start();
@@ -243,6 +248,35 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
 
 const codeOf = (error: unknown): { code?: string } =>
   error instanceof EngineError ? { code: error.code } : {};
+
+/**
+ * The first run's admin token, printed once on standard output (never logged, never shown
+ * again; the audit log records that it was made), and a note when no AddOn could connect.
+ */
+function announceTokens(
+  engine: Engine,
+  tokens: TokenRegistry,
+  url: string,
+  configured: string | undefined,
+): void {
+  const created = createFirstAdminToken(tokens);
+  if (created) {
+    process.stdout.write(firstAdminTokenNotice(created.name, created.token, url));
+    recordAudit(engine.bus, {
+      ts: engine.clock.now(),
+      principal: 'engine',
+      role: 'local',
+      action: 'token.create',
+      target: created.name,
+      outcome: 'ok',
+      detail: 'role admin, first run',
+    });
+  }
+  if (configured === undefined && process.env['ENIGMA_TOKEN'] === undefined && !tokens.hasRole('addon'))
+    process.stderr.write(
+      'note: the NinjaTrader AddOn cannot connect yet: no addon token (enigma token create --role addon --name ninjatrader, or set ENIGMA_TOKEN)\n',
+    );
+}
 
 /** Every pipeline compiled, or undefined after printing every problem of every file. */
 async function prepareAll(options: PipelineCommandOptions): Promise<CompiledPipeline[] | undefined> {

@@ -198,6 +198,7 @@ export const ERROR_CODES = {
   API_INVALID_REQUEST:
     'An API request breaks its schema (path, query or body; unknown fields included); every problem is listed with its path.',
   API_BODY_TOO_LARGE: 'An API request body is over the limit (16 KiB); it is refused unread.',
+  // Control-plane auth (tokens, roles, the API's refusals).
   API_UNAUTHORIZED:
     'An API request (or gateway upgrade) has no bearer token, a malformed one, or one the token registry does not know (HTTP 401 with `WWW-Authenticate: Bearer`).',
   API_FORBIDDEN:
@@ -209,6 +210,19 @@ export const ERROR_CODES = {
   // The engine's log file (said once on the terminal; the engine goes on without its file).
   LOG_FILE_FAILED:
     'The log file `<data-dir>/logs/engine.log` cannot be written or rotated (a full or read-only disk): the engine goes on, printing to the terminal only.',
+  API_AUTH_THROTTLED:
+    'Too many failed authentications from this address (the API and the gateway share the limit): refused with HTTP 429 and `Retry-After`, whatever token it sends, until its allowance returns.',
+  API_CORS_REFUSED:
+    'A browser preflight (OPTIONS) from another origin: cross-origin calls are closed, so it is refused with HTTP 403 and no Access-Control-Allow-* header.',
+  API_TOKEN_ROLE_UNKNOWN: 'A token role other than viewer, trader, admin or addon.',
+  API_TOKEN_NAME_INVALID:
+    'A token name that is empty, longer than 64 characters, or has characters other than letters, digits, `.`, `_` and `-`.',
+  API_TOKEN_NAME_TAKEN: 'A token with that name exists already: revoke it first, or choose another name.',
+  API_TOKEN_NOT_FOUND: 'No token has that name (`enigma token list` shows them).',
+  API_TOKEN_FILE_INVALID:
+    'The token registry (`<data-dir>/tokens.json`) cannot be read, is not JSON, or breaks its shape; it is left as it is.',
+  API_NO_DATA_DIR:
+    'The data directory named for the token registry does not exist (create it, or run `enigma run` once).',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -208,6 +208,25 @@ export interface Alert {
   readonly symbol?: string;
 }
 
+/**
+ * One state change made through the control plane, with who made it (the audit log, table
+ * `audit`): a halt, a confirmation, a token created. Refused attempts are recorded too.
+ */
+export interface AuditEntry {
+  readonly ts: Micros;
+  /** The token's name (`admin`, `phone`), or `local:<user>` for a command run on the machine. */
+  readonly principal: string;
+  /** The token's role (src/server/auth/roles.ts), or `local` for a command run on the machine. */
+  readonly role: string;
+  /** What was done, e.g. `halt`, `resume`, `confirm`, `set-mode`, `token.create`. */
+  readonly action: string;
+  /** What it was done to: an account, a proposal id, a pipeline, a token name; `*` for all. */
+  readonly target: string;
+  readonly outcome: 'ok' | 'refused';
+  /** Why it was refused, or what else matters (the new mode, the role of a new token). */
+  readonly detail?: string;
+}
+
 /** A message a step or an edge could not process, kept with the reason so nothing is lost. */
 export interface DeadLetter {
   readonly ts: Micros;

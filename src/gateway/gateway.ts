@@ -22,6 +22,9 @@ import { ClientMessageValidator } from './protocol/codec.js';
 import type { HelloMessage } from './protocol/schemas.js';
 import { GatewaySession, type AckPolicy } from './session.js';
 import { GATEWAY_SUBPROTOCOL, refuseUpgrade, tokenWeakness, UpgradeGuard } from './upgrade-guard.js';
+import { anyOf, fixedToken } from '../server/auth/combine-authenticators.js';
+import { throttleOf } from '../server/auth/failed-auth-throttle.js';
+import type { Authenticate } from '../server/auth/roles.js';
 
 export const GATEWAY_PATH = '/v1/stream';
 
@@ -29,8 +32,16 @@ export interface GatewayOptions {
   /** The engine's HTTP server (src/server/); the gateway handles its upgrades to `/v1/stream`. */
   readonly server: Server;
   readonly bus: MessageBus;
-  /** Bearer token clients must present; default `process.env.ENIGMA_TOKEN`. Never logged. */
+  /**
+   * A fixed bearer token clients may present, as a token of role `addon`; default
+   * `process.env.ENIGMA_TOKEN`. Never logged. Optional when `authenticate` is given.
+   */
   readonly token?: string;
+  /**
+   * Finds the holder of a presented token (the token registry, src/server/auth/): any token of
+   * role `addon` may connect, besides `token`. A person's token (viewer, trader, admin) gets 403.
+   */
+  readonly authenticate?: Authenticate;
   readonly clock?: Clock;
   /** Logs refused connections (address and code, never the token presented). Default: silent. */
   readonly logger?: Logger;
@@ -121,6 +132,24 @@ export const GATEWAY_DEFAULTS = {
   maxRetainedSessions: 256,
 } as const;
 
+/**
+ * Who may connect: the registry's `addon` tokens and the configured token (ENIGMA_TOKEN), which
+ * must be strong when set. Throws GATEWAY_NO_TOKEN when there is neither, GATEWAY_WEAK_TOKEN for
+ * a weak configured token.
+ */
+function gatewayAuthenticate(token: string | undefined, registry: Authenticate | undefined): Authenticate {
+  if (token === undefined || token === '') {
+    if (registry) return registry;
+    throw new GatewayError(
+      'GATEWAY_NO_TOKEN',
+      'set ENIGMA_TOKEN to the bearer token the NinjaTrader AddOn will present',
+    );
+  }
+  const weakness = tokenWeakness(token);
+  if (weakness !== undefined) throw new GatewayError('GATEWAY_WEAK_TOKEN', `ENIGMA_TOKEN: ${weakness}`);
+  return registry ? anyOf(registry, fixedToken(token)) : fixedToken(token);
+}
+
 /** Remembers sent client order ids so an order is never sent twice; bounded, oldest forgotten first. */
 class SentOrderIds {
   private readonly ids = new Set<string>();
@@ -141,26 +170,26 @@ class SentOrderIds {
  * envelopes on the bus; `ninjatrader.commands` and `risk.states` go out to the AddOn.
  */
 export function startGateway(options: GatewayOptions): Gateway {
-  const token = options.token ?? process.env['ENIGMA_TOKEN'];
-  if (token === undefined || token === '') {
-    throw new GatewayError(
-      'GATEWAY_NO_TOKEN',
-      'set ENIGMA_TOKEN to the bearer token the NinjaTrader AddOn will present',
-    );
-  }
-  const weakness = tokenWeakness(token);
-  if (weakness !== undefined) throw new GatewayError('GATEWAY_WEAK_TOKEN', `ENIGMA_TOKEN: ${weakness}`);
+  const authenticate = gatewayAuthenticate(
+    options.token ?? process.env['ENIGMA_TOKEN'],
+    options.authenticate,
+  );
   const settings = { ...GATEWAY_DEFAULTS, ...definedOnly(options) };
   const { bus, server } = options;
   const clock = options.clock ?? new LiveClock();
   const publishAlert = bus.publisher(TOPICS.alerts);
-  const guard = new UpgradeGuard(token, new Set(settings.allowedOrigins ?? []), (address) =>
-    publishAlert({
-      ts: clock.now(),
-      severity: 'warning',
-      code: 'GATEWAY_AUTH_THROTTLED',
-      message: `too many failed authentications from ${address}: its upgrades are refused with 429 for a while`,
-    }),
+  const guard = new UpgradeGuard(
+    authenticate,
+    new Set(settings.allowedOrigins ?? []),
+    (address) =>
+      publishAlert({
+        ts: clock.now(),
+        severity: 'warning',
+        code: 'GATEWAY_AUTH_THROTTLED',
+        message: `too many failed authentications from ${address}: its upgrades are refused with 429 for a while`,
+      }),
+    // The registry's throttle: the API's middleware over the same registry counts in the same buckets.
+    throttleOf(options.authenticate ?? authenticate),
   );
   const publishDeadLetter = bus.publisher(TOPICS.deadLetters);
   const publishReceived = bus.publisher(TOPICS.received);

@@ -1,7 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ErrorCode } from '../core/error-codes.js';
+import { bearerToken } from '../server/auth/bearer.js';
+import { throttleOf, type FailedAuthThrottle } from '../server/auth/failed-auth-throttle.js';
+import type { Authenticate } from '../server/auth/roles.js';
 
 /** An HTTP refusal of a WebSocket upgrade, written before any frame (docs/protocol.md §1). */
 export interface UpgradeRefusal {
@@ -26,24 +28,6 @@ export const GATEWAY_SUBPROTOCOL = 'enigma-apex.v1';
 /** Shortest bearer token the gateway accepts. */
 export const MIN_TOKEN_LENGTH = 16;
 
-/** Failed authentications an address may make in a burst, and how fast its allowance returns. */
-const AUTH_FAILURE_BURST = 10;
-const AUTH_FAILURES_PER_MINUTE = 6;
-/** Addresses tracked at once; the least recently failing is forgotten first. */
-const MAX_TRACKED_ADDRESSES = 10_000;
-
-function digest(text: string): Buffer {
-  return createHash('sha256').update(text).digest();
-}
-
-/** Checks the bearer token in constant time (comparing digests, so lengths leak nothing either). */
-export function bearerTokenMatches(header: string | undefined, expectedDigest: Buffer): boolean {
-  if (header === undefined) return false;
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match?.[1]) return false;
-  return timingSafeEqual(digest(match[1]), expectedDigest);
-}
-
 /** Why a token cannot protect the gateway, or undefined when it can. */
 export function tokenWeakness(token: string): string | undefined {
   if (token.trim() === '') return 'the token is blank';
@@ -65,22 +49,17 @@ export function offeredSubprotocols(request: IncomingMessage): string[] {
 
 /**
  * Decides whether an upgrade request may become a gateway connection: the subprotocol, the bearer
- * token (with failed attempts throttled per remote address), the browser origin.
+ * token (a token of role `addon`, with failed attempts throttled per remote address, in the same
+ * buckets as the API's), the browser origin.
  */
 export class UpgradeGuard {
-  private readonly tokenDigest: Buffer;
-  /** Remaining failure allowance per remote address, refilled over time (a token bucket). */
-  private readonly failures = new Map<string, { allowance: number; at: number }>();
-
   constructor(
-    token: string,
+    private readonly authenticate: Authenticate,
     private readonly allowedOrigins: ReadonlySet<string>,
     /** Called once when an address becomes throttled. */
     private readonly onThrottled: (address: string) => void = () => undefined,
-    private readonly nowMs: () => number = Date.now,
-  ) {
-    this.tokenDigest = digest(token);
-  }
+    private readonly throttle: FailedAuthThrottle = throttleOf(authenticate),
+  ) {}
 
   check(request: IncomingMessage): UpgradeRefusal | undefined {
     const offered = offeredSubprotocols(request);
@@ -88,51 +67,20 @@ export class UpgradeGuard {
       return { status: 400, code: 'GATEWAY_SUBPROTOCOL_REFUSED' };
     const address = request.socket.remoteAddress ?? 'unknown';
     // A throttled address is refused without looking at its token, so guessing gains nothing.
-    const wait = this.throttledFor(address);
+    const wait = this.throttle.throttledFor(address);
     if (wait > 0) return { status: 429, code: 'GATEWAY_AUTH_THROTTLED', retryAfterSeconds: wait };
-    if (!bearerTokenMatches(request.headers.authorization, this.tokenDigest)) {
-      this.recordFailure(address);
+    const token = bearerToken(request.headers.authorization);
+    const principal = token === undefined ? undefined : this.authenticate(token);
+    if (!principal) {
+      if (this.throttle.recordFailure(address)) this.onThrottled(address);
       return { status: 401, code: 'GATEWAY_AUTH_FAILED' };
     }
+    // A person's token (viewer, trader, admin) is valid but not for streaming as the AddOn.
+    if (principal.role !== 'addon') return { status: 403, code: 'API_FORBIDDEN' };
     const origin = request.headers.origin;
     if (origin !== undefined && !this.allowedOrigins.has(origin))
       return { status: 403, code: 'GATEWAY_ORIGIN_REFUSED' };
     return undefined;
-  }
-
-  /** Seconds until `address` may try again; 0 when it is not throttled. */
-  private throttledFor(address: string): number {
-    const entry = this.failures.get(address);
-    if (!entry) return 0;
-    const allowance = this.refill(entry);
-    return allowance >= 1 ? 0 : Math.ceil(((1 - allowance) * 60) / AUTH_FAILURES_PER_MINUTE);
-  }
-
-  private refill(entry: { allowance: number; at: number }): number {
-    const now = this.nowMs();
-    entry.allowance = Math.min(
-      AUTH_FAILURE_BURST,
-      entry.allowance + ((now - entry.at) / 60_000) * AUTH_FAILURES_PER_MINUTE,
-    );
-    entry.at = now;
-    return entry.allowance;
-  }
-
-  private recordFailure(address: string): void {
-    let entry = this.failures.get(address);
-    if (entry) {
-      this.refill(entry);
-      this.failures.delete(address);
-    } else {
-      entry = { allowance: AUTH_FAILURE_BURST, at: this.nowMs() };
-      if (this.failures.size >= MAX_TRACKED_ADDRESSES) {
-        const oldest = this.failures.keys().next().value;
-        if (oldest !== undefined) this.failures.delete(oldest);
-      }
-    }
-    entry.allowance -= 1;
-    this.failures.set(address, entry);
-    if (entry.allowance < 1 && entry.allowance >= 0) this.onThrottled(address);
   }
 }
 

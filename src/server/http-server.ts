@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { Logger } from '../core/log/logger.js';
 import { requestLog } from './request-log.js';
+import { closedCors } from './auth/closed-cors.js';
 
 export interface HttpServerOptions {
   /** Interface to bind; default 127.0.0.1 (the engine is not reachable from the network unless asked). */
@@ -36,6 +37,7 @@ export interface HttpServerHandle {
 export function createEngineApp(options: { readonly logger?: Logger } = {}): Hono {
   const app = new Hono();
   if (options.logger) app.use('*', requestLog(options.logger));
+  app.use('*', closedCors());
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   return app;
 }

@@ -14,6 +14,7 @@ const ADDED_LATER: ReadonlySet<string> = new Set([
   TABLES.decisions.name,
   TABLES.sources.name,
   TABLES.alertDeliveries.name,
+  TABLES.audit.name,
 ]);
 const COLUMNS_ADDED_LATER: ReadonlySet<string> = new Set(['source_id']);
 
@@ -60,6 +61,11 @@ export const MIGRATIONS: readonly Migration[] = [
     ],
   },
   {
+    version: 4,
+    name: 'audit log',
+    statements: [createTableSql(TABLES.audit)],
+  },
+  {
     version: 5,
     name: 'alert deliveries',
     statements: [createTableSql(TABLES.alertDeliveries)],
@@ -69,16 +75,20 @@ export const MIGRATIONS: readonly Migration[] = [
 /** The schema version this build writes. */
 export const SCHEMA_VERSION = Math.max(...MIGRATIONS.map((m) => m.version));
 
-/** Brings the database to {@link SCHEMA_VERSION}; returns the versions it applied. */
+/**
+ * Brings the database to {@link SCHEMA_VERSION}; returns the versions it applied. Every version
+ * not yet in `schema_migrations` is applied, not only those above the highest: migrations written
+ * side by side (4 and 5) may reach a database in either order.
+ */
 export async function migrate(connection: DuckDBConnection, now: () => number): Promise<number[]> {
   await connection.run(
     'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name VARCHAR NOT NULL, applied_at BIGINT NOT NULL)',
   );
-  const reader = await connection.runAndReadAll('SELECT coalesce(max(version), 0) FROM schema_migrations');
-  const current = Number(reader.getRows()[0]?.[0] ?? 0);
+  const reader = await connection.runAndReadAll('SELECT version FROM schema_migrations');
+  const done = new Set(reader.getRows().map((row) => Number(row[0])));
   const applied: number[] = [];
   for (const migration of MIGRATIONS) {
-    if (migration.version <= current) continue;
+    if (done.has(migration.version)) continue;
     await connection.run('BEGIN TRANSACTION');
     try {
       for (const statement of migration.statements) await connection.run(statement);

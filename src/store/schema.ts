@@ -246,6 +246,19 @@ export const TABLES = {
       col('error', 'VARCHAR', true),
     ],
   },
+  /** The audit log (`TOPICS.audit`): who changed what through the control plane. Added by migration 4. */
+  audit: {
+    name: 'audit',
+    columns: [
+      ...SEQ_TS,
+      col('principal', 'VARCHAR'),
+      col('role', 'VARCHAR'),
+      col('action', 'VARCHAR'),
+      col('target', 'VARCHAR'),
+      col('outcome', 'VARCHAR'),
+      col('detail', 'VARCHAR', true),
+    ],
+  },
   received: {
     name: 'received',
     columns: [

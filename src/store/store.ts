@@ -9,6 +9,7 @@ import { StorageError, describeError } from '../core/errors.js';
 import type {
   AccountState,
   Alert,
+  AuditEntry,
   Bar,
   DeadLetter,
   Features,
@@ -26,6 +27,7 @@ import { Batch, type Sealed } from './batch.js';
 import { OpenError, type ResultChunk, type StoredState } from './database-writer.js';
 import { LatencyRecorder, type LatencySummary } from './latency-recorder.js';
 import { writeInt64 } from './numeric-buffer.js';
+import { auditRow } from './audit-row.js';
 import { decisionRow } from './decision-row.js';
 import { payloadText } from './payload.js';
 import type { RowValues } from './row-buffer.js';
@@ -364,6 +366,7 @@ export class Store {
     on(TOPICS.received, (m) => this.writeReceived(m));
     on(TOPICS.riskDecisions, (m) => this.writeDecision(m));
     on(TOPICS.alertDeliveries, (m) => this.writeAlertDelivery(m));
+    on(TOPICS.audit, (m) => this.writeAudit(m));
   }
 
   /** Stops persisting the bus (rows already accepted are still committed). */
@@ -711,6 +714,11 @@ export class Store {
   writeDecision(decision: RiskDecision): void {
     if (!this.acceptTime(decision, 'decision')) return;
     this.push('decisions', decisionRow(decision), decision);
+  }
+
+  writeAudit(entry: AuditEntry): void {
+    if (!this.acceptTime(entry, 'audit entry')) return;
+    this.push('audit', auditRow(entry), entry);
   }
 
   /** A dead letter from the bus becomes a `rejects` row with the raw message and the reason. */

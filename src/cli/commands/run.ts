@@ -1,6 +1,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadEngineConfigOrDefault, readGatewayToken } from '../../config/index.js';
+import {
+  ConfigError,
+  DEFAULT_TOKEN_ENV,
+  loadEngineConfigOrDefault,
+  readGatewayToken,
+  type GatewayConfig,
+} from '../../config/index.js';
 import type { Command } from '../command.js';
 import {
   parseDurationFlag,
@@ -34,10 +40,11 @@ export const runCommand: Command = {
                       debug, trace or silent; the terminal shows warnings and errors (the
                       config's log.terminalLevel)
   --listen host:port  serve the NinjaTrader gateway (ws://host:port/v1/stream) here instead of the
-                      config's gateway.listen; the token comes from the environment variable or
-                      file the config names (default ENIGMA_TOKEN), at least 16 characters; port 0
-                      picks a free one and the engine prints 'listening http://host:port' on
-                      standard output`,
+                      config's gateway.listen; the AddOn presents a token of role addon
+                      (enigma token) or the one in the environment variable or file the config
+                      names (default ENIGMA_TOKEN), at least 16 characters; port 0 picks a free
+                      one and the engine prints 'listening http://host:port' on standard output.
+                      The first run with no admin token prints a new one once, before that line`,
   run: async (args) => {
     const { values, positionals } = parseArgs({
       args: [...args],
@@ -86,10 +93,21 @@ export const runCommand: Command = {
       quiet: values.quiet,
       ...(values.duration !== undefined && { durationMs: parseDurationFlag(values.duration) }),
       ...(values.start !== undefined && { start: values.start }),
-      ...(address && { listen: { ...address, token: readGatewayToken(config.gateway?.token) } }),
+      ...(address && { listen: { ...address, ...configuredToken(config.gateway?.token) } }),
       ...(storePath !== undefined && { storePath }),
       ...(config.alerts && { alerts: config.alerts }),
       log: { ...config.log, ...(logLevel !== undefined && { level: logLevel }) },
     });
   },
 };
+
+/**
+ * The gateway's configured token, checked (GATEWAY_NO_TOKEN, GATEWAY_WEAK_TOKEN). None when the
+ * token's environment variable (default ENIGMA_TOKEN) is unset: then only the registry's `addon`
+ * tokens connect (enigma token create --role addon). A token file named in the config must exist.
+ */
+function configuredToken(source: GatewayConfig['token'] | undefined): { token?: string } {
+  const env = source === undefined ? DEFAULT_TOKEN_ENV : 'env' in source ? source.env : undefined;
+  if (env !== undefined && process.env[env] === undefined) return {};
+  return { token: readGatewayToken(source) };
+}

@@ -3,7 +3,8 @@ import type { Context, Hono } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import { describeError } from '../../core/errors.js';
 import type { Micros } from '../../core/time.js';
-import { roleAllows, type Authenticate, type Principal, type Role } from '../auth/roles.js';
+import { checkRole } from '../auth/require-role.js';
+import type { Authenticate, Principal, Role } from '../auth/roles.js';
 import { partCheck, type PartCheck } from './check-request.js';
 import { createEngineReads, type EngineReads, type ReadableEngine } from './engine-reads.js';
 import { buildOpenApi } from './openapi.js';
@@ -48,40 +49,6 @@ export interface MountedApi {
   readonly document: Record<string, unknown>;
 }
 
-/**
- * Who is asking, or the 401/403 to answer. The one place the API checks tokens; the auth part's
- * `requireRole` middleware (throttling, `WWW-Authenticate`) replaces it when merged.
- */
-export function authorize(
-  header: string | undefined,
-  need: Role,
-  authenticate: Authenticate,
-): { principal: Principal } | { reply: ApiReply; refused?: Principal } {
-  const match = header === undefined ? null : /^Bearer ([^\s]+)$/.exec(header);
-  const principal = match?.[1] === undefined ? undefined : authenticate(match[1]);
-  if (!principal)
-    return {
-      reply: {
-        ...errorReply(
-          401,
-          'API_UNAUTHORIZED',
-          match ? 'the token is not valid' : 'send a token: Authorization: Bearer <token>',
-        ),
-        headers: { 'WWW-Authenticate': 'Bearer' },
-      },
-    };
-  if (!roleAllows(principal.role, need))
-    return {
-      refused: principal,
-      reply: errorReply(
-        403,
-        'API_FORBIDDEN',
-        `a ${principal.role} token cannot do this; it needs ${need} or above`,
-      ),
-    };
-  return { principal };
-}
-
 interface Mounted {
   readonly route: AnyApiRoute;
   readonly params: PartCheck | undefined;
@@ -110,6 +77,7 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
     };
     app.on(route.method.toUpperCase(), `${API_PREFIX}${honoPath(route.path)}`, async (c) => {
       const reply = await answer(c, mounted, options);
+      if (reply instanceof Response) return reply;
       return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
     });
   }
@@ -124,16 +92,17 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
   return { routes, reads, document };
 }
 
-async function answer(c: Context, mounted: Mounted, options: MountApiOptions): Promise<ApiReply> {
+/** The route's reply, or the auth part's refusal (401, 403, 429) as it answered it. */
+async function answer(c: Context, mounted: Mounted, options: MountApiOptions): Promise<ApiReply | Response> {
   const { route } = mounted;
   let principal: Principal | undefined;
   if (route.access !== 'public') {
-    const decided = authorize(c.req.header('authorization'), route.access, options.authenticate);
-    if ('reply' in decided) {
+    const decided = checkRole(c, options.authenticate, route.access);
+    if ('response' in decided) {
       // A known token refused for its role is an attempted state change worth recording.
       if (decided.refused && route.changesState)
         record(options, route, decided.refused, c.req.param('id') ?? '*', 'refused', 'role too low');
-      return decided.reply;
+      return decided.response;
     }
     principal = decided.principal;
   }

@@ -3,7 +3,7 @@ import { TOPICS } from '../../../src/bus/topics.js';
 import { MICROS_PER_SECOND } from '../../../src/core/time.js';
 import { MAX_BODY_BYTES } from '../../../src/server/api/index.js';
 import { esTick, intent, T0 } from '../../execution/execution-helpers.js';
-import { startApiEngine, TOKENS, type ApiEngine, type Json } from './api-engine.js';
+import { startApiEngine, type ApiEngine, type Json } from './api-engine.js';
 
 let api: ApiEngine | undefined;
 afterEach(async () => {
@@ -42,10 +42,10 @@ describe('the API act routes', () => {
         (await api.call(route.method, path, 'wrong-token-000000000', body)).status,
         `${name} wrong`,
       ).toBe(401);
-      expect((await api.call(route.method, path, TOKENS.addon, body)).status, `${name} addon`).toBe(403);
+      expect((await api.call(route.method, path, api.tokens.addon, body)).status, `${name} addon`).toBe(403);
       for (const role of ['viewer', 'trader', 'admin'] as const) {
         api.audit.length = 0;
-        const { status } = await api.call(route.method, path, TOKENS[role], body);
+        const { status } = await api.call(route.method, path, api.tokens[role], body);
         if (rank[role] < need) {
           expect(status, `${name} ${role}`).toBe(403);
           expect(api.audit, `${name} ${role}`).toMatchObject([
@@ -75,19 +75,19 @@ describe('the API act routes', () => {
     engine.bus.publish(TOPICS.orderIntents, intent({ type: 'limit', limitPrice: 5950 }));
     expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(2);
 
-    const halted = await api.call('POST', `/accounts/${ACCOUNT}/halt`, TOKENS.admin, { reason: 'news' });
+    const halted = await api.call('POST', `/accounts/${ACCOUNT}/halt`, api.tokens.admin, { reason: 'news' });
     expect(halted.status).toBe(200);
     expect(halted.body).toMatchObject({ ok: true, accounts: [ACCOUNT] });
     await vi.waitFor(() => expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(0));
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('HALTED');
     expect(engine.trading?.paper.workingOrders(ACCOUNT)).toEqual([]);
-    const account = (await api.call('GET', `/accounts/${ACCOUNT}`, TOKENS.viewer)).body;
+    const account = (await api.call('GET', `/accounts/${ACCOUNT}`, api.tokens.viewer)).body;
     expect(account).toMatchObject({
       state: 'HALTED',
       halt: { kind: 'manual', reason: 'news', by: 'admin-bot' },
     });
 
-    const resumed = await api.call('POST', `/accounts/${ACCOUNT}/resume`, TOKENS.admin);
+    const resumed = await api.call('POST', `/accounts/${ACCOUNT}/resume`, api.tokens.admin);
     expect(resumed).toMatchObject({ status: 200, body: { ok: true } });
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('ACTIVE');
     expect(api.audit).toMatchObject([
@@ -96,9 +96,9 @@ describe('the API act routes', () => {
     ]);
 
     // Every account at once.
-    expect((await api.call('POST', '/accounts/halt', TOKENS.admin)).status).toBe(200);
+    expect((await api.call('POST', '/accounts/halt', api.tokens.admin)).status).toBe(200);
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('HALTED');
-    expect((await api.call('POST', '/accounts/resume', TOKENS.admin)).status).toBe(200);
+    expect((await api.call('POST', '/accounts/resume', api.tokens.admin)).status).toBe(200);
     expect(api.audit.slice(2)).toMatchObject([
       { action: 'halt', target: '*', outcome: 'ok' },
       { action: 'resume', target: '*', outcome: 'ok' },
@@ -109,7 +109,7 @@ describe('the API act routes', () => {
   it('sets confirm mode, lists the proposals, confirms one (it fills) and rejects the other', async () => {
     api = await startApiEngine();
     const { engine, clock } = api;
-    const mode = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, TOKENS.trader, { mode: 'confirm' });
+    const mode = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, api.tokens.trader, { mode: 'confirm' });
     expect(mode).toMatchObject({ status: 200, body: { ok: true } });
     engine.bus.publish(TOPICS.ticks, esTick(T0, 6000));
     const first = intent({ quantity: 1 });
@@ -117,20 +117,20 @@ describe('the API act routes', () => {
     engine.bus.publish(TOPICS.orderIntents, first);
     engine.bus.publish(TOPICS.orderIntents, second);
     expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(0);
-    const listed = await api.call('GET', '/proposals', TOKENS.viewer);
+    const listed = await api.call('GET', '/proposals', api.tokens.viewer);
     expect(listed.body.items.map((proposal: Json) => proposal.id)).toEqual([first.id, second.id]);
 
-    expect((await api.call('POST', `/proposals/${first.id}/confirm`, TOKENS.trader)).status).toBe(200);
+    expect((await api.call('POST', `/proposals/${first.id}/confirm`, api.tokens.trader)).status).toBe(200);
     expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(1);
-    expect((await api.call('POST', `/proposals/${second.id}/reject`, TOKENS.trader)).status).toBe(200);
-    expect((await api.call('GET', '/proposals', TOKENS.viewer)).body.items).toEqual([]);
-    expect((await api.call('POST', `/proposals/${second.id}/confirm`, TOKENS.trader)).status).toBe(404);
+    expect((await api.call('POST', `/proposals/${second.id}/reject`, api.tokens.trader)).status).toBe(200);
+    expect((await api.call('GET', '/proposals', api.tokens.viewer)).body.items).toEqual([]);
+    expect((await api.call('POST', `/proposals/${second.id}/confirm`, api.tokens.trader)).status).toBe(404);
 
     // A proposal confirmed after it expired (2 minutes): the engine refuses, 409 with its message.
     const late = intent({ quantity: 1 });
     engine.bus.publish(TOPICS.orderIntents, late);
     clock.advanceTo(T0 + 3 * 60 * MICROS_PER_SECOND);
-    const expired = await api.call('POST', `/proposals/${late.id}/confirm`, TOKENS.trader);
+    const expired = await api.call('POST', `/proposals/${late.id}/confirm`, api.tokens.trader);
     expect(expired.status).toBe(409);
     expect(expired.body).toMatchObject({
       ok: false,
@@ -143,7 +143,7 @@ describe('the API act routes', () => {
     });
     expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(1);
     await engine.store?.flush();
-    const decisions = (await api.call('GET', '/decisions', TOKENS.viewer)).body.items as Json[];
+    const decisions = (await api.call('GET', '/decisions', api.tokens.viewer)).body.items as Json[];
     expect(decisions.filter((d) => d.by === 'trader-bot').map((d) => d.outcome)).toEqual([
       'rejected',
       'confirmed',
@@ -162,23 +162,23 @@ describe('the API act routes', () => {
       resting.id,
     ]);
 
-    const cancelled = await api.call('POST', `/orders/${resting.id}/cancel`, TOKENS.trader);
+    const cancelled = await api.call('POST', `/orders/${resting.id}/cancel`, api.tokens.trader);
     expect(cancelled).toMatchObject({ status: 200, body: { ok: true, orders: [resting.id] } });
     expect(engine.trading?.paper.workingOrders(ACCOUNT)).toEqual([]);
-    expect((await api.call('GET', '/orders', TOKENS.viewer)).body.items).toEqual([]);
+    expect((await api.call('GET', '/orders', api.tokens.viewer)).body.items).toEqual([]);
 
-    const flattened = await api.call('POST', `/accounts/${ACCOUNT}/flatten`, TOKENS.admin);
+    const flattened = await api.call('POST', `/accounts/${ACCOUNT}/flatten`, api.tokens.admin);
     expect(flattened.status).toBe(200);
     clock.advanceTo(T0 + MICROS_PER_SECOND);
     engine.bus.publish(TOPICS.ticks, esTick(T0 + MICROS_PER_SECOND, 6001));
     await vi.waitFor(() => expect(engine.trading?.paper.position(ACCOUNT, ES).quantity).toBe(0));
     expect(engine.trading?.riskState(ACCOUNT)?.state).toBe('ACTIVE');
-    expect((await api.call('GET', '/positions', TOKENS.viewer)).body.items).toEqual([]);
+    expect((await api.call('GET', '/positions', api.tokens.viewer)).body.items).toEqual([]);
   });
 
   it('refuses bad requests with 400 and every problem, and bodies over the limit with 413', async () => {
     api = await startApiEngine();
-    const mode = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, TOKENS.trader, {
+    const mode = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, api.tokens.trader, {
       mode: 'yolo',
       colour: 'red',
     });
@@ -193,20 +193,20 @@ describe('the API act routes', () => {
     });
     expect(engine(api).trading?.risk.mode(ACCOUNT)).toBe('auto');
 
-    const missing = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, TOKENS.trader);
+    const missing = await api.call('PUT', `/accounts/${ACCOUNT}/mode`, api.tokens.trader);
     expect(missing.body.error.problems).toEqual([{ path: '/body/mode', message: 'mode is required' }]);
-    const notJson = await api.call('POST', '/accounts/halt', TOKENS.admin, '{"reason": ');
+    const notJson = await api.call('POST', '/accounts/halt', api.tokens.admin, '{"reason": ');
     expect(notJson.status).toBe(400);
     expect(notJson.body.error.problems[0].path).toBe('/body');
-    const query = await api.call('GET', '/fills?limit=0&colour=red', TOKENS.viewer);
+    const query = await api.call('GET', '/fills?limit=0&colour=red', api.tokens.viewer);
     expect(query.status).toBe(400);
     expect((query.body.error.problems as Json[]).map((problem) => problem.path).sort()).toEqual([
       '/query/colour',
       '/query/limit',
     ]);
-    const badDate = await api.call('GET', '/report?period=day&date=2026-02-30', TOKENS.viewer);
+    const badDate = await api.call('GET', '/report?period=day&date=2026-02-30', api.tokens.viewer);
     expect(badDate.body.error.problems[0].path).toBe('/query/date');
-    const huge = await api.call('POST', '/accounts/halt', TOKENS.admin, {
+    const huge = await api.call('POST', '/accounts/halt', api.tokens.admin, {
       reason: 'x'.repeat(MAX_BODY_BYTES),
     });
     expect(huge.status).toBe(413);
@@ -214,7 +214,7 @@ describe('the API act routes', () => {
     // Without a length (chunked), the body is cut off as it passes the limit.
     const chunked = await fetch(`${api.url}/accounts/halt`, {
       method: 'POST',
-      headers: { authorization: `Bearer ${TOKENS.admin}` },
+      headers: { authorization: `Bearer ${api.tokens.admin}` },
       body: new ReadableStream({
         start(controller) {
           for (let i = 0; i < 64; i++) controller.enqueue(new TextEncoder().encode(' '.repeat(1024)));
@@ -230,10 +230,10 @@ describe('the API act routes', () => {
 
   it('answers 503 to commands when the engine does not trade', async () => {
     api = await startApiEngine(undefined, { trading: false, store: false });
-    const halted = await api.call('POST', '/accounts/halt', TOKENS.admin);
+    const halted = await api.call('POST', '/accounts/halt', api.tokens.admin);
     expect(halted.status).toBe(503);
     expect(halted.body.error.code).toBe('API_NO_TRADING');
-    expect((await api.call('GET', '/accounts', TOKENS.viewer)).body).toEqual({ items: [] });
+    expect((await api.call('GET', '/accounts', api.tokens.viewer)).body).toEqual({ items: [] });
   });
 });
 

@@ -3,24 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ReplayClock } from '../../../src/core/clock.js';
 import { Engine } from '../../../src/engine.js';
-import type { ApiAuditEntry } from '../../../src/server/api/index.js';
-import type { Principal } from '../../../src/server/auth/roles.js';
+import { TOPICS } from '../../../src/bus/topics.js';
+import type { AuditEntry } from '../../../src/core/events.js';
+import { TokenRegistry } from '../../../src/server/auth/index.js';
+import { ROLES, type Role } from '../../../src/server/auth/roles.js';
 import type { TradingAccountConfig } from '../../../src/trading.js';
 import { T0 } from '../../execution/execution-helpers.js';
-
-/** One token per role; the integrator swaps this Map for the real token registry. */
-export const TOKENS = {
-  viewer: 'viewer-token-0123456789',
-  trader: 'trader-token-0123456789',
-  admin: 'admin-token-0123456789',
-  addon: 'addon-token-0123456789',
-} as const;
-const HOLDERS = new Map<string, Principal>(
-  Object.entries(TOKENS).map(([role, token]) => [
-    token,
-    { name: `${role}-bot`, role: role as Principal['role'] },
-  ]),
-);
 
 /** A JSON body as a test reads it, field by field. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,7 +18,10 @@ export interface ApiEngine {
   readonly engine: Engine;
   readonly clock: ReplayClock;
   readonly url: string;
-  readonly audit: ApiAuditEntry[];
+  /** A real registry token per role, named `<role>-bot`. */
+  readonly tokens: Readonly<Record<Role, string>>;
+  /** What the engine recorded in its audit log (the `audit` topic), in order. */
+  readonly audit: AuditEntry[];
   call(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: Json }>;
   close(): Promise<void>;
 }
@@ -47,7 +38,11 @@ export async function startApiEngine(
 ): Promise<ApiEngine> {
   const dataDir = mkdtempSync(join(tmpdir(), 'enigma-api-'));
   const clock = new ReplayClock(T0);
-  const audit: ApiAuditEntry[] = [];
+  const registry = TokenRegistry.open(dataDir);
+  const tokens = Object.fromEntries(
+    ROLES.map((role) => [role, registry.create(`${role}-bot`, role).token]),
+  ) as Record<Role, string>;
+  const audit: AuditEntry[] = [];
   const engine = await Engine.create({
     mode: 'live',
     clock,
@@ -58,13 +53,14 @@ export async function startApiEngine(
     }),
     ...(options.store !== false && { storePath: join(dataDir, 'enigma.duckdb') }),
     listen: { host: '127.0.0.1', port: 0, token: 'a3f9c2e87b6d4015a3f9c2e87b6d4015' },
-    api: { authenticate: (token) => HOLDERS.get(token), audit: (entry) => audit.push(entry) },
   });
+  engine.bus.observe(TOPICS.audit).subscribe((entry) => audit.push(entry));
   const url = `${engine.gateway?.url ?? ''}/api/v1`;
   return {
     engine,
     clock,
     url,
+    tokens,
     audit,
     async call(method, path, token, body) {
       const response = await fetch(`${url}${path}`, {

@@ -4,7 +4,7 @@ import { TOPICS } from '../../../src/bus/topics.js';
 import type { Signal } from '../../../src/core/events.js';
 import { MICROS_PER_SECOND } from '../../../src/core/time.js';
 import { esTick, intent, T0 } from '../../execution/execution-helpers.js';
-import { startApiEngine, TOKENS, type ApiEngine, type Json } from './api-engine.js';
+import { startApiEngine, type ApiEngine, type Json } from './api-engine.js';
 
 let api: ApiEngine | undefined;
 afterEach(async () => {
@@ -66,7 +66,7 @@ describe('the API read routes', () => {
     const bodies = new Map<string, Json>();
     for (const path of [...reads, ...recent, '/report']) {
       const query = path === '/report' ? '?period=day&date=2026-11-24' : '';
-      const { status, body } = await api.call('GET', `${path}${query}`, TOKENS.viewer);
+      const { status, body } = await api.call('GET', `${path}${query}`, api.tokens.viewer);
       expect(status, path).toBe(200);
       expectMatches(api, path === '/accounts/SIM-50K' ? '/accounts/{id}' : path, 200, body);
       bodies.set(path, body);
@@ -106,7 +106,7 @@ describe('the API read routes', () => {
     api = await startApiEngine();
     for (let i = 0; i < 5; i++) api.engine.bus.publish(TOPICS.signals, signal(T0 + i * MICROS_PER_SECOND));
     await api.engine.store?.flush();
-    const limited = await api.call('GET', '/signals?limit=2', TOKENS.viewer);
+    const limited = await api.call('GET', '/signals?limit=2', api.tokens.viewer);
     expect(limited.body.items.map((s: Json) => s.ts)).toEqual([
       T0 + 4 * MICROS_PER_SECOND,
       T0 + 3 * MICROS_PER_SECOND,
@@ -114,23 +114,23 @@ describe('the API read routes', () => {
     const since = await api.call(
       'GET',
       `/signals?since=${String(T0 + 3 * MICROS_PER_SECOND)}`,
-      TOKENS.viewer,
+      api.tokens.viewer,
     );
     expect(since.body.items).toHaveLength(2);
   });
 
   it('answers 404 for an unknown account and 503 for history when the engine keeps none', async () => {
     api = await startApiEngine(undefined, { store: false });
-    const missing = await api.call('GET', '/accounts/NOPE', TOKENS.viewer);
+    const missing = await api.call('GET', '/accounts/NOPE', api.tokens.viewer);
     expect(missing).toEqual({
       status: 404,
       body: { error: { code: 'API_NOT_FOUND', message: "no account 'NOPE'" } },
     });
-    const fills = await api.call('GET', '/fills', TOKENS.viewer);
+    const fills = await api.call('GET', '/fills', api.tokens.viewer);
     expect(fills.status).toBe(503);
     expect(fills.body.error.code).toBe('API_NO_STORE');
-    expect((await api.call('GET', '/report?period=week', TOKENS.viewer)).status).toBe(503);
-    expect((await api.call('GET', '/nothing/here', TOKENS.viewer)).body.error.code).toBe('API_NOT_FOUND');
+    expect((await api.call('GET', '/report?period=week', api.tokens.viewer)).status).toBe(503);
+    expect((await api.call('GET', '/nothing/here', api.tokens.viewer)).body.error.code).toBe('API_NOT_FOUND');
     // Outside the API the server's own pages are untouched.
     const outside = await fetch(`${api.engine.gateway?.url ?? ''}/nothing`);
     expect(outside.status).toBe(404);

@@ -1,0 +1,12 @@
+export { localPrincipal, recordAudit, recordTokenChanges } from './audit.js';
+export { bearerToken } from './bearer.js';
+export { closedCors } from './closed-cors.js';
+export { anyOf, CONFIGURED_ADDON_TOKEN_NAME, fixedToken } from './combine-authenticators.js';
+export { FailedAuthThrottle, throttleOf } from './failed-auth-throttle.js';
+export { createFirstAdminToken, firstAdminTokenNotice } from './first-run.js';
+export { checkRole, refusal, remoteAddress, requireRole } from './require-role.js';
+export type { AuthEnv, AuthVariables, RequireRoleOptions } from './require-role.js';
+export { ROLES, roleAllows } from './roles.js';
+export type { Authenticate, Principal, Role } from './roles.js';
+export { isRole, TOKEN_PREFIX, TOKENS_FILE_NAME, TokenRegistry } from './token-registry.js';
+export type { TokenChanges, TokenInfo } from './token-registry.js';
