@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { Store } from './store/store.js';
+import type { Authenticate } from './server/auth/roles.js';
+import { createEngineMetrics, mountMetrics, type EngineMetrics } from './server/metrics/index.js';
 import { createRegistry } from './operators/index.js';
 import {
   simulatedMarket,
@@ -148,6 +150,8 @@ export interface EngineOptions {
   readonly listen?: { readonly host: string; readonly port: number; readonly token?: string };
   /** Keep everything on the bus in this DuckDB file; the gateway then acks what is stored. */
   readonly storePath?: string;
+  /** Checks the API's bearer tokens; with `listen`, the engine then serves `GET /metrics` (viewer). */
+  readonly authenticate?: Authenticate;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -162,6 +166,8 @@ export class Engine {
   gateway: AttachedGateway | undefined;
   /** The DuckDB history, when the engine keeps one. */
   readonly store: Store | undefined;
+  /** The Prometheus metrics served at `/metrics`, when the engine listens with `authenticate`. */
+  prometheus: EngineMetrics | undefined;
   private readonly runs: PipelineRun[] = [];
 
   private constructor(
@@ -205,8 +211,28 @@ export class Engine {
           isBackpressured: () => !store.writable,
         }),
       });
+      if (options.authenticate) engine.servePrometheus(engine.gateway, options.authenticate);
     }
     return engine;
+  }
+
+  /** Mounts `/metrics` on the engine's app, before it takes traffic (Hono builds its router then). */
+  private servePrometheus(attached: AttachedGateway, authenticate: Authenticate): void {
+    const trading = this.trading;
+    this.prometheus = createEngineMetrics({
+      bus: this.bus,
+      pipelines: () => this.runs,
+      ...(this.store && { store: this.store }),
+      gateway: attached.gateway,
+      ...(trading && {
+        accounts: {
+          ids: () => trading.accounts(),
+          riskState: (account: string) => trading.riskState(account),
+          limits: (account: string) => trading.risk.limits(account),
+        },
+      }),
+    });
+    mountMetrics(attached.http.app, { authenticate, registry: this.prometheus.registry });
   }
 
   /** Wires a compiled pipeline onto the engine's bus; it starts with `start()`. */

@@ -173,6 +173,12 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+
+  // Control-plane auth (tokens, roles, the API's refusals).
+  API_UNAUTHORIZED:
+    'An API request (or gateway upgrade) has no bearer token, a malformed one, or one the token registry does not know (HTTP 401 with `WWW-Authenticate: Bearer`).',
+  API_FORBIDDEN:
+    "A valid token whose role may not do this (HTTP 403): a viewer's token on a trader's route, a person's token on the AddOn gateway, the AddOn's token on the API.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
