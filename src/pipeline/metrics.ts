@@ -40,7 +40,10 @@ export class LatencyHistogram {
     this.histogram.recordValue(value);
     this.sumNanos += value;
     let bucket = 0;
-    while (bucket < LATENCY_BUCKET_BOUNDS_NANOS.length && value > (LATENCY_BUCKET_BOUNDS_NANOS[bucket] as number))
+    while (
+      bucket < LATENCY_BUCKET_BOUNDS_NANOS.length &&
+      value > (LATENCY_BUCKET_BOUNDS_NANOS[bucket] as number)
+    )
       bucket++;
     this.bucketCounts[bucket] = (this.bucketCounts[bucket] as number) + 1;
   }

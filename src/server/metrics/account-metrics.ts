@@ -34,7 +34,7 @@ export function registerAccountMetrics(registry: Registry, accounts: MeteredAcco
   );
   gauge(
     'enigma_account_daily_loss_room',
-    "What may still be lost today under the daily loss limit (0 when halted, +Inf without the rule).",
+    'What may still be lost today under the daily loss limit (0 when halted, +Inf without the rule).',
     (l) => l.dailyLossRoom,
   );
   gauge(

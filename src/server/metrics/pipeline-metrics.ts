@@ -20,13 +20,17 @@ function stepLabels(pipeline: string, step: StepMetrics): Labels {
  * histograms at scrape time. The latency histograms count the runtime's timed sample (every
  * message of a step's first 256, then one in 256): their `_count` is samples, not messages.
  */
-export function registerPipelineMetrics(registry: Registry, pipelines: () => readonly MeteredPipeline[]): void {
+export function registerPipelineMetrics(
+  registry: Registry,
+  pipelines: () => readonly MeteredPipeline[],
+): void {
   const runs = () => pipelines().map((run) => ({ id: run.id, live: run.liveMetrics() }));
   function* perRun(value: (live: PipelineLiveMetrics) => number): Iterable<Sample> {
     for (const { id, live } of runs()) yield [{ pipeline: id }, value(live)];
   }
   function* perStep(value: (step: StepMetrics) => number): Iterable<Sample> {
-    for (const { id, live } of runs()) for (const step of live.steps) yield [stepLabels(id, step), value(step)];
+    for (const { id, live } of runs())
+      for (const step of live.steps) yield [stepLabels(id, step), value(step)];
   }
   const pipelineLabels = ['pipeline'];
   const stepLabelNames = ['pipeline', 'step'];

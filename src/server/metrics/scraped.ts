@@ -96,7 +96,11 @@ export class ScrapedLatencyHistogram extends Histogram {
       counts.forEach((count, i) => {
         cumulative += count;
         const le = BOUNDS_SECONDS[i] ?? '+Inf';
-        values.push({ labels: { ...labels, le }, value: cumulative, metricName: `${this.metricName}_bucket` });
+        values.push({
+          labels: { ...labels, le },
+          value: cumulative,
+          metricName: `${this.metricName}_bucket`,
+        });
       });
       values.push({ labels, value: sumNanos / 1e9, metricName: `${this.metricName}_sum` });
       values.push({ labels, value: cumulative, metricName: `${this.metricName}_count` });

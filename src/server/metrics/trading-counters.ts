@@ -39,13 +39,17 @@ export function registerTradingCounters(registry: Registry, bus: MessageBus): Su
     bus
       .observe(TOPICS.orderDenials)
       .subscribe((denial) => denials.inc({ account: denial.account, reason: denial.code })),
-    bus.observe(TOPICS.orders).subscribe((order) => orders.inc({ account: order.account, status: order.status })),
+    bus
+      .observe(TOPICS.orders)
+      .subscribe((order) => orders.inc({ account: order.account, status: order.status })),
     bus.observe(TOPICS.fills).subscribe((fill) => {
       fills.inc({ account: fill.account });
       // A handler that threw would reach the publisher (the bus delivers synchronously).
       if (Number.isFinite(fill.quantity) && fill.quantity > 0)
         filledContracts.inc({ account: fill.account }, fill.quantity);
     }),
-    bus.observe(TOPICS.alerts).subscribe((alert) => alerts.inc({ severity: alert.severity, code: alert.code })),
+    bus
+      .observe(TOPICS.alerts)
+      .subscribe((alert) => alerts.inc({ severity: alert.severity, code: alert.code })),
   ];
 }
