@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../../src/bus/topics.js';
 import type { Fill } from '../../../src/core/events.js';
 import { Engine } from '../../../src/engine.js';
+import { GatewayClient } from '../../../src/gateway/client.js';
 import { createRegistry } from '../../../src/operators/index.js';
 import { checkPipeline } from '../../../src/pipeline/compile.js';
 import { parsePipelineYaml } from '../../../src/pipeline/load.js';
@@ -45,6 +46,8 @@ const PROFILE: RuleProfile = (() => {
     },
   };
 })();
+
+const GATEWAY_TOKEN = 'gateway-addon-token-0123456789abcdef';
 
 // A stand-in for the token registry (the auth part's), as the shared brief allows.
 const TOKENS = new Map<string, Principal>([
@@ -138,7 +141,7 @@ describe('GET /metrics on a trading engine', () => {
       dataDir,
       wasm: false,
       trading: { watchHaltFile: false, accounts: [{ id: 'SIM-50K', profile: PROFILE, mode: 'auto' }] },
-      listen: { host: '127.0.0.1', port: 0, token: 'gateway-addon-token-0123456789abcdef' },
+      listen: { host: '127.0.0.1', port: 0, token: GATEWAY_TOKEN },
       storePath: join(dataDir, 'history.duckdb'),
       authenticate,
     });
@@ -228,17 +231,46 @@ describe('GET /metrics on a trading engine', () => {
     expect(after.get('enigma_account_state')?.metrics).toHaveLength(3);
   });
 
-  it('reports the store backlog and commit latency, and the gateway sessions', () => {
+  it('reports the store backlog and commit latency', () => {
     expect(after.get('enigma_store_backlog_rows')?.type).toBe('GAUGE');
     expect(valueOf(after, 'enigma_store_rows_accepted_total')).toBeGreaterThan(
       valueOf(before, 'enigma_store_rows_accepted_total'),
     );
     expect(valueOf(after, 'enigma_store_commit_p99_seconds')).toBeGreaterThan(0);
-    expect(valueOf(after, 'enigma_gateway_sessions')).toBe(0);
-    expect(valueOf(after, 'enigma_gateway_messages_total', { outcome: 'accepted' })).toBe(0);
     // prom-client's process metrics, which stock Node.js dashboards read.
     expect(after.has('process_resident_memory_bytes')).toBe(true);
     expect(after.has('nodejs_eventloop_lag_p99_seconds')).toBe(true);
+  });
+
+  it("counts an AddOn's connection, session and messages through the gateway", async () => {
+    expect(valueOf(before, 'enigma_gateway_sessions')).toBe(0);
+    const client = new GatewayClient({ url, token: GATEWAY_TOKEN });
+    try {
+      await client.connect();
+      let ts = 1_764_115_200_000_000;
+      for (let i = 0; i < 20; i++) {
+        ts += 1;
+        client.send({
+          type: 'tick',
+          ts,
+          symbol: 'NQ 12-26',
+          price: 21012.25,
+          size: 1,
+          bid: 21012,
+          ask: 21012.25,
+          side: 'sell',
+        });
+      }
+      await client.acknowledged();
+      const during = await scrape(url);
+      const stats = (engine.gateway as NonNullable<typeof engine.gateway>).gateway.stats();
+      expect(valueOf(during, 'enigma_gateway_connections')).toBe(1);
+      expect(valueOf(during, 'enigma_gateway_sessions')).toBe(1);
+      expect(stats.accepted).toBeGreaterThanOrEqual(20);
+      expect(valueOf(during, 'enigma_gateway_messages_total', { outcome: 'accepted' })).toBe(stats.accepted);
+    } finally {
+      await client.close();
+    }
   });
 
   it('refuses a request without a token, with an unknown token, and with a role that may not read', async () => {
