@@ -216,7 +216,10 @@ export class Engine {
     return engine;
   }
 
-  /** Mounts `/metrics` on the engine's app, before it takes traffic (Hono builds its router then). */
+  /**
+   * Mounts `/metrics` on the engine's app. Called in the turn the server started listening, before
+   * any request can be read: Hono builds its router on the first request.
+   */
   private servePrometheus(attached: AttachedGateway, authenticate: Authenticate): void {
     const trading = this.trading;
     this.prometheus = createEngineMetrics({
