@@ -280,6 +280,9 @@ describe('GET /metrics on a trading engine', () => {
     expect(await missing.json()).toMatchObject({ error: { code: 'API_UNAUTHORIZED' } });
     const unknown = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer not-a-token' } });
     expect(unknown.status).toBe(401);
+    // The viewer's token under another scheme is not a bearer token.
+    const basic = await fetch(`${url}/metrics`, { headers: { authorization: 'Basic viewer-token' } });
+    expect(basic.status).toBe(401);
     const addon = await fetch(`${url}/metrics`, { headers: { authorization: 'Bearer addon-token' } });
     expect(addon.status).toBe(403);
     expect(await addon.json()).toMatchObject({ error: { code: 'API_FORBIDDEN' } });
