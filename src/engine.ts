@@ -23,6 +23,8 @@ import { Store } from './store/store.js';
 import type { AlertsConfig } from './alerts/alerts-config.js';
 import { Notifier } from './alerts/notifier.js';
 import { profileLimits } from './alerts/profile-limits.js';
+import type { Authenticate } from './server/auth/roles.js';
+import { createEngineMetrics, mountMetrics, type EngineMetrics } from './server/metrics/index.js';
 import { createRegistry } from './operators/index.js';
 import {
   simulatedMarket,
@@ -184,6 +186,8 @@ export class Engine {
   tokens: TokenRegistry | undefined;
   /** The root logger; parts take `logger.child({ component })`. */
   readonly logger: Logger;
+  /** The Prometheus metrics served at `/metrics` (viewer tokens), when the engine listens. */
+  prometheus: EngineMetrics | undefined;
   private readonly runs: PipelineRun[] = [];
   private stoppedLogged = false;
   private tokenWatch: NodeJS.Timeout | undefined;
@@ -260,8 +264,31 @@ export class Engine {
           isBackpressured: () => !store.writable,
         }),
       });
+      engine.servePrometheus(engine.gateway, tokens.authenticate);
     }
     return engine;
+  }
+
+  /**
+   * Mounts `/metrics` on the engine's app. Called in the turn the server started listening, before
+   * any request can be read: Hono builds its router on the first request.
+   */
+  private servePrometheus(attached: AttachedGateway, authenticate: Authenticate): void {
+    const trading = this.trading;
+    this.prometheus = createEngineMetrics({
+      bus: this.bus,
+      pipelines: () => this.runs,
+      ...(this.store && { store: this.store }),
+      gateway: attached.gateway,
+      ...(trading && {
+        accounts: {
+          ids: () => trading.accounts(),
+          riskState: (account: string) => trading.riskState(account),
+          limits: (account: string) => trading.risk.limits(account),
+        },
+      }),
+    });
+    mountMetrics(attached.http.app, { authenticate, registry: this.prometheus.registry });
   }
 
   /** Wires a compiled pipeline onto the engine's bus; it starts with `start()`. */

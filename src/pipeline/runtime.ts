@@ -33,6 +33,16 @@ export interface RunOptions {
   readonly accounts?: RunContext['accounts'];
 }
 
+/** The run's live counters and histograms, read (never kept) at scrape time by `/metrics`. */
+export interface PipelineLiveMetrics {
+  readonly sourceMessages: number;
+  readonly deadLetters: number;
+  /** Source to the whole graph having handled the message (timed sample). */
+  readonly latency: LatencyHistogram;
+  /** Each step's counters and latency; `step` is `pipeline.step`. */
+  readonly steps: readonly StepMetrics[];
+}
+
 export interface PipelineMetricsSnapshot {
   readonly pipeline: string;
   /** Messages emitted by the sources so far. */
@@ -142,6 +152,16 @@ export class PipelineRun {
       deadLetters: this.deadLetterCount,
       steps,
       features: this.warmUps.flatMap((warmUp) => warmUp.snapshot()),
+    };
+  }
+
+  /** The live counters and histograms, without the cost of a snapshot's percentiles. */
+  liveMetrics(): PipelineLiveMetrics {
+    return {
+      sourceMessages: this.sourceMessages,
+      deadLetters: this.deadLetterCount,
+      latency: this.latency,
+      steps: this.nodes.map((node) => node.metrics),
     };
   }
 

@@ -1,0 +1,2 @@
+export { createEngineMetrics, type EngineMetrics, type MetricsSources } from './engine-metrics.js';
+export { METRICS_PATH, mountMetrics } from './metrics-route.js';
