@@ -51,7 +51,7 @@ function statCells(stats: PerformanceStats): string[] {
 }
 
 const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;max-width:1000px}
-svg{max-width:100%;height:auto}svg.chart{display:block;margin:12px 0}h4{font-size:14px;margin:12px 0 4px}table{display:block;overflow-x:auto}h3{font-size:15px}
+svg{max-width:100%;height:auto}svg.chart{display:block;margin:12px 0}#tearsheet{max-width:760px}h4{font-size:14px;margin:12px 0 4px}@media (max-width:600px){body{margin:8px}table{font-size:12px}th,td{padding:2px 4px}}table{display:block;overflow-x:auto}h3{font-size:15px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}.empty{color:#888}
