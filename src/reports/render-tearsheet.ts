@@ -29,6 +29,8 @@ export const WORST_DRAWDOWNS = 10;
 
 const date = (ts: number | null): string => (ts === null ? '' : isoFromMicros(ts).slice(0, 10));
 const pct1 = (v: number): string => `${(v * 100).toFixed(1)}%`;
+/** `2024-02-14 14:30 UTC`: short enough for a phone's table cell. */
+const minute = (ts: number): string => `${isoFromMicros(ts).slice(0, 16).replace('T', ' ')} UTC`;
 
 /** Equity below its running peak as a fraction of the peak, per session: the end-of-day drawdown's own path. */
 export function underwater(total: SeriesAnalytics): number[] {
@@ -66,25 +68,25 @@ function complianceRows(prop: PropView): string[][] {
         'trailing drawdown',
         `${money(prop.amount)} below the ${prop.basis} peak (threshold at end ${money(prop.finalThreshold)})`,
         prop.closestApproach
-          ? `${money(prop.closestApproach.distance)} above the threshold at ${isoFromMicros(prop.closestApproach.ts)}`
+          ? `${money(prop.closestApproach.distance)} above the threshold, ${minute(prop.closestApproach.ts)}`
           : '–',
-        prop.breachedAt === null ? 'no' : `breached ${isoFromMicros(prop.breachedAt)}`,
+        prop.breachedAt === null ? 'no' : `breached ${minute(prop.breachedAt)}`,
       ]);
     else if (rule === 'dailyLoss')
       rows.push([
         'daily loss',
         money(prop.dailyLossLimit),
         prop.worstDailyPnl
-          ? `day P&L ${money(prop.worstDailyPnl.pnl)} at ${isoFromMicros(prop.worstDailyPnl.ts)} (${dailyMargin((prop.dailyLossLimit ?? 0) + prop.worstDailyPnl.pnl)})`
+          ? `day P&L ${money(prop.worstDailyPnl.pnl)} , ${minute(prop.worstDailyPnl.ts)} (${dailyMargin((prop.dailyLossLimit ?? 0) + prop.worstDailyPnl.pnl)})`
           : '–',
         `${prop.dailyLocks} day${prop.dailyLocks === 1 ? '' : 's'} locked`,
       ]);
     else
       rows.push([
         rule,
-        'checked on each order by the risk engine',
-        'not replayed here',
-        'its denials are in the decisions below',
+        'per order',
+        'not replayed over the equity',
+        'denials in the decisions below',
       ]);
   }
   const changes = Object.entries(prop.stateChanges);
@@ -117,9 +119,11 @@ function compliance(mtm: EquityAnalytics, decisions: readonly StoredDecision[]):
     return [
       `<h4>${escapeHtml(account)}${prop ? ` · profile ${escapeHtml(prop.profileId)}` : ''}</h4>`,
       prop
-        ? table(['rule', 'limit', 'closest approach', 'breaches, locks'], complianceRows(prop))
+        ? table(['rule', 'limit', 'closest approach', 'breaches, locks'], complianceRows(prop), 4)
         : '<p class="note">No rule profile for this account (enigma report --profile): no rule replayed.</p>',
-      table(['outcome', 'code', 'decisions'], decisionsByReason(own), 2),
+      own.length === 0
+        ? '<p class="note">No risk decision of this account is stored for the period.</p>'
+        : table(['outcome', 'code', 'decisions'], decisionsByReason(own), 2),
     ];
   });
 }
