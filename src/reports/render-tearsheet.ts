@@ -68,7 +68,7 @@ function complianceRows(prop: PropView): string[][] {
         'trailing drawdown',
         `${money(prop.amount)} below the ${prop.basis} peak (threshold at end ${money(prop.finalThreshold)})`,
         prop.closestApproach
-          ? `${money(prop.closestApproach.distance)} above the threshold, ${minute(prop.closestApproach.ts)}`
+          ? `${money(Math.abs(prop.closestApproach.distance))} ${prop.closestApproach.distance >= 0 ? 'above' : 'below'} the threshold, ${minute(prop.closestApproach.ts)}`
           : '–',
         prop.breachedAt === null ? 'no' : `breached ${minute(prop.breachedAt)}`,
       ]);
