@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Fill, Signal, Tick } from '../../src/core/events.js';
 import { ALL_TIME } from '../../src/analytics/period.js';
 import { wilsonInterval } from '../../src/analytics/wilson-interval.js';
+import { returnHistogram, rollingRatios } from '../../src/analytics/tearsheet-series.js';
 import { openReadOnly } from '../../src/reports/open-database.js';
 import { underwater } from '../../src/reports/render-tearsheet.js';
 import { writeReport, type WrittenReport } from '../../src/reports/write-report.js';
@@ -303,6 +304,34 @@ describe('the tearsheet of a strategy that trades a few times a year', () => {
     const path = underwater(total);
     expect(path).toHaveLength(sessions.length);
     expect(Math.abs(-Math.min(...path) - total.drawdown.endOfDay.maxDepthPercent)).toBeLessThan(1e-12);
+  });
+
+  it('gives the rolling Sharpe and volatility of the last 63 daily marked-to-market returns, none before 63 sessions', () => {
+    const returns = sessions.map((s, i) => s.equity / (i === 0 ? CAPITAL : (sessions[i - 1] as Session).equity) - 1);
+    const perYear = (5 * 365.2425) / 7;
+    const rolling = rollingRatios(written.data.markedToMarket.total.series.sessions, {
+      sessionsPerYear: perYear,
+      riskFreeRate: 0,
+    });
+    expect(rolling.slice(0, 62).every((r) => 'missing' in r.sharpe && 'missing' in r.volatility)).toBe(true);
+    let compared = 0;
+    for (let end = 62; end < returns.length; end++) {
+      const window = returns.slice(end - 62, end + 1);
+      const mean = window.reduce((a, b) => a + b, 0) / 63;
+      const sd = Math.sqrt(window.reduce((a, r) => a + (r - mean) ** 2, 0) / 62);
+      const point = rolling[end] as (typeof rolling)[number];
+      if (sd === 0) {
+        expect('missing' in point.sharpe).toBe(true);
+        continue;
+      }
+      compared++;
+      expect(Math.abs(('value' in point.sharpe ? point.sharpe.value : NaN) - (mean / sd) * Math.sqrt(perYear))).toBeLessThan(1e-9);
+      expect(Math.abs(('value' in point.volatility ? point.volatility.value : NaN) - sd * Math.sqrt(perYear))).toBeLessThan(1e-12);
+    }
+    expect(compared).toBeGreaterThan(returns.length / 2);
+    // The distribution counts every session once, flat ones included.
+    const bins = returnHistogram(returns);
+    expect(bins.reduce((a, b) => a + b.count, 0)).toBe(sessions.length);
   });
 
   it('draws the strategy against buy and hold of the traded instrument, from the last price before each session end', () => {
