@@ -11,6 +11,8 @@ import type { IntradayPoint } from './mark-to-market.js';
 export interface PropView {
   readonly account: string;
   readonly profileId: string;
+  /** The rules the profile lists (`trailingDrawdown`, `dailyLoss`, `maxContracts`, …). */
+  readonly rules: readonly string[];
   readonly basis: 'peak-equity' | 'end-of-day-balance' | 'none';
   /** The trailing amount of the profile (dollars). */
   readonly amount: number | null;
@@ -29,6 +31,12 @@ export interface PropView {
   readonly breachedAt: Micros | null;
   /** Trading days on which a hard daily-loss lock engaged. */
   readonly dailyLocks: number;
+  /** The profile's daily loss limit (dollars), null without one. */
+  readonly dailyLossLimit: number | null;
+  /** The lowest equity − the trading day's starting balance seen, with when: the closest approach to the daily loss limit. */
+  readonly worstDailyPnl: { readonly ts: Micros; readonly pnl: number } | null;
+  /** Instants the rules moved the account out of ACTIVE, by the state they required (REDUCING, HALTED, …). */
+  readonly stateChanges: Readonly<Record<string, number>>;
 }
 
 export function propView(
@@ -43,6 +51,9 @@ export function propView(
   let breachedAt: Micros | null = null;
   let dailyLocks = 0;
   let lockedDay = Number.NaN;
+  let worstDailyPnl: PropView['worstDailyPnl'] = null;
+  const stateChanges: Record<string, number> = {};
+  let state = 'ACTIVE';
   for (const point of path) {
     const status = compliance.updateAccount({
       account,
@@ -58,6 +69,11 @@ export function propView(
       if (!closest || distance < closest.distance)
         closest = { ts: point.ts, equity: point.equity, threshold: status.threshold, distance };
     }
+    if (!worstDailyPnl || status.dailyPnl < worstDailyPnl.pnl)
+      worstDailyPnl = { ts: point.ts, pnl: status.dailyPnl };
+    if (status.state !== state && status.state !== 'ACTIVE')
+      stateChanges[status.state] = (stateChanges[status.state] ?? 0) + 1;
+    state = status.state;
     if (status.breached && breachedAt === null) breachedAt = point.ts;
     if (status.dailyLock === 'hard' && status.tradingDay !== lockedDay) {
       dailyLocks++;
@@ -69,6 +85,11 @@ export function propView(
   return {
     account,
     profileId: profile.id,
+    rules: Object.keys(profile.rules).filter(
+      (rule) =>
+        rule !== 'allowedInstrumentsSource' &&
+        profile.rules[rule as keyof RuleProfile['rules']] !== undefined,
+    ),
     basis: trailing?.basis ?? 'none',
     amount: trailing?.amount ?? null,
     finalThreshold: final.threshold ?? null,
@@ -77,5 +98,8 @@ export function propView(
     closestApproach: closest,
     breachedAt,
     dailyLocks,
+    dailyLossLimit: profile.rules.dailyLoss?.amount ?? null,
+    worstDailyPnl,
+    stateChanges,
   };
 }

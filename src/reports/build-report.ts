@@ -29,6 +29,7 @@ import { numberOf, queryRows } from '../analytics/query.js';
 import { signalEffectiveness, type SignalEffectiveness } from '../analytics/signal-effectiveness.js';
 import { roundTrips, type Trade } from '../analytics/trades.js';
 import { equityAnalytics, type EquityAnalytics } from '../analytics/equity-analytics.js';
+import { buyAndHold, type Benchmark } from '../analytics/benchmark.js';
 import type { SessionHours } from '../core/session-calendar.js';
 import type { RuleProfile } from '../risk/rule-profile.js';
 
@@ -68,6 +69,8 @@ export interface ReportData {
    * realised-only figures (returns on closing days, trade-by-trade drawdown), kept for comparison.
    */
   readonly markedToMarket: EquityAnalytics;
+  /** Buy and hold of the traded instrument over the total's sessions (the tearsheet's benchmark). */
+  readonly benchmark: Benchmark | null;
   readonly overall: PerformanceStats;
   readonly by: Readonly<Record<GroupKey, readonly { key: string; stats: PerformanceStats }[]>>;
   readonly trades: readonly Trade[];
@@ -239,6 +242,7 @@ export async function buildReport(
     initialCapital,
     capitalSource,
     markedToMarket,
+    benchmark: await buyAndHold(connection, period, markedToMarket.total.series),
     overall: performanceStats(trades, performance),
     by,
     trades,

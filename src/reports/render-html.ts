@@ -4,6 +4,7 @@ import { describeCapital, type ReportData } from './build-report.js';
 import { barChart, lineChart } from './svg-charts.js';
 import { duration, escapeHtml, money, percent, ratio, table } from './html-parts.js';
 import { renderMarkedToMarket } from './render-mtm.js';
+import { renderTearsheet } from './render-tearsheet.js';
 import { formatStatistic, MIN_SESSIONS } from '../analytics/statistic.js';
 
 const STAT_HEADERS = [
@@ -49,8 +50,8 @@ function statCells(stats: PerformanceStats): string[] {
   ];
 }
 
-const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;max-width:1200px}
-svg{max-width:100%;height:auto}table{display:block;overflow-x:auto}h3{font-size:15px}
+const STYLE = `body{font:14px system-ui,sans-serif;margin:16px;color:#222;max-width:1000px}
+svg{max-width:100%;height:auto}svg.chart{display:block;margin:12px 0}#tearsheet{max-width:760px}h4{font-size:14px;margin:12px 0 4px}@media (max-width:600px){body{margin:8px}table{font-size:12px}th,td{padding:2px 4px}}table{display:block;overflow-x:auto}h3{font-size:15px}
 h1{font-size:22px}h2{font-size:17px;margin-top:28px;border-bottom:1px solid #ccc}
 table{border-collapse:collapse;margin:8px 0}th,td{padding:3px 8px;border-bottom:1px solid #eee;text-align:left}
 td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f4f4f4}.empty{color:#888}
@@ -77,14 +78,11 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
         `<span class="kpi">${escapeHtml(label as string)}<b>${escapeHtml(value as string)}</b></span>`,
     )
     .join('');
-  const firstHorizon = data.signals[0]?.horizonSeconds;
-  const confidenceBars = data.signals
-    .filter((s) => s.dimension === 'confidence' && s.horizonSeconds === firstHorizon)
-    .map((s) => ({ label: s.bucket, value: Number((s.hitRate * 100).toFixed(1)) }));
   const sections = [
     `<h1>Enigma-Apex report: ${escapeHtml(period.label)}</h1>`,
     `<p class="note">${escapeHtml(period.kind)} ${escapeHtml(isoFromMicros(period.from))} to ${escapeHtml(isoFromMicros(period.to))} (UTC) · generated ${escapeHtml(generatedAt)} · initial capital ${escapeHtml(describeCapital(data))}</p>`,
     `<div>${kpis}</div>`,
+    ...renderTearsheet(data),
     ...renderMarkedToMarket(data.markedToMarket),
     '<h2>Realised only: equity after each closed trade</h2>',
     '<p class="note">Realised only: open P&amp;L is ignored, so these curves and the figures below flatter a strategy that holds losing positions. Kept for comparison with earlier reports; the marked-to-market figures above are the ones to decide on.</p>',
@@ -120,24 +118,6 @@ export function renderHtml(data: ReportData, generatedAt: string): string {
       ),
     ]),
     `<p class="note">Realised only. Sharpe and Sortino here: returns only on UTC days a trade closed (day P&amp;L / equity at the day start), risk-free 0, annualised ×√252 as if every trading day had a close, which overstates them by about √(252 / closing days a year); shown as – under ${MIN_SESSIONS} closing days. Sortino uses downside deviation below 0 over those days. Max drawdown on the trade-by-trade equity curve; Calmar = mean daily return × 252 / max drawdown %.</p>`,
-    '<h2>Signal effectiveness</h2>',
-    barChart(confidenceBars, {
-      title: `Hit rate by confidence bucket at ${firstHorizon ?? '–'} s (%)`,
-      format: (v) => v.toFixed(0),
-    }),
-    table(
-      ['attribute', 'bucket', 'horizon s', 'signals', 'hit rate', 'avg ticks', 'avg $/contract'],
-      data.signals.map((s) => [
-        s.dimension,
-        s.bucket,
-        String(s.horizonSeconds),
-        String(s.signals),
-        percent(s.hitRate),
-        ratio(s.averageTicks),
-        money(s.averageDollars),
-      ]),
-      2,
-    ),
     '<h2>Execution quality</h2>',
     table(
       ['account', 'symbol', 'fills', 'contracts', 'avg slippage (ticks)', 'slippage $'],

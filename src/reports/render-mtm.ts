@@ -3,7 +3,6 @@ import type { EquityAnalytics, SeriesAnalytics } from '../analytics/equity-analy
 import { formatStatistic, type Statistic } from '../analytics/statistic.js';
 import { isoFromMicros } from '../core/time.js';
 import { duration, escapeHtml, money, percent, table } from './html-parts.js';
-import { lineChart } from './svg-charts.js';
 
 const date = (ts: number | null): string => (ts === null ? '' : isoFromMicros(ts).slice(0, 10));
 
@@ -102,9 +101,6 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
     drawdownRow(s.account, 'end of session, marked to market', s.drawdown.endOfDay),
     drawdownRow(s.account, 'intraday, marked to market', s.drawdown.intraday),
   ]);
-  const worst = total.drawdown.endOfDay.episodes
-    .slice(0, 5)
-    .map((e, i) => [String(i + 1), money(e.depth), percent(e.depthPercent), ...episodeCells(e)]);
   const tradeRows = all.map((s) => [
     s.account,
     money(s.trades.largestWin),
@@ -152,28 +148,9 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
           ]),
           3,
         );
-  const sessions = total.series.sessions;
-  let peak = total.series.startEquity;
-  const underwater = sessions.map((s) => {
-    peak = Math.max(peak, s.equity);
-    return -(peak - s.equity);
-  });
   return [
     '<h2>Marked to market: equity per session</h2>',
     conventions,
-    lineChart(
-      sessions.map((s) => s.equity),
-      {
-        title: `Equity at each session's end, marked to market ($), ${sessions[0]?.date ?? ''} to ${sessions[sessions.length - 1]?.date ?? ''}`,
-        format: (v) => v.toFixed(0),
-      },
-    ),
-    lineChart(underwater, {
-      title: 'Under water: end-of-session equity below its running peak ($)',
-      color: '#d62728',
-      fill: true,
-      format: (v) => v.toFixed(0),
-    }),
     '<h3>Returns and ratios</h3>',
     returns,
     '<h3>Drawdown three ways</h3>',
@@ -194,8 +171,6 @@ export function renderMarkedToMarket(mtm: EquityAnalytics): string[] {
       2,
     ),
     '<p class="note">Depth = running peak − equity; % of the peak. Length from the peak to the recovery (back at the peak), or to the end when not recovered, in sessions and calendar time. The realised drawdown ignores open P&amp;L; the intraday one marks every tick of an open position.</p>',
-    '<h3>Worst end-of-session drawdowns</h3>',
-    table(['#', 'depth $', 'depth %', 'peak', 'trough', 'recovered', 'sessions', 'calendar'], worst),
     '<h3>Trades</h3>',
     table(
       [

@@ -10,7 +10,7 @@ export interface ChartOptions {
 
 const PADDING = { top: 28, right: 16, bottom: 28, left: 72 };
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   return text.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 

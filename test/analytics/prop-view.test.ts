@@ -45,4 +45,28 @@ describe('the prop view replays the risk engine’s trailing threshold', () => {
     // 51,000 → 49,100 in one trading day is past the $1,000 daily loss: one liquidating lock.
     expect(view.dailyLocks).toBe(1);
   });
+
+  it('finds the closest approach to the daily loss limit: the lowest equity against the day’s starting balance', () => {
+    const view = propView('A', loadRuleProfile('topstep-50k-combine'), 50_000, [
+      point(TUESDAY, 50_000),
+      point(TUESDAY + HOUR, 49_400, 50_000), // −600 on the day, open loss included
+      point(TUESDAY + 2 * HOUR, 50_200),
+      point(TUESDAY + 9 * HOUR, 50_200), // 18:00 Chicago: the next trading day starts at 50,200
+      point(TUESDAY + 10 * HOUR, 49_700, 50_200), // −500 on that day
+    ]);
+    expect(view.rules).toEqual(expect.arrayContaining(['trailingDrawdown', 'dailyLoss', 'maxContracts']));
+    expect(view.rules).not.toContain('allowedInstrumentsSource');
+    expect(view.dailyLossLimit).toBe(1_000);
+    expect(view.worstDailyPnl).toEqual({ ts: TUESDAY + HOUR, pnl: -600 });
+    expect(view.stateChanges.HALTED).toBeUndefined();
+  });
+
+  it('counts the halt the rules require once equity touches the threshold', () => {
+    const view = propView('A', loadRuleProfile('apex-50k-evaluation'), 50_000, [
+      point(TUESDAY, 51_000, 50_000),
+      point(TUESDAY + HOUR, 48_500, 48_500),
+      point(TUESDAY + 2 * HOUR, 48_400, 48_400),
+    ]);
+    expect(view.stateChanges.HALTED).toBe(1);
+  });
 });

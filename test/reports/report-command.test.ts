@@ -81,7 +81,8 @@ describe('enigma report and enigma export', () => {
     expect(html).toContain('risk-free rate 0.00% a year');
     expect(html).toContain('trend.cross');
     expect(html).toContain('INPUT_NOT_FINITE');
-    expect(html.match(/<svg /g)?.length).toBe(6);
+    // Seven tearsheet charts, then the realised-only equity, drawdown and P&L per day.
+    expect(html.match(/<svg /g)?.length).toBe(10);
     // Opens without a network: nothing to fetch, no script.
     expect(html).not.toMatch(/<script|<link|<img|<iframe|\bsrc=|\bhref=|url\(|@import/i);
     expect(html.replace(/xmlns="http:\/\/www\.w3\.org\/2000\/svg"/g, '')).not.toMatch(/https?:\/\//);
