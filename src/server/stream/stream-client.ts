@@ -29,8 +29,8 @@ export class StreamClient {
   private overSince: number | undefined;
   private tokens: number;
   private tokensAt: number;
-  /** Updates coalesced away or dropped over this client's life (stats). */
-  droppedTotal = 0;
+  /** Updates dropped and already reported to the client (see `dropped`). */
+  private droppedSent = 0;
 
   constructor(
     readonly socket: WebSocket,
@@ -92,11 +92,18 @@ export class StreamClient {
       }
       if (buffer.size === 0 && buffer.dropped === 0) continue;
       const { items, dropped } = buffer.take();
-      this.droppedTotal += dropped;
+      this.droppedSent += dropped;
       this.sendJson({ type: 'update', topic, items, dropped });
     }
     this.pending = waiting;
     return waiting;
+  }
+
+  /** Updates dropped over this client's life: those reported, and those waiting to be. */
+  get dropped(): number {
+    let waiting = 0;
+    for (const buffer of this.topics.values()) waiting += buffer.dropped;
+    return this.droppedSent + waiting;
   }
 
   sendJson(message: unknown): void {

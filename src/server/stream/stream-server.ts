@@ -337,7 +337,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
 
   function disconnected(client: StreamClient): void {
     if (!clients.delete(client)) return;
-    counters.droppedOfClosed += client.droppedTotal;
+    counters.droppedOfClosed += client.dropped;
     const topics = [...client.topics.keys()];
     client.closed = true;
     for (const topic of topics) {
@@ -465,7 +465,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
     stats: () => ({
       connections: clients.size,
       authenticated: [...clients].filter((client) => client.principal !== undefined).length,
-      dropped: counters.droppedOfClosed + [...clients].reduce((sum, client) => sum + client.droppedTotal, 0),
+      dropped: counters.droppedOfClosed + [...clients].reduce((sum, client) => sum + client.dropped, 0),
       slowConsumersClosed: counters.slowConsumersClosed,
       authFailures: counters.authFailures,
     }),
