@@ -2,7 +2,7 @@ import type { WebSocket } from 'ws';
 import type { ErrorCode } from '../../core/error-codes.js';
 import type { Principal } from '../auth/roles.js';
 import { STREAM_CLOSE_CODES, type StreamCloseCode } from './stream-close-codes.js';
-import { TopicBuffer } from './topic-buffer.js';
+import { TopicBuffer, type StreamItem } from './topic-buffer.js';
 import type { Coalescing } from './stream-topics.js';
 
 /** Limits of one client, from the stream's options. */
@@ -69,8 +69,11 @@ export class StreamClient {
     this.pending = true;
   }
 
-  /** Sends what waits; returns true when something still waits (over the buffer limit, or a snapshot pending). */
-  flush(now: number): boolean {
+  /**
+   * Sends what waits; returns true when something still waits (over the buffer limit, or a
+   * snapshot pending). `json` serialises an event (the stream caches it across clients).
+   */
+  flush(now: number, json: (data: unknown) => string): boolean {
     if (this.closed || !this.pending) return false;
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.overSince ??= now;
@@ -93,7 +96,14 @@ export class StreamClient {
       if (buffer.size === 0 && buffer.dropped === 0) continue;
       const { items, dropped } = buffer.take();
       this.droppedSent += dropped;
-      this.sendJson({ type: 'update', topic, items, dropped });
+      if (this.socket.readyState !== this.socket.OPEN) continue;
+      // Built from each event's JSON text, serialised once per flush for every client (`json`).
+      let text = `{"type":"update","topic":${JSON.stringify(topic)},"items":[`;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as StreamItem;
+        text += `${i === 0 ? '' : ','}{"kind":"${item.kind}","data":${json(item.data)}}`;
+      }
+      this.socket.send(`${text}],"dropped":${String(dropped)}}`);
     }
     this.pending = waiting;
     return waiting;

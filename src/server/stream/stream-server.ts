@@ -136,6 +136,17 @@ export function attachStream(options: StreamOptions): StreamHandle {
     clientTracking: false,
   });
 
+  // Each event is serialised once per flush, however many clients it goes to.
+  const serialised = new Map<unknown, string>();
+  const json = (data: unknown): string => {
+    let text = serialised.get(data);
+    if (text === undefined) {
+      text = JSON.stringify(data ?? null);
+      serialised.set(data, text);
+    }
+    return text;
+  };
+
   // Flushing: one timer for every client, armed only while something waits.
   let flushTimer: NodeJS.Timeout | undefined;
   function scheduleFlush(): void {
@@ -146,11 +157,13 @@ export function attachStream(options: StreamOptions): StreamHandle {
     flushTimer = undefined;
     const now = performance.now();
     let waiting = false;
+    serialised.clear();
     for (const client of clients) {
       const wasOpen = !client.closed;
-      waiting = client.flush(now) || waiting;
+      waiting = client.flush(now, json) || waiting;
       if (wasOpen && client.closed) counters.slowConsumersClosed++;
     }
+    serialised.clear();
     if (waiting) scheduleFlush();
   }
 
