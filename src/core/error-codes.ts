@@ -198,6 +198,8 @@ export const ERROR_CODES = {
   STREAM_SLOW_CONSUMER:
     "The client's socket held more unsent bytes than allowed for too long: updates were coalesced, then the connection closed (close 4504).",
   STREAM_SHUTTING_DOWN: 'The engine is stopping: every stream client is closed (close 1001).',
+  STREAM_INTERNAL_ERROR:
+    "The engine failed while handling a client's message (a bug): that client alone is closed (close 1011); the engine goes on.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -3,6 +3,7 @@ import type { ErrorCode } from '../../core/error-codes.js';
 /** WebSocket close codes of the live stream (docs/api-stream.md §5); the reason is the error code. */
 export const STREAM_CLOSE_CODES = {
   STREAM_SHUTTING_DOWN: 1001,
+  STREAM_INTERNAL_ERROR: 1011,
   STREAM_AUTH_FAILED: 4401,
   STREAM_FORBIDDEN: 4403,
   STREAM_AUTH_TIMEOUT: 4408,

@@ -9,6 +9,7 @@ import { roleAllows, type Authenticate, type Principal } from '../auth/roles.js'
 import { AuthThrottle } from './auth-throttle.js';
 import { StreamClient, type StreamClientLimits } from './stream-client.js';
 import { parseStreamMessage } from './stream-messages.js';
+import type { TopicBuffer } from './topic-buffer.js';
 import {
   BARS_FEED,
   BARS_PREFIX,
@@ -233,7 +234,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
       );
       return;
     }
-    for (const topic of fresh) {
+    const buffers = fresh.map((topic) => {
       const buffer = client.subscribe(topic, coalescingOf(topic));
       let set = subscribers.get(topic);
       if (!set) {
@@ -242,13 +243,14 @@ export function attachStream(options: StreamOptions): StreamHandle {
         observeBus(topic);
       }
       set.add(client);
-      sendSnapshot(client, topic, buffer);
-    }
+      return buffer;
+    });
     client.sendJson({ type: 'subscribed', topics: [...client.topics.keys()] });
+    fresh.forEach((topic, index) => sendSnapshot(client, topic, buffers[index] as TopicBuffer));
   }
 
   /** Sends the topic's snapshot; updates that arrive meanwhile wait until it is sent. */
-  function sendSnapshot(client: StreamClient, topic: string, buffer: { snapshotPending: boolean }): void {
+  function sendSnapshot(client: StreamClient, topic: string, buffer: TopicBuffer): void {
     const send = (data: unknown): void => {
       buffer.snapshotPending = false;
       if (!client.topics.has(topic)) return;
@@ -409,7 +411,14 @@ export function attachStream(options: StreamOptions): StreamHandle {
     wss.handleUpgrade(request, socket, head, (ws: WebSocket) => {
       const client = new StreamClient(ws, address, limits);
       clients.add(client);
-      ws.on('message', (data, isBinary) => onMessage(client, data, isBinary));
+      ws.on('message', (data, isBinary) => {
+        // Nothing a client sends may end the engine: a failure here costs this client only.
+        try {
+          onMessage(client, data, isBinary);
+        } catch {
+          client.close('STREAM_INTERNAL_ERROR', 'the engine failed to handle this message');
+        }
+      });
       ws.on('close', () => disconnected(client));
       ws.on('error', () => ws.terminate());
       if (principal) {

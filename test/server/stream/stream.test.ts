@@ -140,6 +140,26 @@ describe('the live stream: subscriptions', () => {
     expect(client.items('alerts')).toEqual([]);
   });
 
+  it('holds the updates of a topic until its snapshot, however late the snapshot comes', async () => {
+    let release: (fills: unknown[]) => void = () => undefined;
+    const late = new Promise<unknown[]>((resolve) => (release = resolve));
+    rig = await startStreamRig({ snapshots: (topic) => (topic === 'fills' ? late : null) });
+    const client = await TestClient.signedIn(rig.url, TOKENS.viewer);
+    client.send({ type: 'subscribe', topics: ['fills', 'orders'] });
+    await client.next((m) => m.type === 'snapshot' && m.topic === 'orders');
+    rig.engine.bus.publish(TOPICS.ticks, esTick(T0, 6000));
+    rig.engine.bus.publish(TOPICS.orderIntents, intent({ quantity: 1 }));
+    // The orders' updates flow; the fills' wait for their snapshot.
+    await client.next((m) => m.type === 'update' && m.topic === 'orders');
+    expect(client.messages.filter((m) => m.topic === 'fills')).toEqual([]);
+    release([{ fillId: 'earlier' }]);
+    await client.next((m) => m.type === 'update' && m.topic === 'fills');
+    const fills = client.messages.filter((m) => m.topic === 'fills');
+    expect(fills.map((m) => m.type)).toEqual(['snapshot', 'update']);
+    expect(fills[0]?.data).toEqual([{ fillId: 'earlier' }]);
+    expect(fills[1]?.items?.map((item) => item.data['quantity'])).toEqual([1]);
+  });
+
   it('closes every client with 1001 when the stream stops', async () => {
     rig = await startStreamRig();
     const client = await TestClient.signedIn(rig.url, TOKENS.viewer);
