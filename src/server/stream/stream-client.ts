@@ -25,6 +25,8 @@ export class StreamClient {
   /** Whether anything waits in a buffer (so the stream knows to schedule a flush). */
   pending = false;
   closed = false;
+  /** Answered the last ping (or has not been pinged yet). */
+  alive = true;
   /** When the socket's buffer went over the limit (performance.now ms); undefined while under it. */
   private overSince: number | undefined;
   private tokens: number;

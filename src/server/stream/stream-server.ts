@@ -58,6 +58,8 @@ export interface StreamOptions {
   readonly maxTopicsPerClient?: number;
   /** Messages a client may send per second (default 20); beyond, it is closed. */
   readonly maxMessagesPerSecond?: number;
+  /** How often each client is pinged (default 15,000 ms); one that has not answered by the next ping is cut off. */
+  readonly heartbeatMs?: number;
   /** Browser origins allowed besides the server's own (default none). */
   readonly allowedOrigins?: readonly string[];
 }
@@ -89,6 +91,7 @@ const DEFAULTS = {
   slowConsumerMs: 5000,
   maxTopicsPerClient: 64,
   maxMessagesPerSecond: 20,
+  heartbeatMs: 15_000,
 };
 
 /** The bearer token of an `Authorization` header, or undefined. */
@@ -420,6 +423,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
         }
       });
       ws.on('close', () => disconnected(client));
+      ws.on('pong', () => (client.alive = true));
       ws.on('error', () => ws.terminate());
       if (principal) {
         admit(client, principal);
@@ -462,9 +466,23 @@ export function attachStream(options: StreamOptions): StreamHandle {
   }, settings.statusIntervalMs);
   statusTimer.unref();
 
+  // A phone that lost its network sends no close: ping, and cut off who did not answer the last.
+  const heartbeat = setInterval(() => {
+    for (const client of clients) {
+      if (!client.alive) {
+        client.socket.terminate();
+        continue;
+      }
+      client.alive = false;
+      client.socket.ping();
+    }
+  }, settings.heartbeatMs);
+  heartbeat.unref();
+
   async function shutDown(): Promise<void> {
     closed = true;
     clearInterval(statusTimer);
+    clearInterval(heartbeat);
     clearTimeout(flushTimer);
     server.off('upgrade', handleUpgrade);
     const ended = [...clients].map(

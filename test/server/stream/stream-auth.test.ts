@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import WebSocket from 'ws';
 import { STREAM_CLOSE_CODES } from '../../../src/server/stream/index.js';
 import {
@@ -114,6 +114,17 @@ describe('the live stream: who may connect', () => {
     const big = await TestClient.connect(rig.url);
     big.send({ type: 'auth', token: 'x'.repeat(2000) });
     expect((await big.closed).code).toBe(1009);
+  });
+
+  it('cuts off a client that stops answering pings', async () => {
+    rig = await startStreamRig({ heartbeatMs: 100 });
+    const answering = await TestClient.signedIn(rig.url, TOKENS.viewer);
+    const silent = new TestClient(new WebSocket(rig.url, { autoPong: false }));
+    await new Promise((resolve) => silent.socket.once('open', resolve));
+    silent.send({ type: 'auth', token: TOKENS.viewer });
+    expect((await silent.closed).code).toBe(1006);
+    expect(answering.socket.readyState).toBe(WebSocket.OPEN);
+    await vi.waitFor(() => expect(rig.stream.stats().connections).toBe(1));
   });
 
   it('leaves the gateway its own path and refuses any other with 404', async () => {
