@@ -24,6 +24,12 @@ import type { AlertsConfig } from './alerts/alerts-config.js';
 import { Notifier } from './alerts/notifier.js';
 import { profileLimits } from './alerts/profile-limits.js';
 import type { Authenticate } from './server/auth/roles.js';
+import {
+  attachStream,
+  engineSnapshots,
+  type StreamHandle,
+  type StreamOptions,
+} from './server/stream/index.js';
 import { createEngineMetrics, mountMetrics, type EngineMetrics } from './server/metrics/index.js';
 import { createRegistry } from './operators/index.js';
 import {
@@ -164,6 +170,11 @@ export interface EngineOptions {
   readonly alerts?: AlertsConfig;
   /** The engine's logger (`createEngineLogger`); each part takes a child. Default: silent. */
   readonly logger?: Logger;
+  /**
+   * Limits of the live stream at /api/v1/stream (served whenever the engine listens), and its
+   * snapshots (default: the API's reads).
+   */
+  readonly stream?: Partial<Omit<StreamOptions, 'server' | 'bus' | 'authenticate'>>;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -184,6 +195,8 @@ export class Engine {
   api: MountedApi | undefined;
   /** The API's and gateway's tokens (`<data-dir>/tokens.json`), when the engine listens. */
   tokens: TokenRegistry | undefined;
+  /** The live stream at /api/v1/stream, when the engine listens. */
+  stream: StreamHandle | undefined;
   /** The root logger; parts take `logger.child({ component })`. */
   readonly logger: Logger;
   /** The Prometheus metrics served at `/metrics` (viewer tokens), when the engine listens. */
@@ -265,6 +278,13 @@ export class Engine {
         }),
       });
       engine.servePrometheus(engine.gateway, tokens.authenticate);
+      engine.stream = attachStream({
+        snapshots: engineSnapshots(engine.api.reads),
+        ...options.stream,
+        server: engine.gateway.http.server,
+        bus: engine.bus,
+        authenticate: tokens.authenticate,
+      });
     }
     return engine;
   }
@@ -335,6 +355,8 @@ export class Engine {
     try {
       return await Promise.all(this.runs.map((run) => run.done));
     } finally {
+      // The stream's clients first: they read the API's reads and the gateway's server.
+      await this.stream?.close();
       this.api?.reads.close();
       clearInterval(this.tokenWatch);
       this.tokens?.refresh();

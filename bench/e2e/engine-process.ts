@@ -1,19 +1,22 @@
 /**
  * The engine under load, in its own Node process (started by processes.ts): the real Engine with
  * the bench pipeline, the NinjaTrader gateway and, with `--store`, a DuckDB store in a temporary
- * folder whose commits drive the acks (`ackOn: 'stored'`: an ack means the tick is on disk).
+ * folder whose commits drive the acks (`ackOn: 'stored'`: an ack means the tick is on disk), and,
+ * with `--stream`, the live stream (`/api/v1/stream`) for the token in ENIGMA_STREAM_TOKEN.
  * Prints `listening <url>` once ready, as `enigma run --listen` does; on SIGTERM prints
  * `stats <json>` (gateway and store counters) and exits. With `--bare`, the bare engine
  * (bare-engine.ts) instead: the floor the real one is compared with.
  *
- *   ENIGMA_TOKEN=... tsx bench/e2e/engine-process.ts --connections 1 [--store | --bare]
+ *   ENIGMA_TOKEN=... tsx bench/e2e/engine-process.ts --connections 1 [--store | --bare] [--stream]
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Engine, preparePipeline } from '../../src/engine.js';
 import { attachGateway } from '../../src/gateway/attach-gateway.js';
+import { attachStream, type StreamHandle } from '../../src/server/stream/index.js';
 import { Store } from '../../src/store/store.js';
 import { startBareEngine } from './bare-engine.js';
 import { benchPipelineYaml } from './bench-pipeline.js';
@@ -23,6 +26,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '1' },
     store: { type: 'boolean', default: false },
     bare: { type: 'boolean', default: false },
+    stream: { type: 'boolean', default: false },
   },
 });
 const token = process.env['ENIGMA_TOKEN'];
@@ -61,19 +65,38 @@ async function startEngine(token: string): Promise<void> {
       storedWatermark: (source: string) => store.watermark(source),
     }),
   });
+  const stream = values.stream ? startStream(engine, attached.http.server) : undefined;
   engine.start();
   process.stdout.write(`listening ${attached.url}\n`);
 
   process.once('SIGTERM', () => {
     void (async () => {
       const gateway = attached.gateway.stats();
+      const streamed = stream?.stats();
+      await stream?.close();
       await attached.close();
       await engine.stop();
       const stored = store?.stats;
       await store?.close();
       rmSync(folder, { recursive: true, force: true });
-      process.stdout.write(`stats ${JSON.stringify({ gateway, store: stored })}\n`);
+      process.stdout.write(`stats ${JSON.stringify({ gateway, store: stored, stream: streamed })}\n`);
       process.exit(0);
     })();
+  });
+}
+
+/** The live stream on the engine's server, for one viewer token; status reads the pipelines' metrics. */
+function startStream(engine: Engine, server: Server): StreamHandle {
+  const streamToken = process.env['ENIGMA_STREAM_TOKEN'];
+  if (streamToken === undefined || streamToken === '') throw new Error('set ENIGMA_STREAM_TOKEN');
+  const started = performance.now();
+  return attachStream({
+    server,
+    bus: engine.bus,
+    authenticate: (presented) => (presented === streamToken ? { name: 'bench', role: 'viewer' } : undefined),
+    snapshots: (topic) =>
+      topic === 'status'
+        ? { uptimeMs: Math.round(performance.now() - started), pipelines: engine.metrics() }
+        : [],
   });
 }

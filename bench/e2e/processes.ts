@@ -8,6 +8,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface EngineStats {
   readonly gateway: Readonly<Record<string, number>>;
   readonly store?: Readonly<Record<string, unknown>>;
+  /** The live stream's counters, when it was served (StreamStats). */
+  readonly stream?: Readonly<Record<string, number>>;
 }
 
 export interface EngineProcess {
@@ -33,6 +35,8 @@ export interface EngineProcessOptions {
   readonly engine?: EngineKind;
   /** For `cli`: the pipeline file to run. */
   readonly pipelineFile?: string;
+  /** Serve the live stream (`/api/v1/stream`) for this viewer token (embedded engine only). */
+  readonly streamToken?: string;
 }
 
 function collectLines(child: ChildProcess, onLine: (line: string) => void): void {
@@ -70,6 +74,7 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
           '--connections',
           String(options.connections),
           ...(options.engine === 'bare' ? ['--bare'] : options.store ? ['--store'] : []),
+          ...(options.streamToken !== undefined ? ['--stream'] : []),
         ];
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the engine (every thread) into <dir>.
   const profile = process.env['BENCH_CPU_PROF'];
@@ -78,7 +83,11 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
     [...(profile ? ['--cpu-prof', '--cpu-prof-dir', profile] : []), ...args],
     {
       cwd: ROOT,
-      env: { ...process.env, ENIGMA_TOKEN: options.token },
+      env: {
+        ...process.env,
+        ENIGMA_TOKEN: options.token,
+        ...(options.streamToken !== undefined && { ENIGMA_STREAM_TOKEN: options.streamToken }),
+      },
       stdio: ['ignore', 'pipe', 'inherit'],
     },
   );
@@ -121,4 +130,58 @@ export async function runGeneratorProcess(
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (report === undefined) throw new Error(`the load generator exited with ${String(code)} and no report`);
   return report;
+}
+
+/** What the live-stream subscribers received (stream-subscribers.ts). */
+export interface StreamReceived {
+  readonly messages: number;
+  readonly items: number;
+  readonly dropped: number;
+  readonly closes: number;
+}
+
+export interface StreamSubscribersProcess {
+  /** SIGTERM; resolves with what the subscribers received. */
+  stop(): Promise<StreamReceived | undefined>;
+}
+
+/** Starts `count` live-stream subscribers in a child process and waits until each has its snapshots. */
+export async function startStreamSubscribers(
+  engineUrl: string,
+  token: string,
+  count: number,
+  connections: number,
+): Promise<StreamSubscribersProcess> {
+  const url = `${engineUrl.replace(/^http/, 'ws')}/api/v1/stream`;
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/e2e/stream-subscribers.ts',
+      '--url',
+      url,
+      '--count',
+      String(count),
+      '--connections',
+      String(connections),
+    ],
+    { cwd: ROOT, env: { ...process.env, ENIGMA_STREAM_TOKEN: token }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let received: StreamReceived | undefined;
+  await new Promise<void>((resolve, reject) => {
+    collectLines(child, (line) => {
+      if (line === 'ready') resolve();
+      if (line.startsWith('stream ')) received = JSON.parse(line.slice('stream '.length)) as StreamReceived;
+    });
+    child.once('exit', (code) => reject(new Error(`the stream subscribers exited with ${String(code)}`)));
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    async stop() {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      await exited;
+      return received;
+    },
+  };
 }

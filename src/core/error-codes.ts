@@ -223,6 +223,33 @@ export const ERROR_CODES = {
     'The token registry (`<data-dir>/tokens.json`) cannot be read, is not JSON, or breaks its shape; it is left as it is.',
   API_NO_DATA_DIR:
     'The data directory named for the token registry does not exist (create it, or run `enigma run` once).',
+  // Live stream (/api/v1/stream, docs/api-stream.md): refusals of the upgrade, error messages, close codes.
+  STREAM_TOKEN_IN_URL:
+    'The stream upgrade carried a token in its URL, where logs and history would keep it (HTTP 400): send it in the first message or an Authorization header.',
+  STREAM_AUTH_THROTTLED:
+    'Too many failed authentications from this address: its stream upgrades are refused for a while (HTTP 429, Retry-After).',
+  STREAM_ORIGIN_REFUSED:
+    "A browser page of another origin tried to open the stream (HTTP 403): only the engine's own origin and `allowedOrigins` may.",
+  STREAM_UNAVAILABLE: 'The stream is shutting down or at its connection limit (HTTP 503).',
+  STREAM_AUTH_FAILED:
+    'The token is missing, unknown or revoked, or the first message was not `auth` (HTTP 401 on the upgrade, or close 4401).',
+  STREAM_FORBIDDEN:
+    "The token's role cannot read the stream: it needs viewer or above (HTTP 403, or close 4403).",
+  STREAM_AUTH_TIMEOUT: 'No `auth` message arrived within the time allowed after connecting (close 4408).',
+  STREAM_BAD_MESSAGE:
+    'A client message is not JSON, has no known `type`, or lacks a field it needs (an error message; the connection stays).',
+  STREAM_UNKNOWN_TOPIC:
+    'A subscription names a topic that does not exist; the error lists the valid ones and nothing was subscribed.',
+  STREAM_TOO_MANY_TOPICS:
+    'A subscription would hold more topics than one connection may; nothing was subscribed.',
+  STREAM_SNAPSHOT_FAILED:
+    "A topic's snapshot could not be read on subscribe; the subscription stands and updates follow.",
+  STREAM_FLOOD: 'The client sent more messages a second than allowed (close 4429).',
+  STREAM_SLOW_CONSUMER:
+    "The client's socket held more unsent bytes than allowed for too long: updates were coalesced, then the connection closed (close 4504).",
+  STREAM_SHUTTING_DOWN: 'The engine is stopping: every stream client is closed (close 1001).',
+  STREAM_INTERNAL_ERROR:
+    "The engine failed while handling a client's message (a bug): that client alone is closed (close 1011); the engine goes on.",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,147 @@
+import type { WebSocket } from 'ws';
+import type { ErrorCode } from '../../core/error-codes.js';
+import type { Principal } from '../auth/roles.js';
+import { STREAM_CLOSE_CODES, type StreamCloseCode } from './stream-close-codes.js';
+import { TopicBuffer, type StreamItem } from './topic-buffer.js';
+import type { Coalescing } from './stream-topics.js';
+
+/** Limits of one client, from the stream's options. */
+export interface StreamClientLimits {
+  readonly maxQueuedPerTopic: number;
+  readonly maxBufferedBytes: number;
+  readonly slowConsumerMs: number;
+  readonly maxMessagesPerSecond: number;
+}
+
+/**
+ * One connected client: who it is, what it subscribed to, and what waits for it. Bus handlers only
+ * call `enqueue` (no serialisation, no I/O); `flush` sends, on the stream's timer, unless the
+ * socket's own buffer is over the limit: then updates keep coalescing, and a client that stays
+ * over the limit for `slowConsumerMs` is closed.
+ */
+export class StreamClient {
+  principal: Principal | undefined;
+  readonly topics = new Map<string, TopicBuffer>();
+  /** Whether anything waits in a buffer (so the stream knows to schedule a flush). */
+  pending = false;
+  closed = false;
+  /** Answered the last ping (or has not been pinged yet). */
+  alive = true;
+  /** When the socket's buffer went over the limit (performance.now ms); undefined while under it. */
+  private overSince: number | undefined;
+  private tokens: number;
+  private tokensAt: number;
+  /** Updates dropped and already reported to the client (see `dropped`). */
+  private droppedSent = 0;
+
+  constructor(
+    readonly socket: WebSocket,
+    readonly address: string,
+    private readonly limits: StreamClientLimits,
+  ) {
+    this.tokens = limits.maxMessagesPerSecond;
+    this.tokensAt = performance.now();
+  }
+
+  /** Takes one message from the client's allowance; false when it sends faster than allowed. */
+  allowMessage(): boolean {
+    const now = performance.now();
+    this.tokens = Math.min(
+      this.limits.maxMessagesPerSecond,
+      this.tokens + ((now - this.tokensAt) * this.limits.maxMessagesPerSecond) / 1000,
+    );
+    this.tokensAt = now;
+    this.tokens -= 1;
+    return this.tokens >= 0;
+  }
+
+  subscribe(topic: string, coalescing: Coalescing): TopicBuffer {
+    let buffer = this.topics.get(topic);
+    if (!buffer) {
+      buffer = new TopicBuffer(coalescing, this.limits.maxQueuedPerTopic);
+      this.topics.set(topic, buffer);
+    }
+    return buffer;
+  }
+
+  enqueue(topic: string, kind: string, key: string | undefined, data: unknown): void {
+    const buffer = this.topics.get(topic);
+    if (!buffer || this.closed) return;
+    buffer.add(kind, key, data);
+    this.pending = true;
+  }
+
+  /**
+   * Sends what waits; returns true when something still waits (over the buffer limit, or a
+   * snapshot pending). `json` serialises an event (the stream caches it across clients).
+   */
+  flush(now: number, json: (data: unknown) => string): boolean {
+    if (this.closed || !this.pending) return false;
+    if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.overSince ??= now;
+      if (now - this.overSince >= this.limits.slowConsumerMs) {
+        this.close(
+          'STREAM_SLOW_CONSUMER',
+          `the client read too slowly: over ${String(this.limits.maxBufferedBytes)} bytes waited for ${String(this.limits.slowConsumerMs)} ms`,
+        );
+        return false;
+      }
+      return true;
+    }
+    this.overSince = undefined;
+    let waiting = false;
+    for (const [topic, buffer] of this.topics) {
+      if (buffer.snapshotPending) {
+        waiting ||= buffer.size > 0;
+        continue;
+      }
+      if (buffer.size === 0 && buffer.dropped === 0) continue;
+      const { items, dropped } = buffer.take();
+      this.droppedSent += dropped;
+      if (this.socket.readyState !== this.socket.OPEN) continue;
+      // Built from each event's JSON text, serialised once per flush for every client (`json`).
+      let text = `{"type":"update","topic":${JSON.stringify(topic)},"items":[`;
+      for (let i = 0; i < items.length; i++) {
+        const item = items[i] as StreamItem;
+        text += `${i === 0 ? '' : ','}{"kind":"${item.kind}","data":${json(item.data)}}`;
+      }
+      this.socket.send(`${text}],"dropped":${String(dropped)}}`);
+    }
+    this.pending = waiting;
+    return waiting;
+  }
+
+  /** Updates dropped over this client's life: those reported, and those waiting to be. */
+  get dropped(): number {
+    let waiting = 0;
+    for (const buffer of this.topics.values()) waiting += buffer.dropped;
+    return this.droppedSent + waiting;
+  }
+
+  sendJson(message: unknown): void {
+    if (this.closed || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify(message));
+  }
+
+  sendError(code: ErrorCode, message: string, extra: Record<string, unknown> = {}): void {
+    this.sendJson({ type: 'error', code, message, ...extra });
+  }
+
+  /** Closes with the code's close code, and ends the socket if the client does not answer in time. */
+  close(code: StreamCloseCode, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    // The close frame carries the code; the reason text goes first as an error message (a close
+    // reason is limited to 123 bytes).
+    this.sendErrorRaw(code, reason);
+    this.socket.close(STREAM_CLOSE_CODES[code], code);
+    // A client that reads nothing never answers the close frame: do not wait for it.
+    setTimeout(() => this.socket.terminate(), 1000).unref();
+  }
+
+  private sendErrorRaw(code: ErrorCode, message: string): void {
+    // A slow consumer's buffer is full already: its last words would only add to it.
+    if (code === 'STREAM_SLOW_CONSUMER' || this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(JSON.stringify({ type: 'error', code, message }));
+  }
+}
