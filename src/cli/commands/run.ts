@@ -103,11 +103,12 @@ export const runCommand: Command = {
 
 /**
  * The gateway's configured token, checked (GATEWAY_NO_TOKEN, GATEWAY_WEAK_TOKEN). None when the
- * token's environment variable (default ENIGMA_TOKEN) is unset: then only the registry's `addon`
- * tokens connect (enigma token create --role addon). A token file named in the config must exist.
+ * default ENIGMA_TOKEN variable is unset: then only the registry's `addon` tokens connect (enigma
+ * token create --role addon). A variable or file the config names (tokenEnv, tokenFile) must hold
+ * one: naming it says the AddOn uses it.
  */
 function configuredToken(source: GatewayConfig['token'] | undefined): { token?: string } {
   const env = source === undefined ? DEFAULT_TOKEN_ENV : 'env' in source ? source.env : undefined;
-  if (env !== undefined && process.env[env] === undefined) return {};
+  if (env === DEFAULT_TOKEN_ENV && process.env[env] === undefined) return {};
   return { token: readGatewayToken(source) };
 }

@@ -7,11 +7,7 @@ import { ReplayClock } from '../../../src/core/clock.js';
 import { Engine } from '../../../src/engine.js';
 import { TokenRegistry } from '../../../src/server/auth/index.js';
 import { ROLES, type Role } from '../../../src/server/auth/roles.js';
-import {
-  STREAM_PATH,
-  type StreamHandle,
-  type StreamOptions,
-} from '../../../src/server/stream/index.js';
+import { STREAM_PATH, type StreamHandle, type StreamOptions } from '../../../src/server/stream/index.js';
 import { T0 } from '../../execution/execution-helpers.js';
 
 /** The gateway's token (the AddOn's); the stream's tokens below are the control plane's. */
