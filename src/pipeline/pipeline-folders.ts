@@ -10,10 +10,12 @@ import { describeError, PipelineDefinitionError } from '../core/errors.js';
  */
 export class PipelineFolders {
   private readonly folders: string[] = [];
+  /** Where relative names are looked up (the engine's `pipelines/` folder), absolute. */
+  readonly home: string;
 
-  /** `home`: where relative names are looked up (the engine's `pipelines/` folder). */
-  constructor(readonly home: string) {
-    this.allow(home);
+  constructor(home: string) {
+    this.home = resolve(home);
+    this.allow(this.home);
   }
 
   allow(folder: string): void {

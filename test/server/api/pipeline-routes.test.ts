@@ -166,6 +166,17 @@ describe('the API pipeline routes', () => {
     const status = await api.call('GET', '/status', api.viewer);
     expect(status.body.pipelines.map((pipeline: Json) => pipeline.pipeline)).toEqual(['alpha', 'beta']);
     expect(api.audit).toMatchObject([{ action: 'pipeline.reload', target: 'alpha', outcome: 'ok' }]);
+    // Prometheus sees one series per pipeline: the new run's, not both.
+    const scraped = await fetch(`${api.engine.gateway?.url ?? ''}/metrics`, {
+      headers: { authorization: `Bearer ${api.viewer}` },
+    });
+    const series = (await scraped.text())
+      .split('\n')
+      .filter((line) => line.startsWith('enigma_pipeline_source_messages_total{'));
+    expect(series.map((line) => line.split(' ')[0])).toEqual([
+      'enigma_pipeline_source_messages_total{pipeline="alpha"}',
+      'enigma_pipeline_source_messages_total{pipeline="beta"}',
+    ]);
 
     const running = api;
     api = undefined;
