@@ -422,8 +422,17 @@ export class Engine {
         this.instantiate(compiled, path);
       } catch (error) {
         // The new graph could not be built: the previous definition runs again.
-        if (previous.compiled && !this.stopping) this.instantiate(previous.compiled, previous.file);
-        throw error;
+        if (!previous.compiled || this.stopping) throw error;
+        this.instantiate(previous.compiled, previous.file);
+        this.engineLog.warn(
+          { pipeline: id, err: error },
+          `pipeline ${id} not reloaded: ${describeError(error)}`,
+        );
+        throw new EngineError(
+          'PIPELINE_START_FAILED',
+          `${describeError(error)}; the previous definition of '${id}' runs again`,
+          { cause: error },
+        );
       }
       this.engineLog.info({ pipeline: id, file: path }, `pipeline ${id} reloaded`);
       return this.runs.info(id);
@@ -519,16 +528,26 @@ export class Engine {
       );
     if (this.runs.isRunning(pipeline.id))
       throw new EngineError('PIPELINE_ALREADY_RUNNING', `pipeline '${pipeline.id}' is running already`);
-    const run = instantiatePipeline(pipeline, {
-      clock: this.clock,
-      bus: this.bus,
-      mode: this.options.mode,
-      dataDir: this.options.dataDir,
-      featureEngine: this.featureEngine,
-      accounts: this.accounts,
-      ...(this.store && { store: this.store }),
-      ...(this.options.progress && { progress: this.options.progress }),
-    });
+    let run: PipelineRun;
+    try {
+      run = instantiatePipeline(pipeline, {
+        clock: this.clock,
+        bus: this.bus,
+        mode: this.options.mode,
+        dataDir: this.options.dataDir,
+        featureEngine: this.featureEngine,
+        accounts: this.accounts,
+        ...(this.store && { store: this.store }),
+        ...(this.options.progress && { progress: this.options.progress }),
+      });
+    } catch (error) {
+      // A step failed as it was created (a sink's file cannot be opened): the definition was fine.
+      throw new EngineError(
+        'PIPELINE_START_FAILED',
+        `pipeline '${pipeline.id}' could not be built: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
     this.runs.add(run, pipeline, file);
     if (this.started) this.runs.start(run.id);
     return run;

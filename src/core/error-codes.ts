@@ -35,6 +35,8 @@ export const ERROR_CODES = {
   PIPELINE_ALREADY_RUNNING: 'A pipeline with that id is running already: stop it or reload it (409).',
   PIPELINE_ALREADY_STOPPED:
     'The pipeline is stopped already (start it again from its file), or the engine is stopping (409).',
+  PIPELINE_START_FAILED:
+    "A pipeline compiled but a step failed as it was created (a sink's file cannot be opened); on a reload the previous definition runs again (500).",
 
   // Running steps (each lands in the dead-letter stream with the message; the pipeline keeps running).
   STEP_FAILED: 'A step threw while processing a message.',

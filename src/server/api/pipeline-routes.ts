@@ -78,6 +78,11 @@ const CONFLICT: ResponseSpec = {
   description: 'already running (start), already stopped (stop, reload), or the engine is stopping',
   schema: ErrorSchema,
 };
+const NOT_BUILT: ResponseSpec = {
+  description:
+    "it compiled, but a step failed as it was created (a sink's file cannot be opened); a reload puts the previous definition back",
+  schema: ErrorSchema,
+};
 
 /** The engine's refusal as an API answer; anything unexpected is thrown on (a 500). */
 function refusal(error: unknown): ApiReply {
@@ -105,6 +110,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   PIPELINE_NOT_FOUND: 404,
   PIPELINE_ALREADY_RUNNING: 409,
   PIPELINE_ALREADY_STOPPED: 409,
+  PIPELINE_START_FAILED: 500,
 };
 
 const answer = async (change: Promise<PipelineView>, status = 200): Promise<ApiReply> => {
@@ -153,6 +159,7 @@ export function pipelineRoutes(engine: PipelineControl): AnyApiRoute[] {
         201: { description: 'started', schema: ChangedSchema },
         400: INVALID,
         409: CONFLICT,
+        500: NOT_BUILT,
         ...REFUSED,
       },
       handler: ({ body }) => answer(engine.startPipeline(body.file), 201),
@@ -194,6 +201,7 @@ export function pipelineRoutes(engine: PipelineControl): AnyApiRoute[] {
         400: INVALID,
         404: NOT_FOUND,
         409: CONFLICT,
+        500: NOT_BUILT,
         ...REFUSED,
       },
       handler: ({ params, body }) => answer(engine.reloadPipeline(params.id, body.file)),

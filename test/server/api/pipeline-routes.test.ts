@@ -141,6 +141,25 @@ describe('the API pipeline routes', () => {
     ]);
   });
 
+  it('puts the previous definition back when the new one compiles but cannot be built', async () => {
+    api = await startPipelineEngine();
+    await emitsBeyond(api, 'alpha', 0);
+    // The new sink's folder is a file: the sink cannot be created.
+    writeFileSync(join(api.dataDir, 'blocker'), '');
+    writeFileSync(join(api.home, 'blocked.yaml'), pipelineYaml('alpha', { record: 'blocker/alpha.jsonl' }));
+    const blocked = await api.call('POST', '/pipelines/alpha/reload', api.admin, { file: 'blocked.yaml' });
+    expect(blocked.status).toBe(500);
+    expect(blocked.body.error).toMatchObject({ code: 'PIPELINE_START_FAILED' });
+    expect(blocked.body.error.message).toContain("the previous definition of 'alpha' runs again");
+    expect(api.engine.listPipelines()[0]).toMatchObject({
+      id: 'alpha',
+      state: 'running',
+      file: realpathSync(join(api.started, 'alpha.yaml')),
+    });
+    await emitsBeyond(api, 'alpha', 0);
+    expect(api.audit).toMatchObject([{ action: 'pipeline.reload', outcome: 'refused' }]);
+  });
+
   it('reloads with a good file: stops the old run (flushed) and starts the new definition under the same id', async () => {
     api = await startPipelineEngine();
     await emitsBeyond(api, 'alpha', 20);
