@@ -84,7 +84,8 @@ export class PipelineSet {
         failure === undefined
           ? null
           : {
-              code: failure instanceof EngineError ? failure.code : 'PIPELINE_FAILED',
+              // The runtime fails a run with an EngineError; anything else was thrown by a step.
+              code: failure instanceof EngineError ? failure.code : 'STEP_FAILED',
               message: describeError(failure),
             },
     };
