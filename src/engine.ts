@@ -1,7 +1,7 @@
 import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import type { Micros } from './core/time.js';
-import { PipelineDefinitionError } from './core/errors.js';
+import { describeError, EngineError, PipelineDefinitionError } from './core/errors.js';
 import {
   DEFAULT_TRADING_ACCOUNTS,
   startTrading,
@@ -9,8 +9,8 @@ import {
   type TradingHandle,
   type TradingOptions,
 } from './trading.js';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
 import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
@@ -43,6 +43,8 @@ import { loadPipelineFile, loadUserModules, type PipelineSource } from './pipeli
 import type { FeatureEngine } from './pipeline/operator.js';
 import type { OperatorRegistry } from './pipeline/registry.js';
 import { instantiatePipeline, type PipelineMetricsSnapshot, type PipelineRun } from './pipeline/runtime.js';
+import { PipelineFolders } from './pipeline/pipeline-folders.js';
+import { PipelineSet, type PipelineInfo } from './pipeline/pipeline-set.js';
 
 /**
  * The composition root: one bus, one clock and the pipelines that run on them. Engines (store,
@@ -175,6 +177,11 @@ export interface EngineOptions {
    * snapshots (default: the API's reads).
    */
   readonly stream?: Partial<Omit<StreamOptions, 'server' | 'bus' | 'authenticate'>>;
+  /**
+   * Where the API may start pipeline files from (relative names are looked up here), with the
+   * folders of the pipelines added before the start. Default: `pipelines` in the working directory.
+   */
+  readonly pipelineFolder?: string;
 }
 
 /** A running engine: the bus, the clock and its pipelines. */
@@ -201,7 +208,15 @@ export class Engine {
   readonly logger: Logger;
   /** The Prometheus metrics served at `/metrics` (viewer tokens), when the engine listens. */
   prometheus: EngineMetrics | undefined;
-  private readonly runs: PipelineRun[] = [];
+  private readonly runs: PipelineSet;
+  private readonly folders: PipelineFolders;
+  private started = false;
+  private stopping = false;
+  private askStop: () => void = () => undefined;
+  private readonly stopAsked = new Promise<void>((resolve) => (this.askStop = resolve));
+  private finishing: Promise<PipelineMetricsSnapshot[]> | undefined;
+  /** Pipeline starts, stops and reloads, one at a time. */
+  private control: Promise<unknown> = Promise.resolve();
   private stoppedLogged = false;
   private tokenWatch: NodeJS.Timeout | undefined;
 
@@ -214,6 +229,14 @@ export class Engine {
   ) {
     this.clock = clock;
     this.logger = options.logger ?? SILENT_LOGGER;
+    this.folders = new PipelineFolders(options.pipelineFolder ?? 'pipelines');
+    this.runs = new PipelineSet({
+      now: () => this.clock.now(),
+      onFailure: (id, error) =>
+        this.logger
+          .child({ component: 'engine' })
+          .error({ pipeline: id, err: error }, `pipeline ${id} failed: ${describeError(error)}`),
+    });
     // The store listens before trading starts, so the accounts' first states are kept too.
     this.store = store;
     store?.attach(this.bus);
@@ -297,7 +320,7 @@ export class Engine {
     const trading = this.trading;
     this.prometheus = createEngineMetrics({
       bus: this.bus,
-      pipelines: () => this.runs,
+      pipelines: () => this.runs.runs,
       ...(this.store && { store: this.store }),
       gateway: attached.gateway,
       ...(trading && {
@@ -311,49 +334,154 @@ export class Engine {
     mountMetrics(attached.http.app, { authenticate, registry: this.prometheus.registry });
   }
 
-  /** Wires a compiled pipeline onto the engine's bus; it starts with `start()`. */
+  /**
+   * Wires a compiled pipeline onto the engine's bus; it starts with `start()` (at once when the
+   * engine runs already). The API may then start pipeline files from its folder too.
+   */
   add(pipeline: CompiledPipeline): PipelineRun {
-    const run = instantiatePipeline(pipeline, {
-      clock: this.clock,
-      bus: this.bus,
-      mode: this.options.mode,
-      dataDir: this.options.dataDir,
-      featureEngine: this.featureEngine,
-      accounts: this.accounts,
-      ...(this.store && { store: this.store }),
-      ...(this.options.progress && { progress: this.options.progress }),
-    });
-    this.runs.push(run);
-    return run;
+    const file = resolve(pipeline.file);
+    const fromFile = existsSync(file) && dirname(file) === resolve(pipeline.baseDir);
+    if (fromFile) this.folders.allow(pipeline.baseDir);
+    return this.instantiate(pipeline, fromFile ? file : undefined);
   }
 
+  /** The current run of each pipeline, running or stopped (a reload replaces the run). */
   get pipelines(): readonly PipelineRun[] {
-    return this.runs;
+    return this.runs.runs;
+  }
+
+  /** Every pipeline, running or stopped: id, file, state, when it started and stopped. */
+  listPipelines(): PipelineInfo[] {
+    return this.runs.list();
+  }
+
+  /** The folders pipeline files may be started from (`startPipeline`, `reloadPipeline`). */
+  get pipelineFolders(): readonly string[] {
+    return this.folders.list;
+  }
+
+  /**
+   * Compiles a pipeline file from the engine's pipeline folders and starts it. Throws a
+   * PipelineDefinitionError with every problem (nothing runs then), PIPELINE_ALREADY_RUNNING.
+   */
+  async startPipeline(file: string): Promise<PipelineInfo> {
+    return this.serialized(async () => {
+      const path = this.folders.resolve(file);
+      const { compiled } = await preparePipeline(path);
+      this.instantiate(compiled, path);
+      this.engineLog.info({ pipeline: compiled.id, file: path }, `pipeline ${compiled.id} started`);
+      return this.runs.info(compiled.id);
+    });
+  }
+
+  /**
+   * Stops one pipeline: its sources end, what is in flight drains and its sinks flush; the engine
+   * and the other pipelines go on. Resolves once it has. PIPELINE_NOT_FOUND, PIPELINE_ALREADY_STOPPED.
+   */
+  async stopPipeline(id: string): Promise<PipelineInfo> {
+    return this.serialized(async () => {
+      this.running(id);
+      await this.runs.stop(id);
+      this.engineLog.info({ pipeline: id }, `pipeline ${id} stopped: drained and flushed`);
+      return this.runs.info(id);
+    });
+  }
+
+  /**
+   * Compiles the pipeline's file again (or `file`) and, only when it has no problem, stops the
+   * running one and starts the new one under the same id. Any problem: a PipelineDefinitionError
+   * with all of them, and the running pipeline untouched.
+   */
+  async reloadPipeline(id: string, file?: string): Promise<PipelineInfo> {
+    return this.serialized(async () => {
+      this.running(id);
+      const named = file ?? this.runs.file(id);
+      if (named === undefined) {
+        throw new PipelineDefinitionError([
+          {
+            code: 'PIPELINE_FILE_UNREADABLE',
+            file: id,
+            message: `pipeline '${id}' was built in code, not read from a file: name the file to reload it from`,
+          },
+        ]);
+      }
+      const path = this.folders.resolve(named);
+      const { compiled } = await preparePipeline(path);
+      if (compiled.id !== id) {
+        throw new PipelineDefinitionError([
+          {
+            code: 'PIPELINE_ID_MISMATCH',
+            file: named,
+            message: `the file defines pipeline '${compiled.id}', not '${id}': a reload keeps the id`,
+          },
+        ]);
+      }
+      const previous = { compiled: this.runs.compiled(id), file: this.runs.file(id) };
+      await this.runs.stop(id);
+      try {
+        this.instantiate(compiled, path);
+      } catch (error) {
+        // The new graph could not be built: the previous definition runs again.
+        if (!previous.compiled || this.stopping) throw error;
+        this.instantiate(previous.compiled, previous.file);
+        this.engineLog.warn(
+          { pipeline: id, err: error },
+          `pipeline ${id} not reloaded: ${describeError(error)}`,
+        );
+        throw new EngineError(
+          'PIPELINE_START_FAILED',
+          `${describeError(error)}; the previous definition of '${id}' runs again`,
+          { cause: error },
+        );
+      }
+      this.engineLog.info({ pipeline: id, file: path }, `pipeline ${id} reloaded`);
+      return this.runs.info(id);
+    });
   }
 
   start(): void {
-    this.logger.child({ component: 'engine' }).info(
+    this.started = true;
+    this.engineLog.info(
       {
         mode: this.options.mode,
-        pipelines: this.runs.map((run) => run.id),
+        pipelines: this.runs.runs.map((run) => run.id),
         accounts: this.trading ? this.accounts.map((account) => account.id) : [],
         ...(this.gateway && { url: this.gateway.url }),
       },
-      `engine started: ${this.options.mode}, ${String(this.runs.length)} pipeline(s)`,
+      `engine started: ${this.options.mode}, ${String(this.runs.runs.length)} pipeline(s)`,
     );
-    for (const run of this.runs) run.start();
+    this.runs.startAll();
   }
 
   /** Ends the sources; data in flight drains and sinks flush. Resolves with the final metrics. */
   async stop(): Promise<PipelineMetricsSnapshot[]> {
-    for (const run of this.runs) run.stop();
+    this.stopping = true;
+    this.askStop();
+    this.runs.stopAll();
     return this.finished();
   }
 
-  /** Resolves when every pipeline has ended by itself (finite sources) or been stopped. */
+  /**
+   * Resolves when the engine has ended, with every run's final metrics (a reloaded pipeline once
+   * per version). A live engine that listens is driven through its API: it ends on `stop()`
+   * (Ctrl-C, SIGTERM), not when its last pipeline stops, and a pipeline that fails is logged and
+   * listed as stopped with its error. A replay, or an engine that does not listen, ends when every
+   * pipeline has ended by itself (finite sources) or been stopped, and fails with the first failure.
+   */
   async finished(): Promise<PipelineMetricsSnapshot[]> {
+    this.finishing ??= this.finish();
+    return this.finishing;
+  }
+
+  private async finish(): Promise<PipelineMetricsSnapshot[]> {
     try {
-      return await Promise.all(this.runs.map((run) => run.done));
+      if (this.staysUp) {
+        await this.stopAsked;
+        await this.runs.allEnded();
+      } else {
+        await this.runs.allDone();
+      }
+      return this.runs.finalMetrics();
     } finally {
       // The stream's clients first: they read the API's reads and the gateway's server.
       await this.stream?.close();
@@ -368,12 +496,74 @@ export class Engine {
       this.bus.close();
       if (!this.stoppedLogged) {
         this.stoppedLogged = true;
-        this.logger.child({ component: 'engine' }).info('engine stopped: drained and flushed');
+        this.engineLog.info('engine stopped: drained and flushed');
       }
     }
   }
 
+  /** Messages the sources of runs replaced by a reload emitted (totals do not drop on a reload). */
+  get retiredSourceMessages(): number {
+    return this.runs.retiredSourceMessages;
+  }
+
   metrics(): PipelineMetricsSnapshot[] {
-    return this.runs.map((run) => run.metrics());
+    return this.runs.metrics();
+  }
+
+  /** A live engine that listens stays up when its last pipeline stops (see `finished`). */
+  private get staysUp(): boolean {
+    return this.options.mode === 'live' && this.gateway !== undefined;
+  }
+
+  private get engineLog(): Logger {
+    return this.logger.child({ component: 'engine' });
+  }
+
+  /** Builds a run onto the bus and starts it when the engine runs; refused while the engine stops. */
+  private instantiate(pipeline: CompiledPipeline, file: string | undefined): PipelineRun {
+    if (this.stopping)
+      throw new EngineError(
+        'PIPELINE_ALREADY_STOPPED',
+        `the engine is stopping: pipeline '${pipeline.id}' not started`,
+      );
+    if (this.runs.isRunning(pipeline.id))
+      throw new EngineError('PIPELINE_ALREADY_RUNNING', `pipeline '${pipeline.id}' is running already`);
+    let run: PipelineRun;
+    try {
+      run = instantiatePipeline(pipeline, {
+        clock: this.clock,
+        bus: this.bus,
+        mode: this.options.mode,
+        dataDir: this.options.dataDir,
+        featureEngine: this.featureEngine,
+        accounts: this.accounts,
+        ...(this.store && { store: this.store }),
+        ...(this.options.progress && { progress: this.options.progress }),
+      });
+    } catch (error) {
+      // A step failed as it was created (a sink's file cannot be opened): the definition was fine.
+      throw new EngineError(
+        'PIPELINE_START_FAILED',
+        `pipeline '${pipeline.id}' could not be built: ${describeError(error)}`,
+        { cause: error },
+      );
+    }
+    this.runs.add(run, pipeline, file);
+    if (this.started) this.runs.start(run.id);
+    return run;
+  }
+
+  /** Throws unless `id` is a running pipeline. */
+  private running(id: string): void {
+    if (!this.runs.has(id)) throw new EngineError('PIPELINE_NOT_FOUND', `no pipeline '${id}'`);
+    if (!this.runs.isRunning(id))
+      throw new EngineError('PIPELINE_ALREADY_STOPPED', `pipeline '${id}' is stopped already`);
+  }
+
+  /** Runs pipeline changes one after another, so two reloads of one pipeline cannot interleave. */
+  private serialized<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.control.then(task);
+    this.control = result.catch(() => undefined);
+    return result;
   }
 }

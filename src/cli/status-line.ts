@@ -32,7 +32,9 @@ export class StatusLine {
   private print(): void {
     const metrics = this.engine.metrics();
     const now = performance.now();
-    const count = metrics.reduce((sum, pipeline) => sum + pipeline.sourceMessages, 0);
+    // Runs replaced by a reload count too, so the total and the rate do not drop.
+    const count =
+      this.engine.retiredSourceMessages + metrics.reduce((sum, pipeline) => sum + pipeline.sourceMessages, 0);
     const rate = ((count - this.lastCount) * 1000) / (now - this.lastTime);
     this.lastCount = count;
     this.lastTime = now;

@@ -26,6 +26,17 @@ export const ERROR_CODES = {
   PIPELINE_DUPLICATE_OPERATOR: 'An operator is registered twice under the same name.',
   PIPELINE_NO_FEATURE_ENGINE:
     'The pipeline has feature steps but no feature engine was given to the runtime.',
+  // Pipelines started, stopped and reloaded in a running engine (the API's /pipelines routes).
+  PIPELINE_PATH_REFUSED:
+    "A pipeline file to start is outside the engine's pipeline folders (its `pipelines/` folder and the folders of the pipelines it started with): a client may not run arbitrary files (400).",
+  PIPELINE_ID_MISMATCH:
+    'A reload names a file whose pipeline id differs from the one reloaded: a reload keeps the id (400).',
+  PIPELINE_NOT_FOUND: 'No pipeline with that id runs, or ran, in this engine (404).',
+  PIPELINE_ALREADY_RUNNING: 'A pipeline with that id is running already: stop it or reload it (409).',
+  PIPELINE_ALREADY_STOPPED:
+    'The pipeline is stopped already (start it again from its file), or the engine is stopping (409).',
+  PIPELINE_START_FAILED:
+    "A pipeline compiled but a step failed as it was created (a sink's file cannot be opened); on a reload the previous definition runs again (500).",
 
   // Running steps (each lands in the dead-letter stream with the message; the pipeline keeps running).
   STEP_FAILED: 'A step threw while processing a message.',

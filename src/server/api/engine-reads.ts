@@ -71,7 +71,9 @@ export function createEngineReads(engine: ReadableEngine) {
     const counts = new Map<string, number>();
     const rate = (key: string, count: number): number => {
       counts.set(key, count);
-      return (count - (previous.counts.get(key) ?? 0)) / seconds;
+      // A reloaded pipeline's counters start again from zero.
+      const before = previous.counts.get(key) ?? 0;
+      return (count >= before ? count - before : count) / seconds;
     };
     const pipelines = engine.metrics().map((pipeline) => ({
       pipeline: pipeline.pipeline,

@@ -9,6 +9,7 @@ import { partCheck, type PartCheck } from './check-request.js';
 import { createEngineReads, type EngineReads, type ReadableEngine } from './engine-reads.js';
 import { buildOpenApi } from './openapi.js';
 import { actRoutes } from './act-routes.js';
+import { pipelineRoutes, type PipelineControl } from './pipeline-routes.js';
 import { readRoutes } from './read-routes.js';
 import { errorReply, honoPath, type AnyApiRoute, type ApiReply, type RequestProblem } from './route.js';
 
@@ -24,7 +25,7 @@ export interface ApiAuditEntry {
   /** The token's name. */
   readonly principal: string;
   readonly role: Role;
-  /** What was done, as the engine's command names it: `halt`, `resume`, `flatten`, `set-mode`, `cancel`, `confirm`, `reject`. */
+  /** What was done, as the engine's command names it: `halt`, `resume`, `flatten`, `set-mode`, `cancel`, `confirm`, `reject`, `pipeline.start`, `pipeline.stop`, `pipeline.reload`. */
   readonly action: string;
   /** What it acted on: an account, an order, a proposal; `*` for every account. */
   readonly target: string;
@@ -34,7 +35,7 @@ export interface ApiAuditEntry {
 }
 
 export interface MountApiOptions {
-  readonly engine: ReadableEngine & { readonly trading: ReadableEngine['trading'] };
+  readonly engine: ReadableEngine & { readonly trading: ReadableEngine['trading'] } & PipelineControl;
   /** Finds a token's holder (the token registry). */
   readonly authenticate: Authenticate;
   /** Records each state change with who asked for it. */
@@ -65,6 +66,7 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
   const routes: AnyApiRoute[] = [
     ...readRoutes(reads),
     ...actRoutes(options.engine),
+    ...pipelineRoutes(options.engine),
     openApiRoute(() => document),
   ];
   const document = buildOpenApi(routes, API_PREFIX);
@@ -121,7 +123,9 @@ async function answer(c: Context, mounted: Mounted, options: MountApiOptions): P
     reply = errorReply(500, 'API_INTERNAL', `the engine could not answer: ${describeError(error)}`);
   }
   if (route.changesState && principal) {
-    const target = (params as { id?: string } | undefined)?.id ?? '*';
+    // What it acted on: the id in the path, else the file in the body (a pipeline start).
+    const target =
+      (params as { id?: string } | undefined)?.id ?? (body as { file?: string } | undefined)?.file ?? '*';
     const ok = reply.status >= 200 && reply.status < 300;
     const detail =
       (reply.body as { message?: string; error?: { message: string } }).message ??

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { TOPICS } from '../../../src/bus/topics.js';
 import { MICROS_PER_SECOND } from '../../../src/core/time.js';
-import { MAX_BODY_BYTES } from '../../../src/server/api/index.js';
+import { MAX_BODY_BYTES, type AnyApiRoute } from '../../../src/server/api/index.js';
 import { esTick, intent, T0 } from '../../execution/execution-helpers.js';
 import { startApiEngine, type ApiEngine, type Json } from './api-engine.js';
 
@@ -29,42 +29,25 @@ describe('the API act routes', () => {
         'resumeAccount',
         'resumeAll',
         'setAccountMode',
+        'startPipeline',
+        'stopPipeline',
+        'reloadPipeline',
       ].sort(),
     );
-    const rank = { viewer: 1, trader: 2, admin: 3 } as const;
-    for (const route of routes) {
-      const path = route.path.replace('{id}', route.path.startsWith('/accounts') ? ACCOUNT : 'no-such-id');
-      const body = route.operationId === 'setAccountMode' ? { mode: 'auto' } : {};
-      const need = rank[route.access as keyof typeof rank];
-      const name = `${route.method.toUpperCase()} ${path}`;
-      expect((await api.call(route.method, path, undefined, body)).status, `${name} no token`).toBe(401);
-      expect(
-        (await api.call(route.method, path, 'wrong-token-000000000', body)).status,
-        `${name} wrong`,
-      ).toBe(401);
-      expect((await api.call(route.method, path, api.tokens.addon, body)).status, `${name} addon`).toBe(403);
-      for (const role of ['viewer', 'trader', 'admin'] as const) {
-        api.audit.length = 0;
-        const { status } = await api.call(route.method, path, api.tokens[role], body);
-        if (rank[role] < need) {
-          expect(status, `${name} ${role}`).toBe(403);
-          expect(api.audit, `${name} ${role}`).toMatchObject([
-            { principal: `${role}-bot`, outcome: 'refused' },
-          ]);
-        } else {
-          // Allowed: the engine decided (done, refused, or no such order/proposal), never the auth.
-          expect([200, 404, 409], `${name} ${role}`).toContain(status);
-          expect(api.audit, `${name} ${role}`).toMatchObject([
-            {
-              principal: `${role}-bot`,
-              role,
-              action: route.auditAction,
-              outcome: status === 200 ? 'ok' : 'refused',
-            },
-          ]);
-        }
-      }
-    }
+    await checkRoleTable(
+      api,
+      routes.filter((route) => !isPipelineRoute(route)),
+    );
+  });
+
+  // A fresh engine (a fresh failed-auth allowance): one wrong token per route is more than the burst of one address.
+  it('refuses every pipeline route without a token, with a wrong one or below its role, and records who tried', async () => {
+    api = await startApiEngine();
+    const routes = (api.engine.api?.routes ?? []).filter(
+      (route) => route.changesState && isPipelineRoute(route),
+    );
+    expect(routes).toHaveLength(3);
+    await checkRoleTable(api, routes);
   });
 
   it('halts one account through the API (flat, no working orders, HALTED) and resumes it, recording who did it', async () => {
@@ -238,3 +221,48 @@ describe('the API act routes', () => {
 });
 
 const engine = (running: ApiEngine) => running.engine;
+
+const isPipelineRoute = (route: AnyApiRoute): boolean => route.path.startsWith('/pipelines');
+
+/** Each route without a token, with a wrong one, with the AddOn's, and with each person's role. */
+async function checkRoleTable(api: ApiEngine, routes: readonly AnyApiRoute[]): Promise<void> {
+  const rank = { viewer: 1, trader: 2, admin: 3 } as const;
+  for (const route of routes) {
+    const path = route.path.replace('{id}', route.path.startsWith('/accounts') ? ACCOUNT : 'no-such-id');
+    const body =
+      route.operationId === 'setAccountMode'
+        ? { mode: 'auto' }
+        : route.operationId === 'startPipeline'
+          ? { file: 'no-such-pipeline.yaml' }
+          : {};
+    const need = rank[route.access as keyof typeof rank];
+    const name = `${route.method.toUpperCase()} ${path}`;
+    expect((await api.call(route.method, path, undefined, body)).status, `${name} no token`).toBe(401);
+    expect((await api.call(route.method, path, 'wrong-token-000000000', body)).status, `${name} wrong`).toBe(
+      401,
+    );
+    expect((await api.call(route.method, path, api.tokens.addon, body)).status, `${name} addon`).toBe(403);
+    for (const role of ['viewer', 'trader', 'admin'] as const) {
+      api.audit.length = 0;
+      const { status } = await api.call(route.method, path, api.tokens[role], body);
+      if (rank[role] < need) {
+        expect(status, `${name} ${role}`).toBe(403);
+        expect(api.audit, `${name} ${role}`).toMatchObject([
+          { principal: `${role}-bot`, outcome: 'refused' },
+        ]);
+      } else {
+        // Allowed: the engine decided (done, refused, no such order, proposal or pipeline file), never the auth.
+        const decided = route.operationId === 'startPipeline' ? [400] : [200, 404, 409];
+        expect(decided, `${name} ${role}`).toContain(status);
+        expect(api.audit, `${name} ${role}`).toMatchObject([
+          {
+            principal: `${role}-bot`,
+            role,
+            action: route.auditAction,
+            outcome: status < 300 ? 'ok' : 'refused',
+          },
+        ]);
+      }
+    }
+  }
+}
