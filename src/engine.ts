@@ -2,6 +2,7 @@ import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import type { Micros } from './core/time.js';
 import { describeError, EngineError, PipelineDefinitionError } from './core/errors.js';
+import { TOPICS } from './bus/topics.js';
 import {
   DEFAULT_TRADING_ACCOUNTS,
   startTrading,
@@ -232,10 +233,17 @@ export class Engine {
     this.folders = new PipelineFolders(options.pipelineFolder ?? 'pipelines');
     this.runs = new PipelineSet({
       now: () => this.clock.now(),
-      onFailure: (id, error) =>
-        this.logger
-          .child({ component: 'engine' })
-          .error({ pipeline: id, err: error }, `pipeline ${id} failed: ${describeError(error)}`),
+      onFailure: (id, error) => {
+        const message = `pipeline ${id} failed: ${describeError(error)}`;
+        this.logger.child({ component: 'engine' }).error({ pipeline: id, err: error }, message);
+        // A listening engine stays up without it: the trader must hear of it (alert rules, phone).
+        this.bus.publish(TOPICS.alerts, {
+          ts: this.clock.now(),
+          severity: 'critical',
+          code: error instanceof EngineError ? error.code : 'STEP_FAILED',
+          message,
+        });
+      },
     });
     // The store listens before trading starts, so the accounts' first states are kept too.
     this.store = store;

@@ -2,6 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { TOPICS } from '../src/bus/topics.js';
+import type { Alert } from '../src/core/events.js';
 import { Engine, preparePipeline } from '../src/engine.js';
 import { pipelineYaml } from './server/api/pipeline-engine.js';
 
@@ -68,6 +70,8 @@ describe('the engine and its pipelines', () => {
       wasm: false,
       listen: { host: '127.0.0.1', port: 0, token: 'c5f2e3d4b5a6071829304a5b6c7d8e9f' },
     });
+    const alerts: Alert[] = [];
+    engine.bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
     for (const pipeline of compiled) engine.add(pipeline);
     engine.start();
     await vi.waitFor(() =>
@@ -81,6 +85,14 @@ describe('the engine and its pipelines', () => {
       expect(engine.metrics().find((run) => run.pipeline === 'good')?.sourceMessages).toBeGreaterThan(good),
     );
     expect(engine.listPipelines().find((pipeline) => pipeline.id === 'good')?.state).toBe('running');
+    // The engine stayed up, so the failure must reach a person: a critical alert (rules, phone).
+    expect(alerts).toEqual([
+      expect.objectContaining({
+        severity: 'critical',
+        code: 'SOURCE_FAILED',
+        message: expect.stringContaining('pipeline bad failed') as string,
+      }),
+    ]);
     const final = await engine.stop();
     expect(final.map((run) => run.pipeline)).toEqual(['good', 'bad']);
   });
