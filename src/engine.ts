@@ -23,6 +23,9 @@ import { Store } from './store/store.js';
 import type { AlertsConfig } from './alerts/alerts-config.js';
 import { Notifier } from './alerts/notifier.js';
 import { profileLimits } from './alerts/profile-limits.js';
+import type { MetricsReader } from './alerts/metrics-reader.js';
+import { TOPICS } from './bus/topics.js';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Authenticate } from './server/auth/roles.js';
 import {
   attachStream,
@@ -202,6 +205,9 @@ export class Engine {
   /** The Prometheus metrics served at `/metrics` (viewer tokens), when the engine listens. */
   prometheus: EngineMetrics | undefined;
   private readonly runs: PipelineRun[] = [];
+  /** Each run's source steps, and whether each emits market data (for `engine-silent` rules). */
+  private readonly sourcesOf = new Map<PipelineRun, ReadonlyMap<string, boolean>>();
+  private stopMetricsReader: (() => void) | undefined;
   private stoppedLogged = false;
   private tokenWatch: NodeJS.Timeout | undefined;
 
@@ -324,6 +330,14 @@ export class Engine {
       ...(this.options.progress && { progress: this.options.progress }),
     });
     this.runs.push(run);
+    this.sourcesOf.set(
+      run,
+      new Map(
+        pipeline.steps
+          .filter((step) => step.operator.kind === 'source')
+          .map((step) => [step.id, step.outputType === 'tick' || step.outputType === 'bar']),
+      ),
+    );
     return run;
   }
 
@@ -342,6 +356,60 @@ export class Engine {
       `engine started: ${this.options.mode}, ${String(this.runs.length)} pipeline(s)`,
     );
     for (const run of this.runs) run.start();
+    // Rules on the engine's figures judge a live engine; a replay's pace is not the market's.
+    if (this.notifier && this.options.mode === 'live')
+      this.notifier.watchMetrics(this.metricsReader(), {
+        warn: (message) => this.logger.child({ component: 'alerts' }).warn(message),
+      });
+  }
+
+  /**
+   * What `slo` and `engine-silent` alert rules read, once a second: the runs' own counters and
+   * latency buckets, the store's stats, a count of dead letters and an event-loop delay monitor.
+   */
+  private metricsReader(): MetricsReader {
+    let deadLetters = 0;
+    const subscription = this.bus.observe(TOPICS.deadLetters).subscribe(() => deadLetters++);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    this.stopMetricsReader = () => {
+      subscription.unsubscribe();
+      loop.disable();
+    };
+    const prefixed = (pipeline: string, step: string): string =>
+      step.startsWith(`${pipeline}.`) ? step.slice(pipeline.length + 1) : step;
+    return {
+      now: () => this.clock.now(),
+      pipelines: () =>
+        this.runs.map((run) => {
+          const live = run.liveMetrics();
+          const sources = this.sourcesOf.get(run);
+          return {
+            id: run.id,
+            latency: live.latency.buckets().counts,
+            steps: live.steps.map((step) => {
+              const id = prefixed(run.id, step.step);
+              return {
+                id,
+                latency: step.latency.buckets().counts,
+                out: step.out,
+                source: sources?.has(id) ?? false,
+                marketSource: sources?.get(id) ?? false,
+              };
+            }),
+          };
+        }),
+      store: () => {
+        const stats = this.store?.stats;
+        return stats && { backlogRows: stats.queueDepth, commitP99Millis: stats.commitMillis.p99 };
+      },
+      deadLetters: () => deadLetters,
+      eventLoopP99Nanos: () => {
+        const p99 = loop.count > 0 ? loop.percentile(99) : 0;
+        loop.reset();
+        return p99;
+      },
+    };
   }
 
   /** Ends the sources; data in flight drains and sinks flush. Resolves with the final metrics. */
@@ -364,6 +432,7 @@ export class Engine {
       await this.trading?.close();
       // Before the store closes, so the last delivery attempts are kept.
       await this.notifier?.close();
+      this.stopMetricsReader?.();
       await this.store?.close();
       this.bus.close();
       if (!this.stoppedLogged) {

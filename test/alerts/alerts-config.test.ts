@@ -60,7 +60,7 @@ describe('enigma.yaml `alerts`', () => {
 `),
     ).toEqual([
       '6 alerts.channels[1].secret: secrets are never written in the configuration: name the environment variable or file that holds it (secretEnv / secretFile, tokenEnv / tokenFile, urlEnv / urlFile)',
-      '13 alerts.rules[3].on: must be one of state-change, drawdown-room, daily-loss, addon-disconnected, reject-burst, fill, pnl-milestone, engine-alert, got "weather"',
+      '13 alerts.rules[3].on: must be one of state-change, drawdown-room, daily-loss, addon-disconnected, reject-burst, fill, pnl-milestone, engine-alert, slo, engine-silent, got "weather"',
     ]);
     // Once the shape is right, what the shape cannot say.
     expect(
