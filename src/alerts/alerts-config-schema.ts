@@ -213,7 +213,8 @@ export const AlertRuleSchema = Type.Object(
       }),
     ),
     above: Type.Optional(
-      Type.Union([Type.Number({ minimum: 0 }), Type.String({ pattern: DURATION_PATTERN })], {
+      // Either kind passes the shape; which one the metric needs, and its range, is checked with it.
+      Type.Union([Type.Number(), Type.String()], {
         description:
           'slo: the threshold: a duration (500us, 2ms) for the latencies, a number for store-backlog (rows) and dead-letters (per minute).',
       }),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { MICROS_PER_SECOND, parseDuration } from '../core/time.js';
+import { DURATION_PATTERN, MICROS_PER_SECOND, parseDuration } from '../core/time.js';
 import { SLO_METRICS } from './alerts-config-schema.js';
 import type {
   AlertChannelFile,
@@ -204,6 +204,13 @@ function checkSlo(rule: AlertRuleFile, at: (string | number)[], issues: AlertsIs
       path: [...at, 'above'],
       message: `${metric} is a count: give above as a number (${metric === 'store-backlog' ? 'rows' : 'per minute'}), not '${rule.above}'`,
     });
+  else if (typeof rule.above === 'string' && !new RegExp(DURATION_PATTERN).test(rule.above))
+    issues.push({
+      path: [...at, 'above'],
+      message: `'${rule.above}' is not a duration such as 500us, 2ms or 1s`,
+    });
+  else if (typeof rule.above === 'number' && !(rule.above >= 0))
+    issues.push({ path: [...at, 'above'], message: `above: at least 0, not ${String(rule.above)}` });
   const reads = SLO_METRIC_FIELDS[metric];
   for (const key of ['pipeline', 'step', 'window'] as const) {
     if (rule[key] !== undefined && !reads.includes(key))
