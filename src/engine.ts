@@ -358,7 +358,7 @@ export class Engine {
     for (const run of this.runs) run.start();
     // Rules on the engine's figures judge a live engine; a replay's pace is not the market's.
     if (this.notifier && this.options.mode === 'live')
-      this.notifier.watchMetrics(this.metricsReader(), {
+      this.notifier.watchMetrics(() => this.metricsReader(), {
         warn: (message) => this.logger.child({ component: 'alerts' }).warn(message),
       });
   }

@@ -1,4 +1,5 @@
 import { performance } from 'node:perf_hooks';
+import { describeError } from '../core/errors.js';
 import type { Alert, AlertSeverity } from '../core/events.js';
 import { SessionCalendar } from '../core/session-calendar.js';
 import { parseDuration } from '../core/time.js';
@@ -17,7 +18,7 @@ const LATENCY_BUCKETS = 21;
 export interface MetricRulesOptions {
   /** A monotonic clock in milliseconds, for how long a figure has been above its threshold (default performance.now). */
   readonly nowMs?: () => number;
-  /** Told once per rule whose pipeline or step matches nothing running (the engine logs it). */
+  /** Told once per rule whose pipeline or step matches nothing running, and of a failed evaluation (the engine logs it). */
   readonly warn?: (message: string) => void;
 }
 
@@ -96,7 +97,16 @@ export class MetricRules {
 
   start(): void {
     if (this.timer || this.rules.length === 0) return;
-    this.timer = setInterval(() => this.evaluate(), EVALUATE_EVERY_MS);
+    this.timer = setInterval(() => {
+      // A rule that cannot be judged this second must never stop the engine: say so and go on.
+      try {
+        this.evaluate();
+      } catch (error) {
+        this.options.warn?.(
+          `alert rules on the engine's figures failed this second: ${describeError(error)}`,
+        );
+      }
+    }, EVALUATE_EVERY_MS);
     this.timer.unref();
   }
 

@@ -112,13 +112,14 @@ export class Notifier {
   }
 
   /**
-   * Starts the rules on the engine's figures (`slo`, `engine-silent`), read from `reader` once a
-   * second until `close`. Does nothing when no rule is of those kinds.
+   * Starts the rules on the engine's figures (`slo`, `engine-silent`), read once a second until
+   * `close` from the reader `reader()` builds. Does nothing (builds no reader) when no rule is of
+   * those kinds.
    */
-  watchMetrics(reader: MetricsReader, options: MetricRulesOptions = {}): void {
+  watchMetrics(reader: () => MetricsReader, options: MetricRulesOptions = {}): void {
     const rules = this.config.rules.filter((rule) => MetricRules.covers(rule));
     if (rules.length === 0 || this.metricRules) return;
-    this.metricRules = new MetricRules(rules, reader, (raised) => this.handleRaised(raised), options);
+    this.metricRules = new MetricRules(rules, reader(), (raised) => this.handleRaised(raised), options);
     this.metricRules.start();
   }
 

@@ -192,3 +192,18 @@ describe('the README’s phone-push example', () => {
     expect(section.replaceAll(/\s+/g, ' ')).toContain(`"${messages[0] ?? ''}"`);
   });
 });
+
+describe('the README’s example of alerts on the engine’s figures', () => {
+  it('is a valid alerts section with the rules it describes', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const section = readme.slice(readme.indexOf("**Alerts on the engine's own figures"));
+    const yaml = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? '';
+    const config = parseEngineConfig(ACCOUNTS + yaml, 'README.md', '/work/config');
+    expect(config.alerts?.rules.map((rule) => [rule.name, rule.on, rule.metric ?? ''])).toEqual([
+      ['slow-signals', 'slo', 'step-p99'],
+      ['store-behind', 'slo', 'store-backlog'],
+      ['bad-input', 'slo', 'dead-letters'],
+      ['feed-silent', 'engine-silent', ''],
+    ]);
+  });
+});
