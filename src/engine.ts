@@ -11,6 +11,7 @@ import {
 } from './trading.js';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
 import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
@@ -25,7 +26,6 @@ import { Notifier } from './alerts/notifier.js';
 import { profileLimits } from './alerts/profile-limits.js';
 import type { MetricsReader } from './alerts/metrics-reader.js';
 import { TOPICS } from './bus/topics.js';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { Authenticate } from './server/auth/roles.js';
 import {
   attachStream,

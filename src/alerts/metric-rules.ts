@@ -168,18 +168,16 @@ export class MetricRules {
         return;
       }
       case 'store-backlog':
-        judge('store', () => this.reader.store()?.backlogRows, false);
+      case 'store-commit-p99': {
+        const store = this.reader.store();
+        if (!store) {
+          this.warnOnce(rule, 'the engine keeps no history (no store)');
+          return;
+        }
+        const figure = metric === 'store-backlog' ? store.backlogRows : store.commitP99Millis * 1e6;
+        judge('store', () => figure, false);
         return;
-      case 'store-commit-p99':
-        judge(
-          'store',
-          () => {
-            const millis = this.reader.store()?.commitP99Millis;
-            return millis === undefined ? undefined : millis * 1e6;
-          },
-          false,
-        );
-        return;
+      }
       case 'dead-letters': {
         const watch = this.watch(rule, 'dead letters', DEAD_LETTER_WINDOW_MS);
         const count = this.windowed(watch, nowMs, [this.reader.deadLetters()])[0];
@@ -315,14 +313,14 @@ export class MetricRules {
     return (watch.window as CounterWindow).update(nowMs, counts);
   }
 
-  private warnOnce(rule: AlertRuleConfig): void {
+  private warnOnce(rule: AlertRuleConfig, why?: string): void {
     if (this.warned.has(rule)) return;
     this.warned.add(rule);
     const what = [rule.pipeline && `pipeline '${rule.pipeline}'`, rule.step && `step '${rule.step}'`]
       .filter(Boolean)
       .join(', ');
     this.options.warn?.(
-      `alert rule '${rule.name}' (${rule.on}) watches nothing: no running ${what || 'pipeline matches'}`,
+      `alert rule '${rule.name}' (${rule.on}) watches nothing: ${why ?? `no running ${what || 'pipeline matches'}`}`,
     );
   }
 }

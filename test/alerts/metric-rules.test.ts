@@ -14,7 +14,7 @@ const T0 = Date.UTC(2026, 11, 7, 15, 0) * 1000;
  * A hand-driven engine: real latency histograms a test records into, counters it sets, and a
  * wall clock it moves; `tick()` advances a second and runs one evaluation.
  */
-function engineFigures(rules: AlertRuleConfig[], options: { dedupe?: boolean } = {}) {
+function engineFigures(rules: AlertRuleConfig[], options: { dedupe?: boolean; noStore?: boolean } = {}) {
   const pipeline = new LatencyHistogram();
   const step = new LatencyHistogram();
   const figures = { backlog: 0, commitP99Millis: 0, deadLetters: 0, loopNanos: 0, marketOut: 0, nowMs: 0 };
@@ -38,7 +38,10 @@ function engineFigures(rules: AlertRuleConfig[], options: { dedupe?: boolean } =
         ],
       },
     ],
-    store: () => ({ backlogRows: figures.backlog, commitP99Millis: figures.commitP99Millis }),
+    store: () =>
+      options.noStore
+        ? undefined
+        : { backlogRows: figures.backlog, commitP99Millis: figures.commitP99Millis },
     deadLetters: () => figures.deadLetters,
     eventLoopP99Nanos: () => figures.loopNanos,
   };
@@ -199,13 +202,20 @@ describe('slo rules', () => {
     ]);
   });
 
-  it('warns once when a rule names a pipeline or step that is not running', () => {
+  it('warns once when a rule names a pipeline or step that is not running, or the store of an engine without one', () => {
     const { tick, warnings } = engineFigures([
       { name: 'typo', on: 'slo', metric: 'step-p99', pipeline: 'es', step: 'sginal', above: '1ms' },
     ]);
     tick(3);
     expect(warnings).toEqual([
       "alert rule 'typo' (slo) watches nothing: no running pipeline 'es', step 'sginal'",
+    ]);
+    const withoutStore = engineFigures([{ name: 'backlog', on: 'slo', metric: 'store-backlog', above: 10 }], {
+      noStore: true,
+    });
+    withoutStore.tick(2);
+    expect(withoutStore.warnings).toEqual([
+      "alert rule 'backlog' (slo) watches nothing: the engine keeps no history (no store)",
     ]);
   });
 });
