@@ -2,7 +2,6 @@ import { MessageBus } from './bus/bus.js';
 import { LiveClock, ReplayClock, type Clock } from './core/clock.js';
 import type { Micros } from './core/time.js';
 import { describeError, EngineError, PipelineDefinitionError } from './core/errors.js';
-import { TOPICS } from './bus/topics.js';
 import {
   DEFAULT_TRADING_ACCOUNTS,
   startTrading,
@@ -12,6 +11,7 @@ import {
 } from './trading.js';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { SILENT_LOGGER, type Logger } from './core/log/logger.js';
 import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
@@ -24,6 +24,8 @@ import { Store } from './store/store.js';
 import type { AlertsConfig } from './alerts/alerts-config.js';
 import { Notifier } from './alerts/notifier.js';
 import { profileLimits } from './alerts/profile-limits.js';
+import type { MetricsReader } from './alerts/metrics-reader.js';
+import { TOPICS } from './bus/topics.js';
 import type { Authenticate } from './server/auth/roles.js';
 import {
   attachStream,
@@ -218,6 +220,9 @@ export class Engine {
   private finishing: Promise<PipelineMetricsSnapshot[]> | undefined;
   /** Pipeline starts, stops and reloads, one at a time. */
   private control: Promise<unknown> = Promise.resolve();
+  /** Each run's source steps, and whether each emits market data (for `engine-silent` rules). */
+  private readonly sourcesOf = new WeakMap<PipelineRun, ReadonlyMap<string, boolean>>();
+  private stopMetricsReader: (() => void) | undefined;
   private stoppedLogged = false;
   private tokenWatch: NodeJS.Timeout | undefined;
 
@@ -459,6 +464,60 @@ export class Engine {
       `engine started: ${this.options.mode}, ${String(this.runs.runs.length)} pipeline(s)`,
     );
     this.runs.startAll();
+    // Rules on the engine's figures judge a live engine; a replay's pace is not the market's.
+    if (this.notifier && this.options.mode === 'live')
+      this.notifier.watchMetrics(() => this.metricsReader(), {
+        warn: (message) => this.logger.child({ component: 'alerts' }).warn(message),
+      });
+  }
+
+  /**
+   * What `slo` and `engine-silent` alert rules read, once a second: the runs' own counters and
+   * latency buckets, the store's stats, a count of dead letters and an event-loop delay monitor.
+   */
+  private metricsReader(): MetricsReader {
+    let deadLetters = 0;
+    const subscription = this.bus.observe(TOPICS.deadLetters).subscribe(() => deadLetters++);
+    const loop = monitorEventLoopDelay({ resolution: 10 });
+    loop.enable();
+    this.stopMetricsReader = () => {
+      subscription.unsubscribe();
+      loop.disable();
+    };
+    const prefixed = (pipeline: string, step: string): string =>
+      step.startsWith(`${pipeline}.`) ? step.slice(pipeline.length + 1) : step;
+    return {
+      now: () => this.clock.now(),
+      pipelines: () =>
+        this.runs.runs.map((run) => {
+          const live = run.liveMetrics();
+          const sources = this.sourcesOf.get(run);
+          return {
+            id: run.id,
+            latency: live.latency.buckets().counts,
+            steps: live.steps.map((step) => {
+              const id = prefixed(run.id, step.step);
+              return {
+                id,
+                latency: step.latency.buckets().counts,
+                out: step.out,
+                source: sources?.has(id) ?? false,
+                marketSource: sources?.get(id) ?? false,
+              };
+            }),
+          };
+        }),
+      store: () => {
+        const stats = this.store?.stats;
+        return stats && { backlogRows: stats.queueDepth, commitP99Millis: stats.commitMillis.p99 };
+      },
+      deadLetters: () => deadLetters,
+      eventLoopP99Nanos: () => {
+        const p99 = loop.count > 0 ? loop.percentile(99) : 0;
+        loop.reset();
+        return p99;
+      },
+    };
   }
 
   /** Ends the sources; data in flight drains and sinks flush. Resolves with the final metrics. */
@@ -500,6 +559,7 @@ export class Engine {
       await this.trading?.close();
       // Before the store closes, so the last delivery attempts are kept.
       await this.notifier?.close();
+      this.stopMetricsReader?.();
       await this.store?.close();
       this.bus.close();
       if (!this.stoppedLogged) {
@@ -557,6 +617,14 @@ export class Engine {
       );
     }
     this.runs.add(run, pipeline, file);
+    this.sourcesOf.set(
+      run,
+      new Map(
+        pipeline.steps
+          .filter((step) => step.operator.kind === 'source')
+          .map((step) => [step.id, step.outputType === 'tick' || step.outputType === 'bar']),
+      ),
+    );
     if (this.started) this.runs.start(run.id);
     return run;
   }

@@ -1,4 +1,4 @@
-import type { Subscription } from 'rxjs';
+import { Subscription } from 'rxjs';
 import type { MessageBus } from '../bus/bus.js';
 import { TOPICS } from '../bus/topics.js';
 import type { Alert, AlertSeverity, TradingState } from '../core/events.js';
@@ -59,6 +59,10 @@ export class AlertRules {
       this.raise({ rule, alert: { ...alert, severity: rule.severity ?? alert.severity ?? 'warning' }, key });
     };
     switch (rule.on) {
+      case 'slo':
+      case 'engine-silent':
+        // Rules on the engine's figures run on a timer (MetricRules), not on the bus.
+        return new Subscription();
       case 'state-change': {
         const last = new Map<string, TradingState>();
         return bus.observe(TOPICS.riskStates).subscribe((risk) => {

@@ -19,13 +19,30 @@ export const RULE_KINDS = [
   'fill',
   'pnl-milestone',
   'engine-alert',
+  'slo',
+  'engine-silent',
 ] as const;
 export type RuleKind = (typeof RULE_KINDS)[number];
+
+/**
+ * The figures an `slo` rule watches, read once a second from the engine's own counters:
+ * latencies are 99th percentiles over the rule's `window`; dead letters are counted per minute.
+ */
+export const SLO_METRICS = [
+  'pipeline-p99',
+  'step-p99',
+  'store-backlog',
+  'store-commit-p99',
+  'dead-letters',
+  'event-loop-p99',
+] as const;
+export type SloMetric = (typeof SLO_METRICS)[number];
 
 export const SEVERITIES = ['info', 'warning', 'critical'] as const;
 const TRADING_STATES = ['ACTIVE', 'REDUCING', 'HALTED'] as const;
 
 const NAME = '^[A-Za-z0-9][A-Za-z0-9_-]*$';
+const HOUR_MINUTE = '^([01][0-9]|2[0-3]):[0-5][0-9]$';
 const ENV_NAME = '^[A-Za-z_][A-Za-z0-9_]*$';
 
 /** One of `values`, typed as their union (a mapped array would widen each to `string`). */
@@ -120,7 +137,7 @@ export const AlertRuleSchema = Type.Object(
     name: Type.String({ pattern: NAME, description: 'Names the rule in alerts and the history.' }),
     on: literals(
       RULE_KINDS,
-      'state-change: an account changes trading state; drawdown-room / daily-loss: room below a threshold; addon-disconnected; reject-burst: count rejects within a window; fill; pnl-milestone: the day P&L crosses a multiple of `every`; engine-alert: the engine’s own alerts.',
+      'state-change: an account changes trading state; drawdown-room / daily-loss: room below a threshold; addon-disconnected; reject-burst: count rejects within a window; fill; pnl-milestone: the day P&L crosses a multiple of `every`; engine-alert: the engine’s own alerts; slo: a latency, backlog or dead-letter figure above a threshold for a sustained time; engine-silent: a pipeline source emits nothing for a time.',
     ),
     severity: Type.Optional(literals(SEVERITIES, 'Severity of the alerts it raises (default per kind).')),
     channels: Type.Optional(
@@ -175,6 +192,64 @@ export const AlertRuleSchema = Type.Object(
     ),
     minSeverity: Type.Optional(
       literals(SEVERITIES, 'engine-alert: only alerts this severe or more (default warning).'),
+    ),
+    metric: Type.Optional(
+      literals(
+        SLO_METRICS,
+        'slo: pipeline-p99, step-p99 (latency), store-backlog (rows), store-commit-p99, dead-letters (per minute), event-loop-p99.',
+      ),
+    ),
+    pipeline: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description: 'slo (pipeline-p99, step-p99), engine-silent: only this pipeline (default: every one).',
+      }),
+    ),
+    step: Type.Optional(
+      Type.String({
+        minLength: 1,
+        description:
+          'slo (step-p99): only this step; engine-silent: only this source step (default: every one).',
+      }),
+    ),
+    above: Type.Optional(
+      // Either kind passes the shape; which one the metric needs, and its range, is checked with it.
+      Type.Union([Type.Number(), Type.String()], {
+        description:
+          'slo: the threshold: a duration (500us, 2ms) for the latencies, a number for store-backlog (rows) and dead-letters (per minute).',
+      }),
+    ),
+    for: Type.Optional(
+      duration(
+        'slo: how long the figure must stay above the threshold before the alert (default 30s); engine-silent: how long without data (required).',
+      ),
+    ),
+    window: Type.Optional(
+      duration(
+        'slo (pipeline-p99, step-p99): the 99th percentile is over this much recent time (default 30s).',
+      ),
+    ),
+    session: Type.Optional(
+      Type.Object(
+        {
+          timeZone: Type.String({
+            minLength: 1,
+            description: 'IANA zone of the times, e.g. America/Chicago.',
+          }),
+          open: Type.String({ pattern: HOUR_MINUTE, description: 'Local time the session opens (HH:MM).' }),
+          close: Type.String({ pattern: HOUR_MINUTE, description: 'Local time it closes (HH:MM).' }),
+          openDays: Type.Array(Type.Integer({ minimum: 0, maximum: 6 }), {
+            minItems: 1,
+            uniqueItems: true,
+            description:
+              'Local weekdays on which it opens, 0 = Sunday; Globex opens Sunday to Thursday at 17:00 Chicago.',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description: 'engine-silent: count silence only while this session is open (default: always).',
+        },
+      ),
     ),
   },
   { additionalProperties: false },

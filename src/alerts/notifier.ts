@@ -9,6 +9,8 @@ import type { AlertChannelConfig, AlertsConfig } from './alerts-config.js';
 import { channelTarget } from './channel-requests.js';
 import { ChannelThrottle, heldBackText } from './channel-throttle.js';
 import { Deduplicator } from './deduplicator.js';
+import { MetricRules, type MetricRulesOptions } from './metric-rules.js';
+import type { MetricsReader } from './metrics-reader.js';
 import { DeliveryQueue, type DeliveryPolicy } from './delivery-queue.js';
 import type { Notification } from './notification.js';
 
@@ -55,6 +57,7 @@ interface Outlet {
 export class Notifier {
   private readonly outlets = new Map<string, Outlet>();
   private readonly rules: AlertRules;
+  private metricRules: MetricRules | undefined;
   private readonly dedupe = new Deduplicator();
   /** Alerts this notifier published, so an engine-alert rule does not take them for the engine's. */
   private readonly own = new WeakSet<Alert>();
@@ -108,6 +111,18 @@ export class Notifier {
     this.rules.attach(bus);
   }
 
+  /**
+   * Starts the rules on the engine's figures (`slo`, `engine-silent`), read once a second until
+   * `close` from the reader `reader()` builds. Does nothing (builds no reader) when no rule is of
+   * those kinds.
+   */
+  watchMetrics(reader: () => MetricsReader, options: MetricRulesOptions = {}): void {
+    const rules = this.config.rules.filter((rule) => MetricRules.covers(rule));
+    if (rules.length === 0 || this.metricRules) return;
+    this.metricRules = new MetricRules(rules, reader(), (raised) => this.handleRaised(raised), options);
+    this.metricRules.start();
+  }
+
   /** Sends one notification to the named channels (all when omitted), past de-duplication. */
   send(notification: Notification, channels?: readonly string[]): void {
     for (const name of channels ?? this.outlets.keys()) {
@@ -146,20 +161,23 @@ export class Notifier {
    */
   async close(graceMs = 5_000): Promise<void> {
     this.rules.detach();
+    this.metricRules?.stop();
     for (const outlet of this.outlets.values()) outlet.throttle.flush();
     await Promise.all([...this.outlets.values()].map((outlet) => outlet.queue.close(graceMs)));
     this.bus = undefined;
   }
 
-  private handleRaised({ rule, alert, key }: RaisedAlert): void {
+  /** True when the alert went on (false: a duplicate within the rule's window, dropped). */
+  private handleRaised({ rule, alert, key }: RaisedAlert): boolean {
     const window = rule.dedupe === undefined ? DEFAULT_DEDUPE : parseDuration(rule.dedupe);
-    if (window > 0 && this.dedupe.isDuplicate(`${rule.name}:${key}`, alert.ts, window)) return;
+    if (window > 0 && this.dedupe.isDuplicate(`${rule.name}:${key}`, alert.ts, window)) return false;
     if (rule.on !== 'engine-alert') {
       // The rule's alert joins the engine's own on the bus: the live stream and the history see it.
       this.own.add(alert);
       this.bus?.publish(TOPICS.alerts, alert);
     }
     this.send({ id: randomUUID(), rule: rule.name, alert }, rule.channels);
+    return true;
   }
 
   private record(delivery: AlertDelivery): void {

@@ -202,6 +202,12 @@ export const ERROR_CODES = {
   ALERT_FILL: 'Alert rule: an order filled.',
   ALERT_PNL_MILESTONE:
     "Alert rule: an account's P&L for the day crossed a milestone (a multiple of the rule's step).",
+  ALERT_SLO_BREACH:
+    "Alert rule (slo): a pipeline's or step's p99 latency, the store's backlog or commit p99, dead letters per minute or the event-loop delay stayed above the rule's threshold for its `for`.",
+  ALERT_SLO_CLEARED: 'Alert rule (slo): the figure of an earlier breach is back at or below its threshold.',
+  ALERT_ENGINE_SILENT:
+    'Alert rule (engine-silent): a pipeline source emitted no market data for the rule’s `for` (within its session, when it names one).',
+  ALERT_ENGINE_SILENT_CLEARED: 'Alert rule (engine-silent): a source that was silent emits data again.',
   ALERT_THROTTLED:
     'A channel passed its alerts-per-minute limit: the alerts held back are counted in this summary.',
   ALERT_TEST: 'A test notification sent by `enigma alerts test`.',
