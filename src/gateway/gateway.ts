@@ -115,7 +115,7 @@ export interface ConnectedSession {
 /** A running gateway. Commands reach it on the `ninjatrader.commands` topic (or `send`). */
 export interface Gateway {
   readonly path: string;
-  /** How often each connection is pinged; a peer silent for two beats is terminated. */
+  /** How often each connection is pinged; a peer that has not answered by the next beat is terminated. */
   readonly heartbeatMs: number;
   stats(): GatewayStats;
   /** The sessions connected now, with their last heartbeat (read on demand, off the message path). */

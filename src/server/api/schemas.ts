@@ -116,7 +116,8 @@ export const StatusSchema = Type.Object({
     Type.Object({
       connections: Type.Integer(),
       heartbeatMs: Type.Integer({
-        description: 'how often the gateway pings each AddOn; one silent for two beats is dropped',
+        description:
+          'how often the gateway pings each AddOn; one that has not answered a ping when the next is due is dropped',
       }),
       sessions: Type.Array(SessionStatusSchema),
     }),
