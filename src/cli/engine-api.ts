@@ -52,7 +52,7 @@ export async function reachEngine(options: ReachOptions): Promise<Reach> {
   const found = await findEngine(options.dataDir);
   if (found.kind === 'none') return { kind: 'files' };
   if (found.kind === 'stale') {
-    options.write(`note: ignoring ${found.reason}; no engine runs here, so the files are used\n`);
+    options.write(`note: ignoring ${found.reason}: the files are used\n`);
     return { kind: 'files' };
   }
   const token = apiToken(options.tokenFile);
@@ -112,7 +112,7 @@ function engineApi(engine: EngineFile, token: string): EngineApi {
       } catch (error) {
         throw new EngineError(
           'CLI_ENGINE_UNREACHABLE',
-          `the engine at ${engine.url} did not answer ${method} /api/v1${path}: ${reasonOf(error)}`,
+          `the engine at ${engine.url} did not answer ${method} /api/v1${path}: ${reasonOf(error)} (at this machine, --local writes the data directory's files instead)`,
           { cause: error },
         );
       }
