@@ -20,6 +20,7 @@ import {
   type LogLevel,
   type Logger,
 } from '../core/log/logger.js';
+import { engineFilePath, writeEngineFile } from './engine-file.js';
 import { lockDataDir } from './data-dir-lock.js';
 import { EngineEventLog } from './engine-event-log.js';
 import { formatSummary } from './format.js';
@@ -212,10 +213,12 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   // Only once Ctrl-C drains and flushes: a client that reads `listening` may stop the engine at once.
+  let engineFile: { remove(): void } | undefined;
   if (engine.gateway) {
     const warning = exposureWarning(engine.gateway.http.host);
     if (warning !== undefined) engineLog.warn({ host: engine.gateway.http.host }, warning);
     if (engine.tokens) announceTokens(engine, engine.tokens, engine.gateway.url, options.listen?.token);
+    engineFile = announceEngine(dataDir, engine.gateway.url, engineLog);
     process.stdout.write(`listening ${engine.gateway.url}\n`);
   }
   const timer = options.durationMs !== undefined ? setTimeout(stop, options.durationMs) : undefined;
@@ -239,6 +242,7 @@ export async function runPipelineCommand(options: PipelineCommandOptions): Promi
     return 1;
   } finally {
     clearTimeout(timer);
+    engineFile?.remove();
     lock.release();
     log.close();
     process.off('SIGINT', onSignal);
@@ -276,6 +280,23 @@ function announceTokens(
     process.stderr.write(
       'note: the NinjaTrader AddOn cannot connect yet: no addon token (enigma token create --role addon --name ninjatrader, or set ENIGMA_TOKEN)\n',
     );
+}
+
+/**
+ * `<data-dir>/engine.json` for `enigma kill`, `resume`, `confirm`, `reject` and `proposals`, which
+ * then go through the API. An engine that cannot write it still runs; those commands then use
+ * the files, as without an API.
+ */
+function announceEngine(dataDir: string, url: string, logger: Logger): { remove(): void } | undefined {
+  try {
+    return writeEngineFile(dataDir, url);
+  } catch (error) {
+    logger.warn(
+      { err: error },
+      `${engineFilePath(dataDir)} cannot be written: enigma kill and confirm will use the data directory's files, not the API`,
+    );
+    return undefined;
+  }
 }
 
 /** Every pipeline compiled, or undefined after printing every problem of every file. */

@@ -184,6 +184,11 @@ export const ERROR_CODES = {
   CLI_USAGE: 'The command line is wrong; `enigma --help` shows the usage.',
   CLI_DATA_DIR_LOCKED:
     'Another running engine holds the data directory (its pid is named); one data directory serves one engine.',
+  CLI_NO_API_TOKEN:
+    'An engine runs on the data directory, so `enigma kill`, `resume`, `confirm`, `reject` and `proposals` go through its API, and no token was given (ENIGMA_API_TOKEN or --token-file); nothing was changed. `--local` writes the files instead.',
+  CLI_TOKEN_FILE_UNREADABLE: 'The file named by --token-file cannot be read or is empty.',
+  CLI_ENGINE_UNREACHABLE:
+    'The engine named in `<data-dir>/engine.json` answered its health check but not the API call (it stopped in between?); the command did not reach it.',
 
   // Alerts and notifications (enigma.yaml `alerts:`, `enigma alerts test`).
   ALERT_SECRET_MISSING:

@@ -95,6 +95,11 @@ export class GatewayConnection implements SessionConnection {
   session: GatewaySession | undefined;
   /** Answered the last ping (or sent anything) since it was sent. */
   alive = true;
+  /**
+   * Clock time of the peer's last heartbeat: a WebSocket pong or an application `ping`. Set off
+   * the message path (a pong comes once a beat), so the status route can show it at no cost.
+   */
+  lastHeartbeatTs: number | undefined;
   private lastSeqOnConnection = 0;
   private lastAckSent = 0;
   private outbound: string[] = [];
@@ -122,6 +127,7 @@ export class GatewayConnection implements SessionConnection {
     socket.on('message', (data, isBinary) => this.handleFrame(data, isBinary));
     socket.on('pong', () => {
       this.alive = true;
+      this.lastHeartbeatTs = this.context.clock.now();
     });
     socket.on('close', () => this.handleClose());
     socket.on('error', () => undefined);
@@ -180,17 +186,20 @@ export class GatewayConnection implements SessionConnection {
       case 'ack':
         session.window.acknowledge(message.last_seq);
         return;
-      case 'ping':
+      case 'ping': {
+        const now = this.context.clock.now();
+        this.lastHeartbeatTs = now;
         this.enqueue(
           serialiseEngineMessage({
             type: 'pong',
             seq: 0,
-            ts: this.context.clock.now(),
+            ts: now,
             ...(message.id !== undefined && { id: message.id }),
             ping_ts: message.ts,
           }),
         );
         return;
+      }
       default:
         this.handleSequenced(session, message, text);
     }

@@ -104,10 +104,22 @@ export interface GatewayStats extends GatewayCounters {
   readonly rejectsNotKept: number;
 }
 
+/** One AddOn connection that has said hello, as the status route shows it. */
+export interface ConnectedSession {
+  readonly sessionId: string;
+  readonly accounts: readonly string[];
+  /** Clock time of its last heartbeat (WebSocket pong or application ping); undefined before the first. */
+  readonly lastHeartbeatTs: number | undefined;
+}
+
 /** A running gateway. Commands reach it on the `ninjatrader.commands` topic (or `send`). */
 export interface Gateway {
   readonly path: string;
+  /** How often each connection is pinged; a peer that has not answered by the next beat is terminated. */
+  readonly heartbeatMs: number;
   stats(): GatewayStats;
+  /** The sessions connected now, with their last heartbeat (read on demand, off the message path). */
+  connectedSessions(): ConnectedSession[];
   /** Routes a command to the session trading its account; false when none does (dead-lettered). */
   send(command: NinjaTraderCommand): boolean;
   /** The pipelines' queue is full: stop reading every connection until `resumeReading`. */
@@ -471,6 +483,20 @@ export function startGateway(options: GatewayOptions): Gateway {
 
   return {
     path: GATEWAY_PATH,
+    heartbeatMs: settings.heartbeatMs,
+    connectedSessions: () =>
+      [...connections].flatMap((connection) => {
+        const session = connection.session;
+        return session
+          ? [
+              {
+                sessionId: session.id,
+                accounts: session.accounts,
+                lastHeartbeatTs: connection.lastHeartbeatTs,
+              },
+            ]
+          : [];
+      }),
     stats: () => ({
       ...counters,
       connections: connections.size,

@@ -15,11 +15,14 @@ export function enigma(
   options: {
     onStderr?: (text: string, child: ChildProcess) => void;
     onStdout?: (text: string, child: ChildProcess) => void;
+    /** Environment variables set for the child, over this process's own. */
+    env?: Readonly<Record<string, string>>;
   } = {},
 ): Promise<EnigmaResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin/enigma.js'), ...args], {
       cwd: ROOT,
+      ...(options.env && { env: { ...process.env, ...options.env } }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -2,6 +2,8 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadEngineConfigOrDefault, type EngineConfig } from '../../config/index.js';
 import { ALL_ACCOUNTS, HaltStore, haltFilePath, type HaltRecord } from '../../risk/halt-store.js';
 import type { Command } from '../command.js';
+import { reachEngine, REACH_OPTIONS, type Reach } from '../engine-api.js';
+import { killThroughApi, listHaltsThroughApi, resumeThroughApi } from '../halt-through-api.js';
 import { printConfigIssues } from '../run-pipeline.js';
 import { runningEngine, waitForFlat } from '../wait-for-flat.js';
 
@@ -15,6 +17,7 @@ const OPTIONS = {
   wait: { type: 'string' },
   'no-wait': { type: 'boolean' },
   help: { type: 'boolean' },
+  ...REACH_OPTIONS,
 } as const;
 
 function parse(
@@ -71,6 +74,22 @@ const isKnown = (config: EngineConfig, account: string, dataDir: string): boolea
   config.accounts.some((entry) => entry.id === account) ||
   account in (runningEngine(dataDir)?.accounts ?? {});
 
+/** The running engine's API when one runs on the data directory (see reachEngine). */
+function reach(
+  values: { 'token-file'?: string | undefined; local?: boolean | undefined; list?: boolean | undefined },
+  dataDir: string,
+): Promise<Reach> {
+  return reachEngine({
+    dataDir,
+    tokenFile: values['token-file'],
+    local: values.local === true,
+    role: values.list === true ? 'viewer' : 'admin',
+    write: (text) => process.stderr.write(text),
+  });
+}
+
+const REACH_USAGE = '[--token-file FILE | --local]';
+
 function load(store: HaltStore): Map<string, HaltRecord> | undefined {
   const loaded = store.load();
   if (loaded.ok) return loaded.halts;
@@ -79,15 +98,16 @@ function load(store: HaltStore): Map<string, HaltRecord> | undefined {
 }
 
 /**
- * `enigma kill`: the emergency stop. Writes the halt to the halt file in the data directory; a
- * running engine watching that directory flattens, cancels and halts at once, and an engine that
- * starts later starts HALTED. The halt stays until `enigma resume`.
+ * `enigma kill`: the emergency stop. With an engine running on the data directory, through its API
+ * (a token of role admin; the audit log names it). Otherwise, or with `--local`, writes the halt
+ * to the halt file in the data directory; a running engine watching that directory flattens,
+ * cancels and halts at once, and an engine that starts later starts HALTED. The halt stays until
+ * `enigma resume`.
  */
 export const killCommand: Command = {
   name: 'kill',
   summary: 'Emergency stop: flatten, cancel and halt every account (or one) until `enigma resume`.',
-  usage:
-    'enigma kill [--account ID] [--reason TEXT] [--by NAME] [--config FILE] [--data-dir DIR] [--list] [--wait SECONDS | --no-wait]',
+  usage: `enigma kill [--account ID] [--reason TEXT] [--by NAME] [--config FILE] [--data-dir DIR] [--list] [--wait SECONDS | --no-wait] ${REACH_USAGE}`,
   run: async (args) => {
     const parsed = parse(args, killCommand.usage);
     if (!parsed) return 2;
@@ -98,6 +118,19 @@ export const killCommand: Command = {
     }
     const config = configOf(values.config);
     const dataDir = values['data-dir'] ?? config?.dataDir ?? './data';
+    const engine = await reach(values, dataDir);
+    if (engine.kind === 'refused') return engine.exitCode;
+    if (engine.kind === 'api') {
+      if (values.list) return listHaltsThroughApi(engine.api);
+      if (values.by !== undefined)
+        process.stderr.write("note: --by is for the halt file; the engine's audit log names the token\n");
+      return killThroughApi(engine.api, {
+        account: values.account,
+        reason: values.reason ?? 'kill switch',
+        dataDir,
+        waitSeconds: values['no-wait'] === true ? undefined : waitSeconds(values.wait),
+      });
+    }
     if (config && values.account !== undefined && !isKnown(config, values.account, dataDir))
       return unknownAccount(values.account, config);
     const store = new HaltStore(haltFilePath(dataDir));
@@ -114,16 +147,16 @@ export const killCommand: Command = {
       by: values.by ?? process.env['USER'] ?? 'cli',
       ts: haltTs,
     });
-    const engine = runningEngine(dataDir);
+    const running = runningEngine(dataDir);
     store.save(halts);
     const who = account === ALL_ACCOUNTS ? 'every account' : account;
     process.stdout.write(
       `${who} HALTED: a running engine flattens and cancels now; halt kept in ${store.path}\n`,
     );
     // A running engine answers once its broker's own reports show each account flat.
-    if (!engine || values['no-wait'] === true) return 0;
-    const seconds = values.wait === undefined ? 30 : Number(values.wait);
-    const open = await waitForFlat(engine, dataDir, account, haltTs, seconds * 1000, (line) =>
+    if (!running || values['no-wait'] === true) return 0;
+    const seconds = waitSeconds(values.wait);
+    const open = await waitForFlat(running, dataDir, account, haltTs, seconds * 1000, (line) =>
       process.stdout.write(line),
     );
     if (open.length === 0) return 0;
@@ -134,11 +167,16 @@ export const killCommand: Command = {
   },
 };
 
-/** `enigma resume`: lifts a halt written by `enigma kill` or by a rule breach. */
+const waitSeconds = (text: string | undefined): number => (text === undefined ? 30 : Number(text));
+
+/**
+ * `enigma resume`: lifts a halt written by `enigma kill` or by a rule breach; through the running
+ * engine's API (admin) like `kill`, else the halt file.
+ */
 export const resumeCommand: Command = {
   name: 'resume',
   summary: 'Lift the halt of every account (or one) after `enigma kill` or a rule breach.',
-  usage: 'enigma resume [--account ID] [--config FILE] [--data-dir DIR] [--list]',
+  usage: `enigma resume [--account ID] [--config FILE] [--data-dir DIR] [--list] ${REACH_USAGE}`,
   run: async (args) => {
     const parsed = parse(args, resumeCommand.usage);
     if (!parsed) return 2;
@@ -149,6 +187,10 @@ export const resumeCommand: Command = {
     }
     const config = configOf(values.config);
     const dataDir = values['data-dir'] ?? config?.dataDir ?? './data';
+    const engine = await reach(values, dataDir);
+    if (engine.kind === 'refused') return engine.exitCode;
+    if (engine.kind === 'api')
+      return values.list ? listHaltsThroughApi(engine.api) : resumeThroughApi(engine.api, values.account);
     const store = new HaltStore(haltFilePath(dataDir));
     const halts = load(store);
     // An account no longer configured can still be resumed if the halt file has it.

@@ -99,6 +99,12 @@ export function createEngineReads(engine: ReadableEngine) {
     const memory = process.memoryUsage();
     const store = engine.store?.stats;
     const gateway = engine.gateway?.gateway.stats();
+    const heartbeats = new Map(
+      (engine.gateway?.gateway.connectedSessions() ?? []).map((session) => [
+        session.sessionId,
+        session.lastHeartbeatTs,
+      ]),
+    );
     const ms = (nanos: number): number => (Number.isFinite(nanos) ? nanos / 1e6 : 0);
     return {
       ts: engine.clock.now(),
@@ -130,11 +136,13 @@ export function createEngineReads(engine: ReadableEngine) {
       gateway: gateway
         ? {
             connections: gateway.connections,
+            heartbeatMs: engine.gateway?.gateway.heartbeatMs ?? 0,
             sessions: [...sessions].map(([sessionId, seen]) => ({
               sessionId,
               accounts: [...seen.accounts],
               connectedTs: seen.connectedTs,
               lastEventTs: seen.lastEventTs,
+              lastHeartbeatTs: heartbeats.get(sessionId) ?? null,
             })),
           }
         : null,

@@ -82,6 +82,12 @@ export const SessionStatusSchema = Type.Object({
   accounts: Type.Array(Type.String()),
   connectedTs: Micros,
   lastEventTs: Type.Integer({ description: 'last connect or snapshot (heartbeats are not on the bus)' }),
+  lastHeartbeatTs: Nullable(
+    Type.Integer({
+      description:
+        "epoch µs of the AddOn's last heartbeat: its answer to the gateway's WebSocket ping, or its own application ping; null before the first",
+    }),
+  ),
 });
 export const StatusSchema = Type.Object({
   ts: Micros,
@@ -109,6 +115,10 @@ export const StatusSchema = Type.Object({
   gateway: Nullable(
     Type.Object({
       connections: Type.Integer(),
+      heartbeatMs: Type.Integer({
+        description:
+          'how often the gateway pings each AddOn; one that has not answered a ping when the next is due is dropped',
+      }),
       sessions: Type.Array(SessionStatusSchema),
     }),
   ),
