@@ -25,7 +25,7 @@ export function AccountCard(props: { readonly account: AccountView }) {
   const id = (field: string): string => `${a.id}-${field}`.replace(/[^A-Za-z0-9_-]/g, '_');
   return (
     <article
-      class={`card account state-${a.state.toLowerCase()}`}
+      class={`card account account-${a.state.toLowerCase()}`}
       data-account={a.id}
       aria-labelledby={id('title')}
     >
