@@ -58,7 +58,7 @@ export function EmergencyStop(props: { readonly token: string; readonly anyHalte
           ref={stopRef}
           type="button"
           class="estop-button"
-          aria-label="Emergency stop: cancel all orders, flatten all positions and halt all accounts"
+          aria-label="STOP ALL: emergency stop, cancel all orders, flatten all positions and halt all accounts"
           disabled={phase === 'sending'}
           onClick={() => setPhase('confirming')}
         >

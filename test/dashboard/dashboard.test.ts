@@ -96,7 +96,7 @@ describe('the dashboard in a real browser', () => {
     const page = await open();
     await signIn(page, rig.tokens.admin);
 
-    const stop = page.getByRole('button', { name: /^Emergency stop/ });
+    const stop = page.getByRole('button', { name: /^STOP ALL: emergency stop/ });
     await stop.focus();
     await page.keyboard.press('Enter');
     // One confirmation step, focused; Escape backs out without sending anything.
@@ -130,6 +130,13 @@ describe('the dashboard in a real browser', () => {
     await accountField(page, 'SIM-50K', 'halt')
       .getByText(/emergency stop from the dashboard/)
       .waitFor();
+    // A halt leaves no room to size orders, but the gauge shows how far the rules' limit still is.
+    const ts = (await rig.api('/accounts/SIM-TS')) as { equity: number; threshold: number };
+    const distance = (ts.equity - ts.threshold).toLocaleString('en-US', { minimumFractionDigits: 2 });
+    await accountField(page, 'SIM-TS', 'SIM-TS-drawdown')
+      .getByText(`$${distance} of $2,000.00 left`)
+      .waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, 'overview-halted.png') });
 
     const resume = page.getByRole('button', { name: /^Resume/ });
     await resume.focus();
@@ -149,7 +156,7 @@ describe('the dashboard in a real browser', () => {
     await page.routeWebSocket(/\/api\/v1\/stream/, (ws) => ws.close({ code: 1006 }));
     await page.evaluate('window.dispatchEvent(new Event("offline"))');
     await page.locator('main[data-live="false"]').waitFor();
-    await page.getByRole('button', { name: /^Emergency stop/ }).click();
+    await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).click();
     await page.getByRole('button', { name: 'Confirm: halt all' }).click();
     await page
       .getByTestId('estop-result')
@@ -169,7 +176,9 @@ describe('the dashboard in a real browser', () => {
       const page = await open();
       await signIn(page, rig.tokens[role]);
       await page.getByTestId('who').getByText(`(${role})`).waitFor();
-      expect(await page.getByRole('button', { name: /Emergency stop|Resume|Confirm/ }).count()).toBe(0);
+      expect(await page.getByRole('button', { name: /STOP ALL|Emergency stop|Resume|Confirm/ }).count()).toBe(
+        0,
+      );
       expect(await page.getByRole('button').allTextContents()).toEqual(['Sign out']);
     }
   });
@@ -178,7 +187,7 @@ describe('the dashboard in a real browser', () => {
     const page = await open(PHONE);
     await signIn(page, rig.tokens.admin);
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
-    const box = await page.getByRole('button', { name: /^Emergency stop/ }).boundingBox();
+    const box = await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).boundingBox();
     expect(box && box.y + box.height <= PHONE.height && box.x + box.width <= PHONE.width).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png') });
   });

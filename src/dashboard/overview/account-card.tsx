@@ -17,6 +17,19 @@ export function StateBadge(props: { readonly state: AccountView['state'] }) {
   );
 }
 
+/**
+ * How far the account is from its limits, as the rules measure it: equity above the trailing
+ * threshold, and today's loss limit plus today's P&L. The engine's own `drawdownRoom` and
+ * `dailyLossRoom` are the room for sizing new orders, which a halt sets to zero.
+ */
+function drawdownRoom(a: AccountView): number | null {
+  return a.threshold === null ? a.drawdownRoom : a.equity - a.threshold;
+}
+
+function dailyLossRoom(a: AccountView): number | null {
+  return a.dailyLossLimit === null ? a.dailyLossRoom : a.dailyLossLimit + a.dailyPnl;
+}
+
 /** One account at a glance: state, mode, equity, today's P&L, room under its limits, health. */
 export function AccountCard(props: { readonly account: AccountView }) {
   const a = props.account;
@@ -58,11 +71,11 @@ export function AccountCard(props: { readonly account: AccountView }) {
           </dd>
         </div>
       </dl>
-      <Gauge label="Drawdown room" field={id('drawdown')} room={a.drawdownRoom} limit={a.drawdownLimit} />
+      <Gauge label="Drawdown room" field={id('drawdown')} room={drawdownRoom(a)} limit={a.drawdownLimit} />
       <Gauge
         label="Daily loss room"
         field={id('daily-loss')}
-        room={a.dailyLossRoom}
+        room={dailyLossRoom(a)}
         limit={a.dailyLossLimit}
       />
       {a.halt && (
