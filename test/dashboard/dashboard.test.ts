@@ -15,6 +15,8 @@ import {
 } from './dashboard-rig.js';
 
 type Json = { items: { id: string; state: string }[] };
+/** Page figures change on the engine's schedule (status once a second): wait for them, within reason. */
+const POLL = { timeout: 10_000 };
 
 describe('the dashboard in a real browser', () => {
   let rig: DashboardEngine;
@@ -60,15 +62,15 @@ describe('the dashboard in a real browser', () => {
     // The market falls 4 points under the long ES: the card follows without a reload, to the cent
     // of what the engine reports, and today's P&L turns negative (its sign written, not only red).
     rig.tick(5996, 1);
-    await expect.poll(async () => dollars(await equity.textContent())).toBeLessThan(before);
+    await expect.poll(async () => dollars(await equity.textContent()), POLL).toBeLessThan(before);
     expect(dollars(await equity.textContent())).toBeCloseTo(await engineEquity(), 2);
     expect(before - dollars(await equity.textContent())).toBeGreaterThanOrEqual(200);
-    await expect.poll(() => accountField(page, 'SIM-50K', 'daily-pnl').textContent()).toMatch(/^−\$/);
+    await expect.poll(() => accountField(page, 'SIM-50K', 'daily-pnl').textContent(), POLL).toMatch(/^−\$/);
 
     // The engine's status arrives once a second: the uptime moves on its own.
     const uptime = page.locator('[data-field="uptime"]');
     const first = await uptime.textContent();
-    await expect.poll(() => uptime.textContent()).not.toBe(first);
+    await expect.poll(() => uptime.textContent(), POLL).not.toBe(first);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-desktop.png') });
     expect(problems).toEqual([]);
   });
@@ -102,7 +104,7 @@ describe('the dashboard in a real browser', () => {
     // One confirmation step, focused; Escape backs out without sending anything.
     const confirm = page.getByRole('button', { name: 'Confirm: halt all' });
     await expect
-      .poll(() => confirm.evaluate((element) => element === element.ownerDocument.activeElement))
+      .poll(() => confirm.evaluate((element) => element === element.ownerDocument.activeElement), POLL)
       .toBe(true);
     await page.keyboard.press('Escape');
     await stop.waitFor();
@@ -111,7 +113,7 @@ describe('the dashboard in a real browser', () => {
     await stop.focus();
     await page.keyboard.press('Enter');
     await expect
-      .poll(() => confirm.evaluate((element) => element === element.ownerDocument.activeElement))
+      .poll(() => confirm.evaluate((element) => element === element.ownerDocument.activeElement), POLL)
       .toBe(true);
     await page.keyboard.press('Enter');
     await page
@@ -190,6 +192,27 @@ describe('the dashboard in a real browser', () => {
     const box = await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).boundingBox();
     expect(box && box.y + box.height <= PHONE.height && box.x + box.width <= PHONE.width).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'overview-phone.png') });
+    // The confirmation fits the phone too, and Cancel sends nothing.
+    await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).click();
+    const confirm = await page.getByRole('button', { name: 'Confirm: halt all' }).boundingBox();
+    expect(
+      confirm && confirm.x + confirm.width <= PHONE.width && confirm.y + confirm.height <= PHONE.height,
+    ).toBe(true);
+    await page.screenshot({ path: join(ARTIFACTS, 'confirm-phone.png') });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(((await rig.api('/accounts')) as Json).items.map((a) => a.state)).toEqual(['ACTIVE', 'ACTIVE']);
+  });
+
+  it('gives each view its own URL and keeps the emergency stop on all of them', async () => {
+    const page = await open();
+    await signIn(page, rig.tokens.admin);
+    await page.goto(`${rig.url}/#/trading`);
+    await page.getByRole('heading', { name: "No view 'trading'" }).waitFor();
+    await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).waitFor();
+    await page.getByRole('link', { name: 'Overview' }).first().click();
+    expect(page.url()).toBe(`${rig.url}/#/overview`);
+    await accountField(page, 'SIM-50K', 'state').waitFor();
+    await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).waitFor();
   });
 
   it('says "disconnected" at once when the engine stops, and recovers by itself when it returns', async () => {
