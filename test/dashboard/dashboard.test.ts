@@ -75,6 +75,15 @@ describe('the dashboard in a real browser', () => {
     expect(problems).toEqual([]);
   });
 
+  it('refuses a wrong token with a clear message and keeps nothing', async () => {
+    const page = await open();
+    await page.getByLabel('Access token').fill('enk_not-a-token-of-this-engine');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').getByText('The engine does not accept this token.').waitFor();
+    expect(await page.evaluate('sessionStorage.length')).toBe(0);
+    expect(await page.locator('main[data-live]').count()).toBe(0);
+  });
+
   it('measures the first paint and the time to live figures (reported, not asserted)', async () => {
     const page = await open();
     await signIn(page, rig.tokens.viewer);
