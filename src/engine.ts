@@ -17,6 +17,7 @@ import { registerSecret } from './core/log/secrets.js';
 import { attachGateway, type AttachedGateway } from './gateway/attach-gateway.js';
 import { mountApi, type MountedApi } from './server/api/index.js';
 import { createEngineApp } from './server/http-server.js';
+import { mountDashboard } from './server/dashboard/index.js';
 import { loadFeatureEngine } from './kernels/engine.js';
 import { recordAudit, recordTokenChanges } from './server/auth/audit.js';
 import { TokenRegistry } from './server/auth/token-registry.js';
@@ -294,6 +295,7 @@ export class Engine {
         authenticate: tokens.authenticate,
         audit: (entry) => recordAudit(engine.bus, entry),
       });
+      mountDashboard(app, { logger: engine.logger.child({ component: 'dashboard' }) });
       // The gateway's token is a secret wherever it would show up in a log line.
       registerSecret(options.listen.token ?? process.env['ENIGMA_TOKEN']);
       engine.gateway = await attachGateway(engine.bus, {

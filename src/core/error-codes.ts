@@ -229,6 +229,9 @@ export const ERROR_CODES = {
   API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
   API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',
   API_INTERNAL: 'The engine failed while answering an API request (500); the message says why.',
+  // The dashboard (served at / when the engine listens).
+  DASHBOARD_NOT_BUILT:
+    'The engine listens but the dashboard bundle (`build/dashboard/`) is missing: `/` answers 503 until `npm run build` builds it.',
   // The engine's log file (said once on the terminal; the engine goes on without its file).
   LOG_FILE_FAILED:
     'The log file `<data-dir>/logs/engine.log` cannot be written or rotated (a full or read-only disk): the engine goes on, printing to the terminal only.',

@@ -171,8 +171,10 @@ export function createEngineReads(engine: ReadableEngine) {
       equity: compliance.equity,
       threshold: finite(compliance.threshold),
       drawdownRoom: finite(limits.drawdownRoom),
+      drawdownLimit: finite(evaluator.profile.rules.trailingDrawdown?.amount),
       dailyPnl: compliance.dailyPnl,
       dailyLossRoom: finite(limits.dailyLossRoom),
+      dailyLossLimit: finite(evaluator.profile.rules.dailyLoss?.amount),
       contractLimit: finite(limits.contractLimit),
       openMinis: limits.openMinis,
       consistency: consistency

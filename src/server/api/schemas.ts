@@ -137,8 +137,10 @@ export const AccountSchema = Type.Object({
   equity: Type.Number(),
   threshold: Nullable(Type.Number()),
   drawdownRoom: Nullable(Type.Number()),
+  drawdownLimit: Nullable(Type.Number({ description: "the profile's trailing drawdown amount" })),
   dailyPnl: Type.Number(),
   dailyLossRoom: Nullable(Type.Number()),
+  dailyLossLimit: Nullable(Type.Number({ description: "the profile's daily loss limit" })),
   contractLimit: Nullable(Type.Number()),
   openMinis: Type.Number(),
   consistency: Nullable(

@@ -1,0 +1,21 @@
+import { useEffect, useState } from 'preact/hooks';
+
+/** The views of this slice; the others (Trading, Risk & compliance, Performance, System) come later. */
+export const ROUTES = [{ path: 'overview', title: 'Overview' }] as const;
+export type RoutePath = (typeof ROUTES)[number]['path'];
+
+/** The view named by the URL's hash (`#/overview`), so each view has its own address. */
+export function currentRoute(): string {
+  const path = location.hash.replace(/^#\/?/, '');
+  return path === '' ? 'overview' : path;
+}
+
+export function useRoute(): string {
+  const [route, setRoute] = useState(currentRoute);
+  useEffect(() => {
+    const update = (): void => setRoute(currentRoute());
+    window.addEventListener('hashchange', update);
+    return () => window.removeEventListener('hashchange', update);
+  }, []);
+  return route;
+}
