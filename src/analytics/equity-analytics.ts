@@ -8,6 +8,7 @@ import { drawdowns, type DrawdownSummary, type PathPoint } from './drawdown.js';
 import { tradeExcursions, type TradeExcursion } from './excursions.js';
 import { markToMarket, type EquitySeries, type MarketPrice, type MtmFill } from './mark-to-market.js';
 import { ALL_TIME, type Period } from './period.js';
+import { peakContracts } from './peak-contracts.js';
 import { propView, type PropView } from './prop-view.js';
 import { numberOf, queryRows } from './query.js';
 import { returnStatistics, type ReturnStatistics } from './return-statistics.js';
@@ -106,6 +107,10 @@ export function analyseSeries(
     readonly prices?: readonly MarketPrice[];
     readonly stops?: ReadonlyMap<string, number>;
     readonly pointValue?: (symbol: string) => number;
+    /** The account's fills in time order (from before the period too), for the contracts it held. */
+    readonly fills?: readonly MtmFill[];
+    /** Where the period starts (its contracts peak is looked for from here). */
+    readonly from?: number;
   },
 ): SeriesAnalytics {
   const excursions = tradeExcursions(
@@ -136,7 +141,21 @@ export function analyseSeries(
     },
     trades: tradeStatistics(trades, series, options.slippageDollars ?? 0, excursions),
     excursions,
-    prop: options.profile ? propView(series.account, options.profile, series.capital, series.intraday) : null,
+    prop: options.profile
+      ? propView(
+          series.account,
+          options.profile,
+          series.capital,
+          series.intraday,
+          options.profile.rules.maxContracts
+            ? peakContracts(
+                options.fills ?? [],
+                options.profile.rules.maxContracts.microsPerMini,
+                options.from,
+              )
+            : null,
+        )
+      : null,
   };
 }
 
@@ -287,6 +306,8 @@ export async function equityAnalytics(
         ...common,
         profile: options.profiles?.get(series.account),
         slippageDollars: options.slippageDollars?.get(series.account) ?? 0,
+        fills: fills.filter((fill) => fill.account === series.account),
+        from: period.from,
       },
     ),
   );

@@ -2,6 +2,7 @@ import type { Micros } from '../core/time.js';
 import { AccountCompliance } from '../risk/account-compliance.js';
 import type { RuleProfile } from '../risk/rule-profile.js';
 import type { IntradayPoint } from './mark-to-market.js';
+import type { PeakContracts } from './peak-contracts.js';
 
 /**
  * An account's path as its prop firm counts it: the risk engine's own {@link AccountCompliance}
@@ -37,6 +38,10 @@ export interface PropView {
   readonly worstDailyPnl: { readonly ts: Micros; readonly pnl: number } | null;
   /** Instants the rules moved the account out of ACTIVE, by the state they required (REDUCING, HALTED, …). */
   readonly stateChanges: Readonly<Record<string, number>>;
+  /** The profile's contract limit (full-size contracts, before a scaling plan lowers it), null without one. */
+  readonly contractLimit: number | null;
+  /** The most contracts held at once (from the fills): the closest approach to the contract limit. */
+  readonly peakContracts: PeakContracts | null;
 }
 
 export function propView(
@@ -44,6 +49,7 @@ export function propView(
   profile: RuleProfile,
   startingBalance: number,
   path: readonly IntradayPoint[],
+  held: PeakContracts | null = null,
   currency = 'USD',
 ): PropView {
   const compliance = new AccountCompliance(account, profile, startingBalance);
@@ -101,5 +107,7 @@ export function propView(
     dailyLossLimit: profile.rules.dailyLoss?.amount ?? null,
     worstDailyPnl,
     stateChanges,
+    contractLimit: profile.rules.maxContracts?.minis ?? null,
+    peakContracts: held,
   };
 }

@@ -81,6 +81,17 @@ function complianceRows(prop: PropView): string[][] {
           : '–',
         `${prop.dailyLocks} day${prop.dailyLocks === 1 ? '' : 's'} locked`,
       ]);
+    else if (rule === 'maxContracts')
+      rows.push([
+        'contracts',
+        `${String(prop.contractLimit)} full-size (a scaling plan may lower it)`,
+        prop.peakContracts
+          ? `held ${String(prop.peakContracts.minis)} at most, ${minute(prop.peakContracts.ts)}`
+          : 'none held',
+        prop.peakContracts && prop.contractLimit !== null && prop.peakContracts.minis > prop.contractLimit
+          ? `held above the limit`
+          : 'denials in the decisions below',
+      ]);
     else
       rows.push([
         rule,

@@ -396,6 +396,16 @@ describe('the tearsheet of a strategy that trades a few times a year', () => {
     expect(rows.map((r) => r[0])).toContain('trailing drawdown');
     expect(rows.map((r) => r[0])).toContain('daily loss');
     expect(rows.map((r) => r[0])).toContain('halts and reductions');
+    // The contract rule's closest approach: the largest position the fills built, counted here.
+    let position = 0;
+    let peak = 0;
+    for (const fill of history.fills) {
+      position += fill.side === 'buy' ? fill.quantity : -fill.quantity;
+      peak = Math.max(peak, Math.abs(position));
+    }
+    const contracts = rows.find((r) => r[0] === 'contracts');
+    expect(contracts?.[1]).toBe('5 full-size (a scaling plan may lower it)');
+    expect(contracts?.[2]).toMatch(new RegExp(`^held ${String(peak)} at most, `));
     const afterRules = html.indexOf('</table>', html.indexOf('<h4>A · profile'));
     expect(html.slice(afterRules)).toMatch(/<td>denied<\/td><td>STALE_INTENT<\/td><td class="n">2<\/td>/);
   });
