@@ -75,7 +75,7 @@ describe('the Risk & compliance view in a real browser', () => {
     expect(rig.position('SIM-50K')).toBe(0);
     await card(page, order.id).getByText('buy 1 ES 12-26 market').waitFor();
     // The engine's clock has not moved since the intent: the full two minutes are left.
-    expect(await card(page, order.id).locator('[data-field="countdown"]').textContent()).toBe('⏱ 2:00 left');
+    expect(await card(page, order.id).locator('[data-field="countdown"]').textContent()).toBe('2:00 left');
     await page.screenshot({ path: join(ARTIFACTS, 'risk-desktop.png') });
 
     const confirm = page.getByRole('button', { name: `Confirm: buy 1 ES 12-26 market on SIM-50K` });
@@ -188,7 +188,7 @@ describe('the Risk & compliance view in a real browser', () => {
     // The engine's clock moves 3 minutes on (no tick, so the engine has not swept the proposal yet).
     clock().advanceTo(clock().now() + 180 * MICROS_PER_SECOND);
     const countdown = card(page, order.id).locator('[data-field="countdown"]');
-    await expect.poll(() => countdown.textContent(), POLL).toBe('⏱ expired');
+    await expect.poll(() => countdown.textContent(), POLL).toBe('expired');
     expect(await page.getByRole('button', { name: /^Confirm: / }).isDisabled()).toBe(true);
     // The engine agrees: confirming it now is refused, nothing reaches the broker.
     const late = await send('POST', `/proposals/${order.id}/confirm`, 'trader');

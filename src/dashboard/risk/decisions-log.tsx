@@ -7,7 +7,7 @@ const OUTCOME_SYMBOL: Readonly<Record<string, string>> = {
   proposed: '?',
   denied: '✕',
   rejected: '✕',
-  expired: '⏱',
+  expired: '✕',
 };
 const GOOD = new Set(['approved', 'confirmed']);
 const BAD = new Set(['denied', 'rejected', 'expired']);

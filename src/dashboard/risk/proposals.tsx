@@ -78,8 +78,11 @@ export function Proposals(props: {
                   stop {money(p.intent.stopLoss ?? null)} · target {money(p.intent.takeProfit ?? null)} ·{' '}
                   {p.intent.reason}
                 </p>
-                <p data-field="countdown" class={left === 'expired' ? 'down' : ''}>
-                  <span aria-hidden="true">⏱</span> {left}
+                <p>
+                  Expires:{' '}
+                  <strong data-field="countdown" class={left === 'expired' ? 'down' : ''}>
+                    {left}
+                  </strong>
                 </p>
                 {props.canDecide && (
                   <div class="proposal-actions">

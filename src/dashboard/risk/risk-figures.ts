@@ -5,13 +5,15 @@ import type { Decision } from '../types.js';
 const MICROS_PER_SECOND = 1_000_000;
 
 /**
- * Time left on a proposal, by the engine's clock (its status `ts`), as `1:59 left`; once the
- * engine's time has reached the expiry, `expired`: never a negative time.
+ * Time left on a proposal, by the engine's clock (its status `ts`), as `1:59 left`, rounded up
+ * (the engine takes a confirm until its clock passes the expiry); after that `expired`: never a
+ * negative time.
  */
 export function countdown(expiresAtMicros: number, engineNowMicros: number | null): string {
   if (engineNowMicros === null || !Number.isFinite(engineNowMicros)) return '—';
-  const left = Math.floor((expiresAtMicros - engineNowMicros) / MICROS_PER_SECOND);
-  if (left <= 0) return 'expired';
+  const remaining = expiresAtMicros - engineNowMicros;
+  if (remaining < 0) return 'expired';
+  const left = Math.ceil(remaining / MICROS_PER_SECOND);
   const minutes = Math.floor(left / 60);
   const seconds = left % 60;
   return `${String(minutes)}:${String(seconds).padStart(2, '0')} left`;

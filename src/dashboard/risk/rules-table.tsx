@@ -2,12 +2,16 @@ import { count, money, signedMoney } from '../format.js';
 import { StateBadge } from '../overview/account-card.js';
 import type { AccountView } from '../types.js';
 
-type Standing = 'ok' | 'close' | 'breached' | 'none';
+// Consistency is a payout condition, not a limit that halts: it is met or not (yet), never breached.
+type Standing = 'ok' | 'close' | 'breached' | 'none' | 'met' | 'unmet' | 'pending';
 const STANDING_TEXT: Readonly<Record<Standing, string>> = {
   ok: '✓ within',
   close: '▲ close',
   breached: '✕ breached',
   none: '— no rule',
+  met: '✓ met',
+  unmet: '▲ not met: best day too large',
+  pending: '… no profit yet',
 };
 /** Below this share of a limit left, the rule reads "close". */
 const CLOSE_SHARE = 0.2;
@@ -76,7 +80,7 @@ function rulesOf(a: AccountView): Rule[] {
           ? '—'
           : `${share(c.bestDayShare)} (best day ${money(c.bestDay)} of ${money(c.totalProfit)})`,
       room: '—',
-      standing: c === null ? 'none' : c.passes ? 'ok' : 'breached',
+      standing: c === null ? 'none' : c.passes ? 'met' : c.bestDayShare === null ? 'pending' : 'unmet',
     },
   ];
 }
