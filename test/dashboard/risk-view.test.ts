@@ -195,4 +195,16 @@ describe('the Risk & compliance view in a real browser', () => {
     expect(late.status).toBe(409);
     expect(rig.position('SIM-50K')).toBe(1);
   });
+  it('follows decisions again after the engine comes back: a new proposal shows without a reload', async () => {
+    const page = await openRisk('viewer');
+    await rig.stop();
+    await page.locator('main[data-live="false"]').waitFor();
+    await rig.startAgain();
+    await page.locator('main[data-live="true"]').waitFor({ timeout: 20_000 });
+    rig.tick(6000);
+    expect((await send('PUT', '/accounts/SIM-50K/mode', 'trader', { mode: 'confirm' })).status).toBe(200);
+    const order = propose({ quantity: 1 });
+    await card(page, order.id).getByText('2:00 left').waitFor();
+    await page.locator(`tr[data-decision="${order.id}"][data-outcome="proposed"]`).waitFor();
+  });
 });
