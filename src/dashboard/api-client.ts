@@ -57,3 +57,10 @@ export async function command(path: string, token: string, body: unknown = {}): 
   if (response.status === 200 || response.status === 409) return (await response.json()) as CommandOutcome;
   throw await errorOf(response);
 }
+
+/** A list the API answers as `{ items }` (`/proposals`, `/decisions?limit=50`…), else throws ApiError. */
+export async function readItems<T>(path: string, token: string): Promise<T[]> {
+  const response = await call('GET', path, token);
+  if (!response.ok) throw await errorOf(response);
+  return ((await response.json()) as { items: T[] }).items;
+}

@@ -4,6 +4,7 @@ import { EmergencyStop } from './emergency-stop.js';
 import { LiveStream } from './live-stream.js';
 import { Login } from './login.js';
 import { Overview } from './overview/overview.js';
+import { RiskView } from './risk/risk-view.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
 import { useLive } from './use-live.js';
@@ -60,12 +61,14 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
       >
         {route === 'overview' ? (
           <Overview live={live} />
+        ) : route === 'risk' ? (
+          <RiskView live={live} stream={stream} token={props.token} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a> so far; Trading, Risk &amp; compliance,
-              Performance and System come later.
+              This dashboard has the <a href="#/overview">Overview</a> and{' '}
+              <a href="#/risk">Risk &amp; compliance</a> so far; Trading, Performance and System come later.
             </p>
           </section>
         )}

@@ -30,7 +30,13 @@ const REREAD_MS = 250;
 /** The engine refused the token: reconnecting with it would not help. */
 const AUTH_CLOSES = new Set([4401, 4403]);
 
-type Item = { readonly kind: string; readonly data: Record<string, unknown> };
+export type Item = { readonly kind: string; readonly data: Record<string, unknown> };
+
+/** What a view following an extra topic hears: the topic's snapshot (each connection), then its updates. */
+export interface TopicListener {
+  snapshot(data: unknown): void;
+  update(items: readonly Item[]): void;
+}
 type Message = {
   readonly type: string;
   readonly topic?: string;
@@ -92,6 +98,9 @@ export class LiveStream {
   private stopped = false;
   /** This connection's accounts snapshot has come: only then are the figures live again. */
   private accountsFresh = false;
+  /** Topics a view follows beyond `accounts` and `status` (decisions, alerts…), and who hears them. */
+  private readonly followers = new Map<string, Set<TopicListener>>();
+  private welcomed = false;
 
   constructor(
     private readonly token: string,
@@ -105,6 +114,28 @@ export class LiveStream {
   onChange(listener: (state: LiveState) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Follows one more topic for as long as a view needs it: subscribed on this connection and on
+   * every reconnection (each brings a fresh snapshot). Returns the unfollow.
+   */
+  follow(topic: string, listener: TopicListener): () => void {
+    const listeners = this.followers.get(topic) ?? new Set<TopicListener>();
+    this.followers.set(topic, listeners);
+    listeners.add(listener);
+    if (listeners.size === 1) this.sendTopics('subscribe', [topic]);
+    return () => {
+      listeners.delete(listener);
+      if (listeners.size > 0 || this.followers.get(topic) !== listeners) return;
+      this.followers.delete(topic);
+      this.sendTopics('unsubscribe', [topic]);
+    };
+  }
+
+  private sendTopics(type: 'subscribe' | 'unsubscribe', topics: readonly string[]): void {
+    if (this.welcomed && this.socket?.readyState === WebSocket.OPEN)
+      this.socket.send(JSON.stringify({ type, topics }));
   }
 
   start(): void {
@@ -142,6 +173,7 @@ export class LiveStream {
     const socket = new WebSocket(this.url);
     this.socket = socket;
     this.accountsFresh = false;
+    this.welcomed = false;
     socket.onopen = () => socket.send(JSON.stringify({ type: 'auth', token: this.token }));
     socket.onmessage = (event: MessageEvent<string>) => {
       if (this.socket === socket) this.handleMessage(socket, JSON.parse(event.data) as Message);
@@ -172,7 +204,10 @@ export class LiveStream {
       case 'welcome':
         if (message.role) saveRole(message.role);
         this.set({ role: message.role ?? null, name: message.name ?? null });
-        socket.send(JSON.stringify({ type: 'subscribe', topics: ['accounts', 'status'] }));
+        this.welcomed = true;
+        socket.send(
+          JSON.stringify({ type: 'subscribe', topics: ['accounts', 'status', ...this.followers.keys()] }),
+        );
         return;
       case 'snapshot':
         if (message.topic === 'accounts') {
@@ -180,6 +215,7 @@ export class LiveStream {
           this.set({ accounts: (message.data as AccountView[] | null) ?? [] });
         }
         if (message.topic === 'status') this.statusArrived(message.data as Status);
+        for (const listener of this.followers.get(message.topic ?? '') ?? []) listener.snapshot(message.data);
         return;
       case 'update':
         if (message.topic === 'status') {
@@ -187,6 +223,8 @@ export class LiveStream {
           if (last) this.statusArrived(last.data as unknown as Status);
         }
         if (message.topic === 'accounts') this.accountsChanged(message.items ?? []);
+        for (const listener of this.followers.get(message.topic ?? '') ?? [])
+          listener.update(message.items ?? []);
         return;
       default:
         return;

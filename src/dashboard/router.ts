@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The views of this slice; the others (Trading, Risk & compliance, Performance, System) come later. */
-export const ROUTES = [{ path: 'overview', title: 'Overview' }] as const;
+/** The views built so far; the others (Trading, Performance, System) come later. */
+export const ROUTES = [
+  { path: 'overview', title: 'Overview' },
+  { path: 'risk', title: 'Risk & compliance' },
+] as const;
 export type RoutePath = (typeof ROUTES)[number]['path'];
 
 /** The view named by the URL's hash (`#/overview`), so each view has its own address. */
