@@ -6,6 +6,7 @@ import { Login } from './login.js';
 import { Overview } from './overview/overview.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
+import { Trading } from './trading/trading.js';
 import { useLive } from './use-live.js';
 
 /** Signed in: the header (link state, emergency stop for admins), the banner, and the view of the URL. */
@@ -60,12 +61,14 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
       >
         {route === 'overview' ? (
           <Overview live={live} />
+        ) : route === 'trading' ? (
+          <Trading token={props.token} role={live.role} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a> so far; Trading, Risk &amp; compliance,
-              Performance and System come later.
+              This dashboard has the <a href="#/overview">Overview</a> and <a href="#/trading">Trading</a> so
+              far; Risk &amp; compliance, Performance and System come later.
             </p>
           </section>
         )}

@@ -1,7 +1,10 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The views of this slice; the others (Trading, Risk & compliance, Performance, System) come later. */
-export const ROUTES = [{ path: 'overview', title: 'Overview' }] as const;
+/** The views so far; the others (Risk & compliance, Performance, System) come later. */
+export const ROUTES = [
+  { path: 'overview', title: 'Overview' },
+  { path: 'trading', title: 'Trading' },
+] as const;
 export type RoutePath = (typeof ROUTES)[number]['path'];
 
 /** The view named by the URL's hash (`#/overview`), so each view has its own address. */
