@@ -165,6 +165,8 @@ describe('the trading view in a real browser', () => {
       }, POLL)
       .toBeGreaterThan(0);
     await expect.poll(async () => Number(await chart.getAttribute('data-bars')), POLL).toBe(60);
+    // The page fits the phone: wide tables scroll inside their panels, not the page sideways.
+    expect(await phone.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(PHONE.width);
     await phone.screenshot({ path: join(ARTIFACTS, 'trading-phone.png'), fullPage: true });
     expect(problems).toEqual([]);
   });
