@@ -34,7 +34,8 @@ const signal = (ts: number, direction = 'long', symbol = ES): Signal => ({
   stop: 5990,
   targets: [6010, 6020],
 });
-const decision = (ts: number, outcome: string, signalTs: number | null = null): TradeDecision => ({
+/** `signalTs` undefined: a store row, which does not say; null: a live decision of an intent from no signal. */
+const decision = (ts: number, outcome: string, signalTs?: number | null): TradeDecision => ({
   ts,
   intentId: `i-${String(ts)}`,
   account: 'SIM-50K',
@@ -42,7 +43,8 @@ const decision = (ts: number, outcome: string, signalTs: number | null = null): 
   outcome,
   reason: outcome === 'approved' ? 'within limits' : 'daily loss room 0',
   quantity: 2,
-  signalTs,
+  signalTs: signalTs ?? null,
+  linked: signalTs !== undefined,
 });
 
 describe('chart markers', () => {
@@ -108,9 +110,10 @@ describe("a signal's risk decisions", () => {
   it('are those that name its time, when the decision carries the intent', () => {
     const signals = [signal(T + MIN), signal(T)];
     const ours = decision(T + 2 * MIN, 'approved', T);
-    expect(decisionsOf(signals[1] as Signal, signals, [ours, decision(T + 10, 'denied', T + MIN)])).toEqual([
-      ours,
-    ]);
+    // A manual order's decision (its intent names no signal) belongs to no signal, whatever its time.
+    const manual = decision(T + 5, 'approved', null);
+    const other = decision(T + 10, 'denied', T + MIN);
+    expect(decisionsOf(signals[1] as Signal, signals, [ours, manual, other])).toEqual([ours]);
   });
 
   it("are by time when the store's row does not name the signal: up to the instrument's next signal", () => {
@@ -142,6 +145,7 @@ describe("a signal's risk decisions", () => {
       reason: 'ok',
       quantity: 3,
       signalTs: T - 1,
+      linked: true,
     });
     const row = {
       ts: T,
@@ -157,6 +161,6 @@ describe("a signal's risk decisions", () => {
       value: null,
       by: null,
     };
-    expect(decisionOf(row)).toMatchObject({ quantity: null, signalTs: null });
+    expect(decisionOf(row)).toMatchObject({ quantity: null, signalTs: null, linked: false });
   });
 });

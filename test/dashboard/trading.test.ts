@@ -146,6 +146,8 @@ describe('the trading view in a real browser', () => {
     const row = page.locator('[data-testid="signals"] tbody tr').first();
     await expect.poll(() => row.textContent(), POLL).toContain('long');
     expect(await row.textContent()).toContain('3/4');
+    // No intent was sized from this signal: the manual buy's decision (earlier, live) is not its.
+    expect(await row.locator('[data-field="decision"]').textContent()).toBe('no order');
 
     await page.screenshot({ path: join(ARTIFACTS, 'trading-desktop.png'), fullPage: true });
     const phone = await open(rig.tokens.trader, PHONE);

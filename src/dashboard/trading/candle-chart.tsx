@@ -60,7 +60,8 @@ export function CandleChart(props: {
         attributionLogo: false,
       },
       grid: { vertLines: { color: '#21262d' }, horzLines: { color: '#21262d' } },
-      timeScale: { timeVisible: true, secondsVisible: true },
+      // Room right of the last bar for its marker's text.
+      timeScale: { timeVisible: true, secondsVisible: true, rightOffset: 6 },
     });
     const series = chart.addSeries(CandlestickSeries, {
       upColor: COLORS.up,

@@ -2,7 +2,7 @@ import type { Signal, TradeDecision } from './trading-types.js';
 
 /**
  * The risk decisions that followed a signal: those whose intent names the signal's time (live
- * updates carry it), else those of its instrument from its time until the instrument's next
+ * updates carry the intent; one with no signal time came from no signal), else those of its instrument from its time until the instrument's next
  * signal (the store's rows do not name the signal, so this is by time; on
  * one instrument signals come seconds apart while a decision follows its signal within
  * microseconds, so the window holds that signal's decisions.
@@ -18,7 +18,7 @@ export function decisionsOf(
     .reduce((soonest, s) => Math.min(soonest, s.ts), Number.POSITIVE_INFINITY);
   return decisions
     .filter((d) =>
-      d.signalTs !== null
+      d.linked
         ? d.signalTs === signal.ts && d.symbol === signal.symbol
         : d.symbol === signal.symbol && d.ts >= signal.ts && d.ts < next,
     )

@@ -29,8 +29,10 @@ export interface TradeDecision {
   readonly outcome: string;
   readonly reason: string;
   readonly quantity: number | null;
-  /** The time of the signal the intent was sized from, when the decision says. */
+  /** The time of the signal the intent was sized from; null when it came from none. */
   readonly signalTs: number | null;
+  /** The decision carried its intent (live updates): `signalTs` is known, not to be guessed by time. */
+  readonly linked: boolean;
 }
 
 /** Either shape of a decision, into the view's. */
@@ -46,6 +48,7 @@ export function decisionOf(raw: DecisionRow | BusDecision): TradeDecision {
     reason: raw.reason,
     quantity: quantity ?? null,
     signalTs: intent?.signalTs ?? null,
+    linked: intent !== undefined,
   };
 }
 
