@@ -203,4 +203,14 @@ describe('the trading view in a real browser', () => {
       .first()
       .waitFor(POLL);
   });
+
+  it('greys its panels when the engine stops and is live again by itself when a new engine starts', async () => {
+    const page = await open(rig.tokens.viewer);
+    await rig.stop();
+    await page.locator('[data-trading-live="false"]').waitFor(POLL);
+    expect(await page.locator('div.trading').getAttribute('class')).toContain('is-stale');
+    await rig.startAgain();
+    await page.locator('[data-trading-live="true"]').waitFor({ timeout: 20_000 });
+    expect(await page.locator('div.trading').getAttribute('class')).not.toContain('is-stale');
+  });
 });

@@ -122,11 +122,6 @@ export class TradingFeed {
     this.socket?.close();
   }
 
-  /** Forgets a working order at once (the engine's `cancelled` update confirms it). */
-  cancelled(clientOrderId: string): void {
-    this.set({ orders: this.state.orders.filter((o) => o.clientOrderId !== clientOrderId) });
-  }
-
   private set(change: Partial<TradingState>): void {
     this.state = { ...this.state, ...change };
     for (const listener of this.listeners) listener(this.state);
@@ -183,10 +178,6 @@ export class TradingFeed {
       socket.send(JSON.stringify({ type: 'subscribe', topics }));
       return;
     }
-    if (message.type === 'subscribed') {
-      this.set({ live: true });
-      return;
-    }
     if (message.type === 'snapshot') {
       const rows = Array.isArray(message.data) ? (message.data as unknown[]) : [];
       this.apply(message.topic ?? '', rows, true);
@@ -228,6 +219,8 @@ export class TradingFeed {
         return;
       case 'orders':
         this.ordersArrived(rows as Order[], snapshot);
+        // This connection's working orders have come: the view's figures are current again.
+        if (snapshot) this.set({ live: true });
         return;
       default:
         if (topic.startsWith('bars:')) this.barsArrived(topic.slice('bars:'.length), newer as Bar[]);
