@@ -7,6 +7,7 @@ import { Overview } from './overview/overview.js';
 import { RiskView } from './risk/risk-view.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
+import { Trading } from './trading/trading.js';
 import { useLive } from './use-live.js';
 
 /** Signed in: the header (link state, emergency stop for admins), the banner, and the view of the URL. */
@@ -61,14 +62,16 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
       >
         {route === 'overview' ? (
           <Overview live={live} />
+        ) : route === 'trading' ? (
+          <Trading token={props.token} role={live.role} />
         ) : route === 'risk' ? (
           <RiskView live={live} stream={stream} token={props.token} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a> and{' '}
-              <a href="#/risk">Risk &amp; compliance</a> so far; Trading, Performance and System come later.
+              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a> and{' '}
+              <a href="#/risk">Risk &amp; compliance</a> so far; Performance and System come later.
             </p>
           </section>
         )}

@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The views built so far; the others (Trading, Performance, System) come later. */
+/** The views built so far; Performance and System come later. */
 export const ROUTES = [
   { path: 'overview', title: 'Overview' },
+  { path: 'trading', title: 'Trading' },
   { path: 'risk', title: 'Risk & compliance' },
 ] as const;
 export type RoutePath = (typeof ROUTES)[number]['path'];

@@ -216,7 +216,7 @@ describe('the dashboard in a real browser', () => {
     const page = await open();
     await signIn(page, rig.tokens.admin);
     await page.goto(`${rig.url}/#/trading`);
-    await page.getByRole('heading', { name: "No view 'trading'" }).waitFor();
+    await page.getByRole('heading', { name: 'Trading', exact: true }).waitFor();
     await page.getByRole('button', { name: /^STOP ALL: emergency stop/ }).waitFor();
     await page.getByRole('link', { name: 'Overview' }).first().click();
     expect(page.url()).toBe(`${rig.url}/#/overview`);
