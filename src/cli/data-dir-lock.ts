@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EngineError } from '../core/errors.js';
+import { isProcessRunning } from './process-running.js';
 
 /** The lock file's name inside the data directory. */
 export const LOCK_FILE = 'engine.lock';
@@ -53,7 +54,7 @@ export function lockDataDir(dataDir: string): DataDirLock {
       seen = readOrEmpty(path);
     }
     const other = parseOwner(seen);
-    if (other && isRunning(other.pid)) {
+    if (other && isProcessRunning(other.pid)) {
       throw new EngineError(
         'CLI_DATA_DIR_LOCKED',
         `the data directory ${dataDir} is in use by another engine (pid ${String(other.pid)}, since ${other.started}: ${other.command}). ` +
@@ -81,16 +82,6 @@ function holding(path: string, text: string): DataDirLock {
   };
   process.on('exit', release);
   return { path, release };
-}
-
-/** True while a process with this pid exists (EPERM: it exists but belongs to another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function parseOwner(text: string): LockOwner | undefined {

@@ -1,5 +1,6 @@
 import { readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isProcessRunning } from './process-running.js';
 
 /** The file's name inside the data directory. */
 export const ENGINE_FILE = 'engine.json';
@@ -65,7 +66,7 @@ export async function findEngine(dataDir: string, timeoutMs = 2_000): Promise<En
   }
   const engine = parse(text);
   if (!engine) return { kind: 'stale', reason: `${path} is not an engine file` };
-  if (!isRunning(engine.pid))
+  if (!isProcessRunning(engine.pid))
     return { kind: 'stale', reason: `${path} names pid ${String(engine.pid)}, which no longer runs` };
   try {
     const response = await fetch(`${engine.url}/healthz`, { signal: AbortSignal.timeout(timeoutMs) });
@@ -98,16 +99,6 @@ function reachable(url: URL): string {
   if (url.hostname === '0.0.0.0') url.hostname = '127.0.0.1';
   if (url.hostname === '[::]') url.hostname = '[::1]';
   return url.origin;
-}
-
-/** True while a process with this pid exists (EPERM: it exists but belongs to another user). */
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** fetch's "fetch failed" hides the reason in `cause` (ECONNREFUSED…). */

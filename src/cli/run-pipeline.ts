@@ -3,7 +3,13 @@ import { join, resolve } from 'node:path';
 import { describeError, EngineError, formatIssue, PipelineDefinitionError } from '../core/errors.js';
 import { SessionClock } from '../core/clock.js';
 import { microsFromIso, parseDuration, type Micros } from '../core/time.js';
-import { ConfigError, formatConfigIssue, parseListenAddress } from '../config/index.js';
+import {
+  ConfigError,
+  formatConfigIssue,
+  loadEngineConfigOrDefault,
+  parseListenAddress,
+  type EngineConfig,
+} from '../config/index.js';
 import { createEngineClock, Engine, preparePipeline } from '../engine.js';
 import type { CompiledPipeline } from '../pipeline/compile.js';
 import { describeSessionStart } from '../sources/market-session.js';
@@ -111,6 +117,20 @@ export function parseListenFlag(text: string): { host: string; port: number } {
 export function printConfigIssues(error: ConfigError): void {
   for (const issue of error.issues) process.stderr.write(`${formatConfigIssue(issue)}\n`);
   process.stderr.write(`${error.issues.length} problem(s) found [${error.code}]\n`);
+}
+
+/**
+ * The engine configuration (`--config`, else `./enigma.yaml`, else the embedded defaults), or
+ * undefined after printing its problems: the command then exits 1.
+ */
+export function loadConfigOrPrintIssues(file: string | undefined): EngineConfig | undefined {
+  try {
+    return loadEngineConfigOrDefault(file);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    printConfigIssues(error);
+    return undefined;
+  }
 }
 
 /** Prints a pipeline's problems, one per line, on standard error. */

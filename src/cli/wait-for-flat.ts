@@ -1,21 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { FlatStatusFile, flatStatusPath, type FlatStatus } from '../risk/flat-status.js';
 import { ALL_ACCOUNTS } from '../risk/halt-store.js';
-
-/** True when a process with this id runs (the engine that wrote the status file). */
-function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+import { isProcessRunning } from './process-running.js';
 
 /** The running engine's status, or undefined when no engine answers in this data directory. */
 export function runningEngine(dataDir: string): FlatStatus | undefined {
   const status = FlatStatusFile.read(flatStatusPath(dataDir));
-  return status && status.pid !== process.pid && running(status.pid) ? status : undefined;
+  return status && status.pid !== process.pid && isProcessRunning(status.pid) ? status : undefined;
 }
 
 /**
@@ -46,7 +37,7 @@ export async function waitForFlat(
         pending.delete(id);
       }
     }
-    if (pending.size === 0 || Date.now() >= deadline || !running(status.pid)) return [...pending];
+    if (pending.size === 0 || Date.now() >= deadline || !isProcessRunning(status.pid)) return [...pending];
     await sleep(50);
   }
 }

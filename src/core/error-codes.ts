@@ -114,7 +114,8 @@ export const ERROR_CODES = {
   GATEWAY_ORIGIN_REFUSED: "A browser's Origin is not in the gateway's allow-list (HTTP 403).",
   GATEWAY_NOT_FOUND: 'The upgrade asked for a path other than /v1/stream (HTTP 404).',
   GATEWAY_UNAVAILABLE: 'The gateway is shutting down or at its connection limit (HTTP 503).',
-  GATEWAY_NO_TOKEN: 'The gateway cannot start: ENIGMA_TOKEN is not set.',
+  GATEWAY_NO_TOKEN:
+    'The gateway cannot start: the token variable or file the configuration names (tokenEnv, tokenFile) is unset or unreadable, or a gateway started in code has neither a token nor a token registry.',
   GATEWAY_WEAK_TOKEN: 'The gateway cannot start: the token is blank or shorter than 16 characters.',
   GATEWAY_SUBPROTOCOL_REFUSED:
     'The upgrade offered WebSocket subprotocols, none of them enigma-apex.v1 (HTTP 400).',

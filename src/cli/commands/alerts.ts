@@ -1,9 +1,8 @@
 import { parseArgs } from 'node:util';
 import { testChannels } from '../../alerts/test-channels.js';
-import { ConfigError, loadEngineConfigOrDefault } from '../../config/index.js';
 import { EngineError } from '../../core/errors.js';
 import type { Command } from '../command.js';
-import { printConfigIssues } from '../run-pipeline.js';
+import { loadConfigOrPrintIssues } from '../run-pipeline.js';
 
 const USAGE = `enigma alerts test [--channel <name>] [--config <file>]
 
@@ -27,14 +26,8 @@ export const alertsCommand: Command = {
     if (positionals.length !== 1 || positionals[0] !== 'test') {
       throw new EngineError('CLI_USAGE', `the only sub-command is 'test'\nusage: ${USAGE}`);
     }
-    let config;
-    try {
-      config = loadEngineConfigOrDefault(values.config);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      printConfigIssues(error);
-      return 1;
-    }
+    const config = loadConfigOrPrintIssues(values.config);
+    if (!config) return 1;
     if (!config.alerts) {
       throw new EngineError(
         'ALERT_NOT_CONFIGURED',

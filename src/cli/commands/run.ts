@@ -1,18 +1,12 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import {
-  ConfigError,
-  DEFAULT_TOKEN_ENV,
-  loadEngineConfigOrDefault,
-  readGatewayToken,
-  type GatewayConfig,
-} from '../../config/index.js';
+import { DEFAULT_TOKEN_ENV, readGatewayToken, type GatewayConfig } from '../../config/index.js';
 import type { Command } from '../command.js';
 import {
   parseDurationFlag,
   parseListenFlag,
   parseLogLevelFlag,
-  printConfigIssues,
+  loadConfigOrPrintIssues,
   runPipelineCommand,
 } from '../run-pipeline.js';
 
@@ -63,14 +57,8 @@ export const runCommand: Command = {
         'no-store': { type: 'boolean', default: false },
       },
     });
-    let config;
-    try {
-      config = loadEngineConfigOrDefault(values.config);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      printConfigIssues(error);
-      return 1;
-    }
+    const config = loadConfigOrPrintIssues(values.config);
+    if (!config) return 1;
     const pipelines = positionals.length > 0 ? positionals : config.pipelines;
     if (pipelines.length === 0) {
       process.stderr.write(

@@ -2,7 +2,6 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { LiveClock } from '../../core/clock.js';
-import { ConfigError, loadEngineConfigOrDefault } from '../../config/index.js';
 import { EngineError } from '../../core/errors.js';
 import type { AuditEntry } from '../../core/events.js';
 import { localPrincipal } from '../../server/auth/audit.js';
@@ -11,7 +10,7 @@ import { TokenRegistry } from '../../server/auth/token-registry.js';
 import { Store } from '../../store/store.js';
 import type { Command } from '../command.js';
 import { lockDataDir } from '../data-dir-lock.js';
-import { printConfigIssues } from '../run-pipeline.js';
+import { loadConfigOrPrintIssues } from '../run-pipeline.js';
 
 const USAGE = `enigma token create --role ${ROLES.join('|')} --name <name> [options]
        enigma token list [options]
@@ -44,14 +43,8 @@ export const tokenCommand: Command = {
   run: async (args) => {
     const [action, ...rest] = args;
     const { values } = parseArgs({ args: rest, options: OPTIONS, allowPositionals: false });
-    let config;
-    try {
-      config = loadEngineConfigOrDefault(values.config);
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      printConfigIssues(error);
-      return 1;
-    }
+    const config = loadConfigOrPrintIssues(values.config);
+    if (!config) return 1;
     const dataDir = resolve(values['data-dir'] ?? config.dataDir ?? 'data');
     const storePath =
       config.store === false ? undefined : resolve(config.store ?? join(dataDir, 'enigma.duckdb'));
