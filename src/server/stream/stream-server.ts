@@ -147,24 +147,38 @@ export function attachStream(options: StreamOptions): StreamHandle {
     return text;
   };
 
-  // Flushing: one timer for every client, armed only while something waits.
+  // Flushing: one timer for every client, armed only while something waits. A round sends to one
+  // client per macrotask (setImmediate), so the engine's own I/O (a signal waiting for its order)
+  // runs between two clients' sends instead of after all of them: subscribers add no burst.
   let flushTimer: NodeJS.Timeout | undefined;
+  let round: StreamClient[] = [];
+  let roundWaiting = false;
   function scheduleFlush(): void {
-    if (flushTimer !== undefined || closed) return;
-    flushTimer = setTimeout(flushAll, settings.flushIntervalMs);
+    if (flushTimer !== undefined || round.length > 0 || closed) return;
+    flushTimer = setTimeout(startRound, settings.flushIntervalMs);
   }
-  function flushAll(): void {
+  function startRound(): void {
     flushTimer = undefined;
-    const now = performance.now();
-    let waiting = false;
     serialised.clear();
-    for (const client of clients) {
+    round = [...clients].filter((client) => client.pending);
+    roundWaiting = false;
+    flushNext();
+  }
+  function flushNext(): void {
+    const client = round.pop();
+    if (client !== undefined && !closed) {
       const wasOpen = !client.closed;
-      waiting = client.flush(now, json) || waiting;
+      roundWaiting = client.flush(performance.now(), json) || roundWaiting;
       if (wasOpen && client.closed) counters.slowConsumersClosed++;
     }
+    if (round.length > 0 && !closed) {
+      setImmediate(flushNext);
+      return;
+    }
+    round = [];
     serialised.clear();
-    if (waiting) scheduleFlush();
+    // Updates that came for clients already sent to in this round wait for the next one.
+    if (roundWaiting || [...clients].some((c) => c.pending)) scheduleFlush();
   }
 
   function deliver(topic: string, kind: string, key: string | undefined, data: unknown): void {
