@@ -105,3 +105,23 @@ describe('store watermarks', () => {
     );
   });
 });
+
+describe('watermark tracker', () => {
+  it('takes a seq once: the same seq again is a duplicate', () => {
+    const tracker = new WatermarkTracker();
+    expect(tracker.accept('addon', 1)).toBe(true);
+    expect(tracker.accept('addon', 1)).toBe(false);
+    expect(tracker.accept('addon', 2)).toBe(true);
+    expect(tracker.accepted('addon')).toBe(2);
+  });
+
+  it('after a restore, refuses every seq up to the restored watermark and takes the next', () => {
+    const tracker = new WatermarkTracker();
+    tracker.restore('addon', 5);
+    expect(tracker.accepted('addon')).toBe(5);
+    expect(tracker.accept('addon', 3)).toBe(false);
+    expect(tracker.accept('addon', 5)).toBe(false);
+    expect(tracker.accept('addon', 6)).toBe(true);
+    expect(tracker.get('addon')).toBe(5);
+  });
+});

@@ -49,6 +49,7 @@ export function wholeContracts(x: number): number {
  * @example contractsForRiskBudget(1000, 10, 20) // 5 (NQ, 10-point stop, $1000 budget)
  */
 export function contractsForRiskBudget(riskBudget: number, stopDistance: number, pointValue: number): number {
+  // Stryker disable next-line EqualityOperator: a budget of exactly 0 sizes ⌊0⌋ = 0 either way (the point value's guard is tested)
   if (!(riskBudget > 0) || !(stopDistance > 0) || !(pointValue > 0)) return 0;
   const riskPerContract = stopDistance * pointValue;
   if (!Number.isFinite(riskPerContract) || !Number.isFinite(riskBudget)) return 0;
@@ -61,6 +62,7 @@ export function contractsForRiskBudget(riskBudget: number, stopDistance: number,
  * @example stopDistanceFromTicks(40, 0.25) // 10
  */
 export function stopDistanceFromTicks(ticks: number, tickSize: number): number {
+  // Stryker disable next-line EqualityOperator: 0 ticks or a tick size of 0 give 0 points either way
   if (!(ticks > 0) || !(tickSize > 0)) return 0;
   return ticks * tickSize;
 }
@@ -98,12 +100,15 @@ export interface KellyContractsInput {
 export function kellyContracts(input: KellyContractsInput): number {
   const { fraction, equity, stopDistance, pointValue, riskBudget, maxContracts } = input;
   const f = kellyFraction(input.winProbability, input.payoffRatio);
-  if (!(f > 0) || !(fraction > 0) || !(equity > 0) || !(maxContracts >= 1)) return 0;
+  // These guards alone keep the count from going negative: past them every factor is positive.
+  // Stryker disable next-line EqualityOperator: an edge, fraction or equity of exactly 0 sizes ⌊0⌋ = 0 either way
+  if (!(f > 0) || !(fraction > 0) || !(equity > 0)) return 0;
+  if (!(maxContracts >= 1)) return 0;
   if (!Number.isFinite(fraction) || !Number.isFinite(equity)) return 0;
   const budgetCap = contractsForRiskBudget(riskBudget, stopDistance, pointValue);
   if (budgetCap === 0) return 0;
   const kelly = wholeContracts((fraction * f * equity) / (stopDistance * pointValue));
-  return Math.max(0, Math.min(kelly, budgetCap, Math.floor(maxContracts)));
+  return Math.min(kelly, budgetCap, Math.floor(maxContracts));
 }
 
 /** State of a drawdown tracker after an update. */
@@ -140,8 +145,10 @@ export class DrawdownTracker {
   constructor(readonly trail: number = Number.POSITIVE_INFINITY) {}
 
   update(equity: number): DrawdownState {
+    // Stryker disable next-line EqualityOperator: at equality the assignment stores the same value
     if (equity > this.#peak) this.#peak = equity;
     const drawdown = this.#peak - equity;
+    // Stryker disable next-line EqualityOperator: at equality the assignment stores the same value
     if (drawdown > this.#maxDrawdown) this.#maxDrawdown = drawdown;
     const threshold = this.#peak - this.trail;
     if (equity <= threshold) this.#breached = true;
@@ -166,10 +173,13 @@ export class DrawdownTracker {
 export function maxDrawdown(equity: ArrayLike<number>): number {
   let peak = Number.NEGATIVE_INFINITY;
   let worst = 0;
+  // Stryker disable next-line EqualityOperator: one step past the end reads undefined, whose NaN drawdown never counts
   for (let i = 0; i < equity.length; i++) {
     const value = equity[i] as number;
+    // Stryker disable next-line EqualityOperator: at equality the assignment stores the same value
     if (value > peak) peak = value;
     const drawdown = peak - value;
+    // Stryker disable next-line EqualityOperator: at equality the assignment stores the same value
     if (drawdown > worst) worst = drawdown;
   }
   return worst;
@@ -210,6 +220,7 @@ export class RollingTradeStats {
   push(pnl: number): TradeStatistics {
     this.#ring[this.#next] = pnl;
     this.#next = (this.#next + 1) % this.window;
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: a count past the window only feeds subarray(), which stops at the window
     if (this.#count < this.window) this.#count++;
     return this.statistics;
   }
@@ -244,7 +255,7 @@ export function tradeStatistics(pnls: ArrayLike<number>): TradeStatistics {
   return {
     count,
     winRate: count > 0 ? wins / count : 0,
-    payoffRatio: averageWin > 0 && averageLoss > 0 ? averageWin / averageLoss : 0,
+    payoffRatio: averageLoss > 0 ? averageWin / averageLoss : 0,
     expectancy: count > 0 ? total / count : 0,
     averageWin,
     averageLoss,
