@@ -1,0 +1,93 @@
+import { useEffect, useRef, useState } from 'preact/hooks';
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { latency, timeOfDay } from '../format.js';
+import type { LatencyHistory } from './latency-history.js';
+
+const HEIGHT = 200;
+/** The theme's accent and warning colours (styles.css): p50 blue, p99 amber, and named in the legend. */
+const P50 = '#58a6ff';
+const P99 = '#d29922';
+const AXIS = { stroke: '#9da7b3', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d' } };
+
+function options(width: number): uPlot.Options {
+  return {
+    width,
+    height: HEIGHT,
+    legend: { show: true, live: false },
+    cursor: { show: false },
+    scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max, min, 1) * 1.1] } },
+    axes: [
+      { ...AXIS },
+      { ...AXIS, size: 60, values: (_u, ticks) => ticks.map((micros) => latency(micros * 1000)) },
+    ],
+    series: [
+      {},
+      { label: 'p50', stroke: P50, width: 1.5, spanGaps: false },
+      { label: 'p99', stroke: P99, width: 1.5, dash: [6, 3], spanGaps: false },
+    ],
+  };
+}
+
+/**
+ * A pipeline's p50 and p99 over the last minutes (uPlot on a canvas), redrawn on each status. The
+ * caption says the latest figures in words, for screen readers and for anyone who cannot tell the
+ * lines apart by colour (p99 is also dashed).
+ */
+export function LatencyPlot(props: {
+  readonly pipeline: string;
+  readonly history: LatencyHistory;
+  readonly live: boolean;
+  readonly liveAt: number | null;
+}) {
+  const box = useRef<HTMLDivElement>(null);
+  const [points, setPoints] = useState(() => props.history.ring(props.pipeline).size);
+  const [latest, setLatest] = useState<{ p50: number | null; p99: number | null }>({ p50: null, p99: null });
+
+  useEffect(() => {
+    const element = box.current;
+    if (!element) return undefined;
+    const ring = () => props.history.ring(props.pipeline);
+    const plot = new uPlot(options(Math.max(element.clientWidth, 200)), ring().columns(), element);
+    const redraw = (): void => {
+      const columns = ring().columns();
+      plot.setData(columns);
+      setPoints(ring().size);
+      const last = columns[0].length - 1;
+      setLatest({ p50: columns[1][last] ?? null, p99: columns[2][last] ?? null });
+    };
+    redraw();
+    const off = props.history.onChange(redraw);
+    const resize = new ResizeObserver(() =>
+      plot.setSize({ width: Math.max(element.clientWidth, 200), height: HEIGHT }),
+    );
+    resize.observe(element);
+    return () => {
+      off();
+      resize.disconnect();
+      plot.destroy();
+    };
+  }, [props.pipeline, props.history]);
+
+  const figures =
+    latest.p50 === null && latest.p99 === null
+      ? 'no latency measured yet'
+      : `latest p50 ${latency((latest.p50 ?? 0) * 1000)}, p99 ${latency((latest.p99 ?? 0) * 1000)}`;
+  return (
+    <figure class="latency-plot" data-pipeline={props.pipeline} data-points={String(points)}>
+      <div
+        ref={box}
+        class="latency-canvas"
+        role="img"
+        aria-label={`Latency of ${props.pipeline}: ${figures}`}
+      />
+      <figcaption>
+        {props.pipeline}: p50 (solid) and p99 (dashed) over the last {String(Math.ceil(points / 60))} min
+        {' · '}
+        {props.live
+          ? figures
+          : `NOT live: last figures from ${props.liveAt === null ? '—' : timeOfDay(props.liveAt)}`}
+      </figcaption>
+    </figure>
+  );
+}
