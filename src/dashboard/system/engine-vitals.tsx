@@ -15,7 +15,7 @@ export function EngineVitals(props: { readonly status: Status }) {
           <dt>Store backlog</dt>
           <dd data-field="store-backlog">
             {s.store
-              ? `${count(s.store.queueDepth)} rows (high-water ${count(s.store.highWaterMark)})`
+              ? `${count(s.store.queueDepth)} rows (backpressure at ${count(s.store.highWaterMark)})`
               : 'no store'}
           </dd>
         </div>

@@ -10,16 +10,38 @@ const P50 = '#58a6ff';
 const P99 = '#d29922';
 const AXIS = { stroke: '#9da7b3', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d' } };
 
+const isDecade = (value: number): boolean => value > 0 && Math.abs(Math.log10(value) % 1) < 1e-9;
+
+/** The time axis shows at least the last minute, even with one point (uPlot would span years). */
+function timeWindow(times: readonly number[]): { min: number; max: number } | null {
+  const first = times[0];
+  const last = times.at(-1);
+  return first === undefined || last === undefined ? null : { min: Math.min(first, last - 60), max: last };
+}
+
 function options(width: number): uPlot.Options {
   return {
     width,
     height: HEIGHT,
     legend: { show: true, live: false },
     cursor: { show: false },
-    scales: { x: { time: true }, y: { range: (_u, min, max) => [0, Math.max(max, min, 1) * 1.1] } },
+    // Latency spans decades (a p50 of µs, a p99 of ms): a log scale keeps both readable.
+    scales: {
+      // At least the last minute, even with one point (uPlot would otherwise span years).
+      x: {
+        time: true,
+        range: (_u, min, max) => (max === null ? [0, 1] : [Math.min(min ?? max, max - 60), max]),
+      },
+      y: { distr: 3, log: 10 },
+    },
     axes: [
       { ...AXIS },
-      { ...AXIS, size: 60, values: (_u, ticks) => ticks.map((micros) => latency(micros * 1000)) },
+      // Labels on the decades only (1 µs, 10 µs, 100 µs…); the log scale's other lines stay unlabelled.
+      {
+        ...AXIS,
+        size: 60,
+        values: (_u, ticks) => ticks.map((micros) => (isDecade(micros) ? latency(micros * 1000) : '')),
+      },
     ],
     series: [
       {},
@@ -52,6 +74,8 @@ export function LatencyPlot(props: {
     const redraw = (): void => {
       const columns = ring().columns();
       plot.setData(columns);
+      const visible = timeWindow(columns[0]);
+      if (visible) plot.setScale('x', visible);
       setPoints(ring().size);
       const last = columns[0].length - 1;
       setLatest({ p50: columns[1][last] ?? null, p99: columns[2][last] ?? null });
@@ -69,6 +93,7 @@ export function LatencyPlot(props: {
     };
   }, [props.pipeline, props.history]);
 
+  const span = Math.max(1, Math.ceil(points / 60));
   const figures =
     latest.p50 === null && latest.p99 === null
       ? 'no latency measured yet'
@@ -82,7 +107,7 @@ export function LatencyPlot(props: {
         aria-label={`Latency of ${props.pipeline}: ${figures}`}
       />
       <figcaption>
-        {props.pipeline}: p50 (solid) and p99 (dashed) over the last {String(Math.ceil(points / 60))} min
+        {props.pipeline}: p50 (solid) and p99 (dashed) over the last {String(span)} min
         {' · '}
         {props.live
           ? figures
