@@ -170,6 +170,18 @@ describe('the system view in a real browser', () => {
     expect(await row.locator('[data-field="reason"]').textContent()).toMatch(/not JSON/);
     expect(await row.locator('[data-field="origin"]').textContent()).toMatch(/^gateway/);
     expect(await row.locator('.payload code').textContent()).toBe('{"type":"tick","seq":1,');
+    // A step's dead letter (as a pipeline step reports one on the bus) shows beside that step too.
+    rig.engine.bus.publish(TOPICS.deadLetters, {
+      ts: rig.engine.clock.now(),
+      origin: 'sys.bars',
+      code: 'STEP_FAILED',
+      reason: 'a tick from before the current bar',
+      message: { symbol: 'NQ 12-26' },
+    });
+    await stepField(page, 'bars', 'last-reason')
+      .getByText('a tick from before the current bar')
+      .waitFor(POLL);
+    expect(await stepField(page, 'market', 'last-reason').textContent()).toBe('—');
     await page.locator('[data-field="gateway"]').getByText('Sim101').waitFor(POLL);
     expect(await page.locator('[data-field="store-backlog"]').textContent()).toMatch(/^\d[\d,]* rows/);
   });

@@ -33,7 +33,7 @@ describe('GET /api/v1/dead-letters', () => {
     api.engine.bus.publish(TOPICS.deadLetters, {
       ts: T0 + MICROS_PER_SECOND,
       origin: 'default.bars',
-      code: 'OPERATOR_FAILED',
+      code: 'STEP_FAILED',
       reason: 'a bar with no trades',
       message: long,
     });
@@ -43,7 +43,7 @@ describe('GET /api/v1/dead-letters', () => {
     expect(status).toBe(200);
     expect([...Value.Errors(schemaOf(api, 200), body)].map((e) => `${e.path}: ${e.message}`)).toEqual([]);
     const items = (body as Json).items as Json[];
-    expect(items.map((item) => item.code)).toEqual(['OPERATOR_FAILED', 'GATEWAY_NOT_JSON']);
+    expect(items.map((item) => item.code)).toEqual(['STEP_FAILED', 'GATEWAY_NOT_JSON']);
     expect(items[1]).toEqual({
       ts: T0,
       origin: 'gateway:s-1',
@@ -57,7 +57,7 @@ describe('GET /api/v1/dead-letters', () => {
     expect(items[0].payloadChars).toBeGreaterThan(3 * DEAD_LETTER_PAYLOAD_CHARS - 1);
 
     const one = await api.call('GET', '/dead-letters?limit=1', api.tokens.viewer);
-    expect((one.body as Json).items.map((item: Json) => item.code)).toEqual(['OPERATOR_FAILED']);
+    expect((one.body as Json).items.map((item: Json) => item.code)).toEqual(['STEP_FAILED']);
     const bad = await api.call('GET', '/dead-letters?limit=0', api.tokens.viewer);
     expect(bad.status).toBe(400);
     expect((bad.body as Json).error.code).toBe('API_INVALID_REQUEST');
