@@ -11,6 +11,8 @@ const P99 = '#d29922';
 const AXIS = { stroke: '#9da7b3', grid: { stroke: '#30363d', width: 1 }, ticks: { stroke: '#30363d' } };
 
 const isDecade = (value: number): boolean => value > 0 && Math.abs(Math.log10(value) % 1) < 1e-9;
+const decadesOnly = (_u: uPlot, splits: number[]): (number | null)[] =>
+  splits.map((value) => (isDecade(value) ? value : null));
 
 /** The time axis shows at least the last minute, even with one point (uPlot would span years). */
 function timeWindow(times: readonly number[]): { min: number; max: number } | null {
@@ -36,10 +38,13 @@ function options(width: number): uPlot.Options {
     },
     axes: [
       { ...AXIS },
-      // Labels on the decades only (1 µs, 10 µs, 100 µs…); the log scale's other lines stay unlabelled.
       {
         ...AXIS,
         size: 60,
+        // Lines and labels on the decades only (1 µs, 10 µs, 100 µs…), not on every 2…9 between.
+        grid: { ...AXIS.grid, filter: decadesOnly },
+        ticks: { ...AXIS.ticks, filter: decadesOnly },
+        filter: decadesOnly,
         values: (_u, ticks) => ticks.map((micros) => (isDecade(micros) ? latency(micros * 1000) : '')),
       },
     ],

@@ -49,7 +49,8 @@ export function StepTable(props: {
           <dd data-field="dead-letters">{count(p.deadLetters)}</dd>
         </div>
       </dl>
-      <div class="table-wrap">
+      {/* Focusable, so a keyboard can scroll a table wider than a phone. */}
+      <div class="table-wrap" tabIndex={0} role="region" aria-label={`Steps of pipeline ${p.pipeline}`}>
         <table class="steps">
           <caption class="sr-only">Steps of pipeline {p.pipeline}</caption>
           <thead>
