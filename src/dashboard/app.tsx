@@ -7,6 +7,7 @@ import { Overview } from './overview/overview.js';
 import { RiskView } from './risk/risk-view.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
+import { SystemView } from './system/system-view.js';
 import { Trading } from './trading/trading.js';
 import { useLive } from './use-live.js';
 
@@ -66,6 +67,8 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
           <Trading token={props.token} role={live.role} />
         ) : route === 'risk' ? (
           <RiskView live={live} stream={stream} token={props.token} />
+        ) : route === 'system' ? (
+          <SystemView live={live} stream={stream} token={props.token} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>

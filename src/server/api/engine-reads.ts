@@ -7,7 +7,14 @@ import { MICROS_PER_MILLISECOND } from '../../core/time.js';
 import type { Engine } from '../../engine.js';
 import type { OrderProposal } from '../../risk/risk-events.js';
 import type { AccountView, RecentQuery, Status } from './schemas.js';
-import { periodReport, recentAlerts, recentDecisions, recentFills, recentSignals } from './store-reads.js';
+import {
+  periodReport,
+  recentAlerts,
+  recentDeadLetters,
+  recentDecisions,
+  recentFills,
+  recentSignals,
+} from './store-reads.js';
 
 /** What the reads need of the engine (the API, the live stream's snapshots and tests share it). */
 export type ReadableEngine = Pick<
@@ -242,6 +249,7 @@ export function createEngineReads(engine: ReadableEngine) {
     signals: (query: RecentQuery) => withStore(history(), (store) => recentSignals(store, query)),
     decisions: (query: RecentQuery) => withStore(history(), (store) => recentDecisions(store, query)),
     alerts: (query: RecentQuery) => withStore(history(), (store) => recentAlerts(store, query)),
+    deadLetters: (query: RecentQuery) => withStore(history(), (store) => recentDeadLetters(store, query)),
     report,
     /** Stops following the gateway's sessions. */
     close(): void {

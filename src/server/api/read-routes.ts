@@ -5,6 +5,7 @@ import {
   AccountParams,
   AccountSchema,
   AlertSchema,
+  DeadLetterSchema,
   DecisionSchema,
   ErrorSchema,
   FillSchema,
@@ -141,6 +142,13 @@ export function readRoutes(reads: EngineReads): AnyApiRoute[] {
     recent('/signals', 'listSignals', 'signals', SignalSchema, reads.signals),
     recent('/decisions', 'listDecisions', 'risk decisions', DecisionSchema, reads.decisions),
     recent('/alerts', 'listAlerts', 'alerts', AlertSchema, reads.alerts),
+    recent(
+      '/dead-letters',
+      'listDeadLetters',
+      'dead letters (refused input and rows the store could not keep) with their reasons, the raw message clipped',
+      DeadLetterSchema,
+      reads.deadLetters,
+    ),
     defineRoute({
       method: 'get',
       path: '/report',

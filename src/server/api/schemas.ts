@@ -254,6 +254,21 @@ export const AlertSchema = Type.Object({
   symbol: Nullable(Type.String()),
 });
 
+/** How much of a dead letter's raw message the API returns; the store keeps it whole. */
+export const DEAD_LETTER_PAYLOAD_CHARS = 500;
+export const DeadLetterSchema = Type.Object({
+  ts: Micros,
+  origin: Type.String({ description: '`pipeline.step`, `gateway:<session>`, `store`, `csv:<file>`…' }),
+  code: Type.String({ description: 'a stable code from the README table of error codes' }),
+  reason: Type.String(),
+  payload: Type.String({
+    description: `the message as it arrived (JSON, or the raw text at an edge), its first ${String(DEAD_LETTER_PAYLOAD_CHARS)} characters`,
+  }),
+  payloadChars: Type.Integer({
+    description: "the stored payload's full length; more than payload's when clipped",
+  }),
+});
+
 const Figures = Type.Object({
   trades: Type.Integer(),
   wins: Type.Integer(),

@@ -2,7 +2,7 @@ import { performanceStats, statsBy, type PerformanceStats, type Period } from '.
 import { TRADES_SQL, tradeFromRow } from '../../analytics/trades.js';
 import { CONTRACT_SPECS } from '../../core/instruments.js';
 import type { Store } from '../../store/store.js';
-import type { RecentQuery } from './schemas.js';
+import { DEAD_LETTER_PAYLOAD_CHARS, type RecentQuery } from './schemas.js';
 
 /**
  * Reads of the engine's live history (its DuckDB store, read in the store's writer thread, so
@@ -118,6 +118,24 @@ export async function recentAlerts(store: Store, query: RecentQuery) {
     message: String(row.message),
     account: text(row.account),
     symbol: text(row.symbol),
+  }));
+}
+
+/** Dead letters and rows the store refused (table `rejects`), the raw payload clipped. */
+export async function recentDeadLetters(store: Store, query: RecentQuery) {
+  const found = await rows(
+    store,
+    `SELECT ts, origin, code, reason, left(payload, ${String(DEAD_LETTER_PAYLOAD_CHARS)}) AS payload,
+            length(payload) AS payload_chars
+       FROM rejects ${recentClause(query)}`,
+  );
+  return found.map((row) => ({
+    ts: Number(row.ts),
+    origin: String(row.origin),
+    code: String(row.code),
+    reason: String(row.reason),
+    payload: text(row.payload) ?? '',
+    payloadChars: Number(row.payload_chars ?? 0),
   }));
 }
 
