@@ -228,7 +228,7 @@ export function createEngineReads(engine: ReadableEngine) {
       const profile = engine.trading?.risk.evaluator(config.id)?.profile;
       return total + (config.startingBalance ?? profile?.account.startingBalance ?? 0);
     }, 0);
-    return periodReport(store, periodOf(kind, day), capital > 0 ? capital : 100_000);
+    return periodReport(store, periodOf(kind, day), capital > 0 ? capital : 100_000, engine.clock.now());
   }
 
   return {
