@@ -4,6 +4,7 @@ import { EmergencyStop } from './emergency-stop.js';
 import { LiveStream } from './live-stream.js';
 import { Login } from './login.js';
 import { Overview } from './overview/overview.js';
+import { PerformanceView } from './performance/performance-view.js';
 import { RiskView } from './risk/risk-view.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
@@ -66,6 +67,8 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
           <Trading token={props.token} role={live.role} />
         ) : route === 'risk' ? (
           <RiskView live={live} stream={stream} token={props.token} />
+        ) : route === 'performance' ? (
+          <PerformanceView live={live} stream={stream} token={props.token} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>

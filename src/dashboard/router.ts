@@ -5,6 +5,7 @@ export const ROUTES = [
   { path: 'overview', title: 'Overview' },
   { path: 'trading', title: 'Trading' },
   { path: 'risk', title: 'Risk & compliance' },
+  { path: 'performance', title: 'Performance' },
 ] as const;
 export type RoutePath = (typeof ROUTES)[number]['path'];
 
