@@ -167,7 +167,8 @@ export function PerformanceView(props: {
             <p class="hint">
               Realised only: round trips closed in the period, matched first in, first out; an open position
               counts once it is closed. Sharpe and Sortino are over closing days and shown only from 20 of
-              them; the marked-to-market figures are in the report (<code>enigma report</code>).
+              them. The marked-to-market figures (open positions priced, ratios per session) are in the HTML
+              report, <code>enigma report</code>, which reads the store once the engine has stopped.
             </p>
             <div class="plots">
               <Plot
