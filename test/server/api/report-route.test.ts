@@ -8,7 +8,9 @@ import { roundTrips } from '../../../src/analytics/trades.js';
 import { TOPICS } from '../../../src/bus/topics.js';
 import type { Signal } from '../../../src/core/events.js';
 import { MICROS_PER_SECOND } from '../../../src/core/time.js';
+import { buildReport } from '../../../src/reports/build-report.js';
 import { openReadOnly } from '../../../src/reports/open-database.js';
+import { renderHtml } from '../../../src/reports/render-html.js';
 import { esTick, intent, T0 } from '../../execution/execution-helpers.js';
 import { startApiEngine, type ApiEngine, type Json } from './api-engine.js';
 
@@ -111,5 +113,39 @@ describe('GET /report: the figures the Performance view draws', () => {
     expect(body.total.sortino).toEqual({ missing: '1 closing day, fewer than 20' });
     expect(body.accounts[0].figures.sharpe).toEqual({ missing: '1 closing day, fewer than 20' });
     expect(body.computedAt).toBe(api.clock.now());
+  });
+
+  it('serves the HTML report of a period, the document `enigma report` renders from the same store, with no script and a strict CSP', async () => {
+    api = await startApiEngine();
+    await tradeADay(api);
+    const response = await fetch(`${api.url}/report.html?period=day&date=2026-11-24`, {
+      headers: { authorization: `Bearer ${api.tokens.viewer}` },
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(response.headers.get('content-security-policy')).toContain("default-src 'none'");
+    expect(response.headers.get('content-disposition')).toBe(
+      'attachment; filename="enigma-report-day-2026-11-24.html"',
+    );
+    const html = await response.text();
+    expect(html).toContain('<h1>Enigma-Apex report: 2026-11-24</h1>');
+    expect(html).not.toMatch(/<script/i);
+    const generatedAt = new Date(api.clock.now() / 1000).toISOString();
+    const profile = api.engine.trading?.risk.evaluator('SIM-50K')?.profile;
+    expect((await api.call('GET', '/report.html?period=day')).status).toBe(401);
+    const storePath = join(api.engine.options.dataDir ?? '', 'enigma.duckdb');
+    await api.close();
+    api = undefined;
+
+    // The CLI's way: a read-only connection of its own, once the engine has stopped.
+    const { connection, close } = await openReadOnly(storePath);
+    try {
+      const data = await buildReport(connection, periodOf('day', '2026-11-24'), {
+        ...(profile && { profiles: new Map([['SIM-50K', profile]]) }),
+      });
+      expect(html).toBe(renderHtml(data, generatedAt));
+    } finally {
+      close();
+    }
   });
 });
