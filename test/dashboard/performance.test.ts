@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -153,6 +154,20 @@ describe('the performance view in a real browser', () => {
       '1.00 worse',
     );
     expect(reports.every((search) => search === '?period=day')).toBe(true);
+
+    // The period's HTML report, as the engine renders it, saved as a file (the token never in a URL).
+    const [download] = await Promise.all([
+      page.waitForEvent('download', POLL),
+      page.getByRole('button', { name: 'Download the HTML report (today)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('enigma-report-day-today.html');
+    const html = readFileSync(await download.path(), 'utf8');
+    expect(html).toContain('<h1>Enigma-Apex report: 2026-11-24</h1>');
+    expect(html).not.toMatch(/<script/i);
+    await page
+      .getByTestId('report-download-status')
+      .getByText('Saved enigma-report-day-today.html')
+      .waitFor(POLL);
     await page.screenshot({ path: join(ARTIFACTS, 'performance-desktop.png'), fullPage: true });
     expect(problems).toEqual([]);
   });

@@ -4,6 +4,7 @@ import type { LiveState, LiveStream } from '../live-stream.js';
 import { percent, profitFactor, statistic, winRate } from './figures.js';
 import { KeyFigures } from './key-figures.js';
 import { Plot, PLOT_COLORS } from './plot.js';
+import { ReportDownload } from './report-download.js';
 import { PERIODS, type Report } from './report-types.js';
 import { SignalTable } from './signal-table.js';
 import { SlippageTable } from './slippage-table.js';
@@ -168,8 +169,9 @@ export function PerformanceView(props: {
               Realised only: round trips closed in the period, matched first in, first out; an open position
               counts once it is closed. Sharpe and Sortino are over closing days and shown only from 20 of
               them. The marked-to-market figures (open positions priced, ratios per session) are in the HTML
-              report, <code>enigma report</code>, which reads the store once the engine has stopped.
+              report, rendered by the engine as <code>enigma report</code> renders it:
             </p>
+            <ReportDownload period={state.period} token={props.token} />
             <div class="plots">
               <Plot
                 testId="equity-plot"
