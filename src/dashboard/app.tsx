@@ -73,8 +73,9 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a> and{' '}
-              <a href="#/risk">Risk &amp; compliance</a> so far; Performance and System come later.
+              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a>,{' '}
+              <a href="#/risk">Risk &amp; compliance</a> and <a href="#/performance">Performance</a> so far;
+              System comes later.
             </p>
           </section>
         )}

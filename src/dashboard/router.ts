@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The views built so far; Performance and System come later. */
+/** The views built so far; System comes later. */
 export const ROUTES = [
   { path: 'overview', title: 'Overview' },
   { path: 'trading', title: 'Trading' },

@@ -5,6 +5,11 @@ import type { PeriodKind, Report } from './report-types.js';
 
 /** After a fill, the figures are read again, but at most this often: a burst of fills is one read. */
 export const REFRESH_MS = 3000;
+/**
+ * And never sooner than this many times the last read took: a month of ticks costs the engine's
+ * database more than a day, and a page kept open must not keep it busy.
+ */
+const READ_COST_FACTOR = 10;
 
 export interface ReportState {
   readonly period: PeriodKind;
@@ -19,7 +24,8 @@ export interface ReportState {
 
 /**
  * The period's figures from `GET /report`: read when the view opens, when the period changes,
- * when the link comes back, and after fills on the live stream (debounced to {@link REFRESH_MS}).
+ * when the link comes back, and after fills on the live stream (debounced to {@link REFRESH_MS},
+ * or ten times the last read's duration when that is longer).
  * An answer for a period no longer chosen is dropped.
  */
 export function useReport(
@@ -36,6 +42,7 @@ export function useReport(
   });
   const period = useRef<PeriodKind>('day');
   const lastRead = useRef(0);
+  const lastDuration = useRef(0);
   const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
 
   const read = (): void => {
@@ -44,8 +51,10 @@ export function useReport(
     lastRead.current = Date.now();
     const asked = period.current;
     setState((s) => ({ ...s, loading: true }));
+    const started = Date.now();
     readReport(asked, token).then(
       (report) => {
+        lastDuration.current = Date.now() - started;
         if (asked === period.current)
           setState((s) => ({ ...s, report, loading: false, problem: null, reads: s.reads + 1 }));
       },
@@ -59,10 +68,11 @@ export function useReport(
       },
     );
   };
-  /** A fill came: read once the last read is REFRESH_MS old (one pending read at a time). */
+  /** A fill came: read once the last read is old enough (one pending read at a time). */
   const soon = (): void => {
     if (timer.current !== undefined) return;
-    timer.current = setTimeout(read, Math.max(0, lastRead.current + REFRESH_MS - Date.now()));
+    const gap = Math.max(REFRESH_MS, READ_COST_FACTOR * lastDuration.current);
+    timer.current = setTimeout(read, Math.max(0, lastRead.current + gap - Date.now()));
   };
 
   useEffect(() => {
