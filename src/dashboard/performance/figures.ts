@@ -27,8 +27,9 @@ export function profitFactor(f: Figures): Shown {
   return { text: MISSING, missing: f.trades === 0 ? 'no closed trade' : 'no losing trade' };
 }
 
-/** `12.5 %` of a fraction. */
-export const percent = (fraction: number, digits = 1): string => `${(fraction * 100).toFixed(digits)} %`;
+/** `12.5 %` of a fraction; a negative one with a real minus sign, as money is written. */
+export const percent = (fraction: number, digits = 1): string =>
+  `${fraction < 0 ? '−' : ''}${Math.abs(fraction * 100).toFixed(digits)} %`;
 
 /** `60 s`, `5 min`, `1 h`: a signal horizon. */
 export function horizon(seconds: number): string {

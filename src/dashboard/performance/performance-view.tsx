@@ -85,7 +85,7 @@ function AccountsTable(props: { readonly report: Report }) {
                   <td title={statistic(figures.sharpe).missing ?? undefined}>
                     {statistic(figures.sharpe).text}
                   </td>
-                  <td>{money(figures.maxDrawdown)}</td>
+                  <td>{signedMoney(-figures.maxDrawdown)}</td>
                 </tr>
               ))}
             </tbody>
