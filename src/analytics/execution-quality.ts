@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadInstrumentSpecs } from './instrument-specs.js';
 import { ALL_TIME, type Period } from './period.js';
-import { numberOf, numberOrNull, queryRows } from './query.js';
+import { numberOf, numberOrNull, queryRows, type Row } from './query.js';
 
 export interface Slippage {
   readonly account: string;
@@ -14,16 +14,8 @@ export interface Slippage {
   readonly totalDollars: number;
 }
 
-/**
- * Slippage of fills against the intended price: the intent's limit price, else the price of the
- * signal it came from (market orders). A buy above or a sell below that price is positive
- * (a cost). Fills whose intent or signal is unknown are left out.
- */
-export async function slippage(connection: DuckDBConnection, period: Period = ALL_TIME): Promise<Slippage[]> {
-  await loadInstrumentSpecs(connection);
-  const rows = await queryRows(
-    connection,
-    `WITH intent AS (SELECT id, any_value(limit_price) AS limit_price, any_value(signal_ts) AS signal_ts, any_value(symbol) AS symbol
+/** The slippage per account and instrument of fills at `$1` ≤ ts < `$2`; needs `instrument_specs` in scope. */
+export const SLIPPAGE_SQL = `WITH intent AS (SELECT id, any_value(limit_price) AS limit_price, any_value(signal_ts) AS signal_ts, any_value(symbol) AS symbol
                        FROM order_intents GROUP BY id),
           signal AS (SELECT symbol, ts, any_value(price) AS price FROM signals GROUP BY symbol, ts),
           f AS (
@@ -38,17 +30,29 @@ export async function slippage(connection: DuckDBConnection, period: Period = AL
           )
      SELECT account, symbol, count(*) AS fills, sum(quantity) AS contracts,
             sum(ticks * quantity) / sum(quantity) AS average_ticks, sum(ticks * quantity * tick_value) AS total_dollars
-       FROM f GROUP BY account, symbol ORDER BY account, symbol`,
-    [BigInt(period.from), BigInt(period.to)],
-  );
-  return rows.map((row) => ({
+       FROM f GROUP BY account, symbol ORDER BY account, symbol`;
+
+/** One row of {@link SLIPPAGE_SQL}. */
+export function slippageOf(row: Row): Slippage {
+  return {
     account: String(row.account),
     symbol: String(row.symbol),
     fills: numberOf(row.fills),
     contracts: numberOf(row.contracts),
     averageTicks: numberOf(row.average_ticks),
     totalDollars: numberOf(row.total_dollars),
-  }));
+  };
+}
+
+/**
+ * Slippage of fills against the intended price: the intent's limit price, else the price of the
+ * signal it came from (market orders). A buy above or a sell below that price is positive
+ * (a cost). Fills whose intent or signal is unknown are left out.
+ */
+export async function slippage(connection: DuckDBConnection, period: Period = ALL_TIME): Promise<Slippage[]> {
+  await loadInstrumentSpecs(connection);
+  const rows = await queryRows(connection, SLIPPAGE_SQL, [BigInt(period.from), BigInt(period.to)]);
+  return rows.map(slippageOf);
 }
 
 export interface SignalToFillLatency {

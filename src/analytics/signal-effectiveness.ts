@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { loadInstrumentSpecs } from './instrument-specs.js';
 import { ALL_TIME, type Period } from './period.js';
-import { numberOf, queryRows } from './query.js';
+import { numberOf, queryRows, type Row } from './query.js';
 
 /** Forward horizons, in seconds, at which a signal's outcome is measured by default. */
 export const DEFAULT_HORIZONS_SECONDS: readonly number[] = [60, 300, 900, 3600];
@@ -28,9 +28,10 @@ export interface SignalEffectiveness {
  * (an ASOF join on `ticks` by symbol id) against the signal's price, signed by its direction.
  * A horizon past the instrument's last tick is left out. Confidence is read from
  * `metadata.confidence` (0..1), bucketed by tenths; power is cut into quintiles. The outcomes
- * are materialised once in a temp table, then aggregated per attribute.
+ * are materialised once (a temp table here, a materialised CTE for the engine's live reads), then
+ * aggregated per attribute.
  */
-function outcomesSql(period: Period, horizons: readonly number[]): string {
+export function signalOutcomesSelect(period: Period, horizons: readonly number[]): string {
   const from = Math.round(period.from);
   const to = Math.round(period.to);
   const seconds = horizons.map((h) => Math.round(h)).join(', ');
@@ -41,7 +42,6 @@ function outcomesSql(period: Period, horizons: readonly number[]): string {
     to + Math.max(0, ...horizons.map((h) => Math.round(h))) * 1_000_000,
   );
   return `
-CREATE OR REPLACE TEMP TABLE signal_outcomes AS
 WITH sig AS (
   SELECT g.seq, g.ts, g.source, g.symbol, s.id AS symbol_id, g.direction, g.strength, g.power, g.confluence, g.price,
          TRY_CAST(json_extract_string(g.metadata, '$.confidence') AS DOUBLE) AS confidence,
@@ -81,6 +81,39 @@ function bucketExpression(dimension: SignalDimension): string {
   }
 }
 
+/**
+ * The aggregate over a relation `signal_outcomes` (the rows of {@link signalOutcomesSelect}): one
+ * row per dimension, bucket and horizon. Needs `instrument_specs` in scope.
+ */
+export function effectivenessSelect(dimensions: readonly SignalDimension[]): string {
+  const selects = dimensions.map(
+    (dimension) => `SELECT '${dimension}' AS dimension, ${bucketExpression(dimension)} AS bucket, seconds,
+       count(*) AS signals, avg(CASE WHEN move > 0 THEN 1 ELSE 0 END) AS hit_rate,
+       avg(move / coalesce(tick_size, 1)) AS average_ticks, avg(move * coalesce(point_value, 1)) AS average_dollars
+     FROM signal_outcomes GROUP BY ALL`,
+  );
+  return `${selects.join(' UNION ALL ')} ORDER BY dimension, bucket, seconds`;
+}
+
+/** One row of {@link effectivenessSelect}, BIGINT already read as number. */
+export function effectivenessOf(row: Row): SignalEffectiveness {
+  return {
+    dimension: String(row.dimension) as SignalDimension,
+    bucket: String(row.bucket),
+    horizonSeconds: numberOf(row.seconds),
+    signals: numberOf(row.signals),
+    hitRate: numberOf(row.hit_rate),
+    averageTicks: numberOf(row.average_ticks),
+    averageDollars: numberOf(row.average_dollars),
+  };
+}
+
+/**
+ * Keep the ASOF join a merge: below this threshold of probe rows DuckDB plans a nested loop over
+ * every tick, which takes seconds instead of milliseconds on a day of ticks.
+ */
+export const ASOF_MERGE_SETTING = 'SET asof_loop_join_threshold = 0';
+
 /** Hit rate and average forward move per bucket of a signal attribute, at several horizons. */
 export async function signalEffectiveness(
   connection: DuckDBConnection,
@@ -94,27 +127,11 @@ export async function signalEffectiveness(
   const period = options.period ?? ALL_TIME;
   const horizons = options.horizonsSeconds ?? DEFAULT_HORIZONS_SECONDS;
   const dimensions = options.dimensions ?? ['confidence', 'power', 'confluence', 'strength', 'source'];
-  const selects = dimensions.map(
-    (dimension) => `SELECT '${dimension}' AS dimension, ${bucketExpression(dimension)} AS bucket, seconds,
-       count(*) AS signals, avg(CASE WHEN move > 0 THEN 1 ELSE 0 END) AS hit_rate,
-       avg(move / coalesce(tick_size, 1)) AS average_ticks, avg(move * coalesce(point_value, 1)) AS average_dollars
-     FROM signal_outcomes GROUP BY ALL`,
-  );
-  // Keep the ASOF join a merge: below this threshold of probe rows DuckDB plans a nested loop
-  // over every tick, which takes seconds instead of milliseconds on a day of ticks.
-  await connection.run('SET asof_loop_join_threshold = 0');
-  await queryRows(connection, outcomesSql(period, horizons));
-  const rows = await queryRows(
+  await connection.run(ASOF_MERGE_SETTING);
+  await queryRows(
     connection,
-    `${selects.join(' UNION ALL ')} ORDER BY dimension, bucket, seconds`,
+    `CREATE OR REPLACE TEMP TABLE signal_outcomes AS ${signalOutcomesSelect(period, horizons)}`,
   );
-  return rows.map((row) => ({
-    dimension: String(row.dimension) as SignalDimension,
-    bucket: String(row.bucket),
-    horizonSeconds: numberOf(row.seconds),
-    signals: numberOf(row.signals),
-    hitRate: numberOf(row.hit_rate),
-    averageTicks: numberOf(row.average_ticks),
-    averageDollars: numberOf(row.average_dollars),
-  }));
+  const rows = await queryRows(connection, effectivenessSelect(dimensions));
+  return rows.map(effectivenessOf);
 }

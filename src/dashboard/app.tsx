@@ -4,6 +4,7 @@ import { EmergencyStop } from './emergency-stop.js';
 import { LiveStream } from './live-stream.js';
 import { Login } from './login.js';
 import { Overview } from './overview/overview.js';
+import { PerformanceView } from './performance/performance-view.js';
 import { RiskView } from './risk/risk-view.js';
 import { ROUTES, useRoute } from './router.js';
 import { forgetSession, savedToken } from './session.js';
@@ -69,12 +70,15 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
           <RiskView live={live} stream={stream} token={props.token} />
         ) : route === 'system' ? (
           <SystemView live={live} stream={stream} token={props.token} />
+        ) : route === 'performance' ? (
+          <PerformanceView live={live} stream={stream} token={props.token} />
         ) : (
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a> and{' '}
-              <a href="#/risk">Risk &amp; compliance</a> so far; Performance and System come later.
+              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a>,{' '}
+              <a href="#/risk">Risk &amp; compliance</a> and <a href="#/performance">Performance</a> so far;
+              System comes later.
             </p>
           </section>
         )}

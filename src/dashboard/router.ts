@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'preact/hooks';
 
-/** The views built so far; Performance and System come later. */
+/** The dashboard's views, in the order of the navigation. */
 export const ROUTES = [
   { path: 'overview', title: 'Overview' },
   { path: 'trading', title: 'Trading' },
   { path: 'risk', title: 'Risk & compliance' },
+  { path: 'performance', title: 'Performance' },
   { path: 'system', title: 'System' },
 ] as const;
 export type RoutePath = (typeof ROUTES)[number]['path'];

@@ -20,6 +20,15 @@ export interface StoredState {
 }
 
 /** A block of query results, column by column: numbers, bigints, strings, booleans, null. */
+/** A value bound to a session query's `$n` (what crosses to the writer thread as it is). */
+export type SessionValue = string | number | bigint | boolean | null;
+
+/** The result of a session query: column names and each column's values. */
+export interface SessionResult {
+  readonly names: string[];
+  readonly columns: unknown[][];
+}
+
 export interface ResultChunk {
   readonly rowCount: number;
   readonly columns: unknown[][];
@@ -44,6 +53,8 @@ export class OpenError extends Error {
 export class DatabaseWriter {
   private readonly streams = new Map<number, { connection: DuckDBConnection; result: DuckDBResult }>();
   private nextStreamId = 1;
+  /** Connections kept for several queries (a report's temp tables and settings hold between them). */
+  private readonly sessions = new Map<number, DuckDBConnection>();
   private memoryConnection: DuckDBConnection | undefined;
 
   private constructor(
@@ -277,6 +288,30 @@ export class DatabaseWriter {
     return { rowCount: chunk.rowCount, columns };
   }
 
+  /** Opens a connection of its own for several queries (`sessionQuery`), until `closeSession`. */
+  async openSession(): Promise<number> {
+    await this.reopenIfInvalidated();
+    const id = this.nextStreamId++;
+    this.sessions.set(id, await this.instance.connect());
+    return id;
+  }
+
+  /** Every row of one query on a session's connection, as columns of JS values. */
+  async sessionQuery(id: number, sql: string, values: readonly SessionValue[]): Promise<SessionResult> {
+    const connection = this.sessions.get(id);
+    if (!connection) throw new Error(`no open session ${id}`);
+    // Without values the SQL runs as it is (several statements allowed); with them it is prepared.
+    const reader = await connection.runAndReadAll(sql, values.length > 0 ? [...values] : undefined);
+    return { names: reader.columnNames(), columns: reader.getColumnsJS() as unknown[][] };
+  }
+
+  closeSession(id: number): void {
+    const connection = this.sessions.get(id);
+    if (!connection) return;
+    this.sessions.delete(id);
+    connection.closeSync();
+  }
+
   closeStream(id: number): void {
     const stream = this.streams.get(id);
     if (!stream) return;
@@ -297,6 +332,7 @@ export class DatabaseWriter {
     if (this.handlesClosed) return;
     this.handlesClosed = true;
     for (const id of [...this.streams.keys()]) this.closeStream(id);
+    for (const id of [...this.sessions.keys()]) this.closeSession(id);
     this.memoryConnection?.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();

@@ -35,7 +35,7 @@ import { SIDE_CODES, TABLES, type ColumnSpec, type TableKey, type TableSpec } fr
 import { WatermarkTracker } from './watermarks.js';
 import type { StoreHealth } from '../bus/topics.js';
 import { storageTrouble } from './storage-trouble.js';
-import { WriterClient } from './writer-client.js';
+import { WriterClient, type SessionQuery } from './writer-client.js';
 
 /** Default database file, relative to the working directory. */
 export const DEFAULT_DATABASE_PATH = './data/enigma.duckdb';
@@ -340,6 +340,16 @@ export class Store {
   read(sql: string): AsyncGenerator<ResultChunk & { names: string[] }> {
     this.assertOpen();
     return this.writer.stream(sql);
+  }
+
+  /**
+   * Runs `use` with a connection of its own on the live database (in the writer thread, committed
+   * rows only), kept for all its queries, so several queries can share temp tables and settings
+   * (a report's analytics). Closed after, whatever `use` does.
+   */
+  session<T>(use: (query: SessionQuery) => Promise<T>): Promise<T> {
+    this.assertOpen();
+    return this.writer.session(use);
   }
 
   /** Persists every topic of the bus and publishes watermarks on `TOPICS.stored` after commits. */

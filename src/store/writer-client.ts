@@ -1,9 +1,18 @@
 import { Worker } from 'node:worker_threads';
 import type { SealedBatch } from './batch.js';
-import { OpenError, type ResultChunk, type StoredState } from './database-writer.js';
+import {
+  OpenError,
+  type ResultChunk,
+  type SessionResult,
+  type SessionValue,
+  type StoredState,
+} from './database-writer.js';
 import type { WriterMessage, WriterReplies, WriterRequest, WriterSettings } from './writer-protocol.js';
 
 type Op = keyof WriterReplies;
+
+/** One query of a session: every row, as columns. */
+export type SessionQuery = (sql: string, values?: readonly SessionValue[]) => Promise<SessionResult>;
 type Body<O extends Op> = Omit<Extract<WriterRequest, { op: O }>, 'id' | 'op'>;
 
 /** What the writer thread reports besides answers: each failed commit attempt, and the recovery. */
@@ -103,6 +112,19 @@ export class WriterClient {
       }
     } finally {
       if (!done && !this.exited) await this.request('closeStream', { stream: id });
+    }
+  }
+
+  /**
+   * Runs `use` with a connection of its own in the writer thread, kept for all its queries (temp
+   * tables and settings hold between them), and closes it after.
+   */
+  async session<T>(use: (query: SessionQuery) => Promise<T>): Promise<T> {
+    const session = await this.request('openSession', {});
+    try {
+      return await use((sql, values = []) => this.request('sessionQuery', { session, sql, values }));
+    } finally {
+      if (!this.exited) await this.request('closeSession', { session });
     }
   }
 

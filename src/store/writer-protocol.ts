@@ -1,5 +1,5 @@
 import type { SealedBatch } from './batch.js';
-import type { ResultChunk, StoredState } from './database-writer.js';
+import type { ResultChunk, SessionResult, SessionValue, StoredState } from './database-writer.js';
 
 /** What the writer thread is started with. */
 export interface WriterSettings {
@@ -19,6 +19,15 @@ export type WriterRequest =
   | { readonly id: number; readonly op: 'openStream'; readonly sql: string }
   | { readonly id: number; readonly op: 'next'; readonly stream: number }
   | { readonly id: number; readonly op: 'closeStream'; readonly stream: number }
+  | { readonly id: number; readonly op: 'openSession' }
+  | {
+      readonly id: number;
+      readonly op: 'sessionQuery';
+      readonly session: number;
+      readonly sql: string;
+      readonly values: readonly SessionValue[];
+    }
+  | { readonly id: number; readonly op: 'closeSession'; readonly session: number }
   | { readonly id: number; readonly op: 'close' }
   /** Stop retrying: the commit being retried and those queued get one more attempt each, then fail. */
   | { readonly id: number; readonly op: 'abandon' };
@@ -30,6 +39,9 @@ export interface WriterReplies {
   openStream: { id: number; names: string[] };
   next: ResultChunk;
   closeStream: undefined;
+  openSession: number;
+  sessionQuery: SessionResult;
+  closeSession: undefined;
   close: undefined;
   abandon: undefined;
 }

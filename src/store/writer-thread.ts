@@ -114,6 +114,12 @@ function read(writer: DatabaseWriter, request: Exclude<WriterRequest, WriteReque
       return writer.next(request.stream);
     case 'closeStream':
       return Promise.resolve(writer.closeStream(request.stream));
+    case 'openSession':
+      return writer.openSession();
+    case 'sessionQuery':
+      return writer.sessionQuery(request.session, request.sql, request.values);
+    case 'closeSession':
+      return Promise.resolve(writer.closeSession(request.session));
     case 'abandon':
       return abandon();
   }

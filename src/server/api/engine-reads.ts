@@ -7,6 +7,7 @@ import { MICROS_PER_MILLISECOND } from '../../core/time.js';
 import type { Engine } from '../../engine.js';
 import type { OrderProposal } from '../../risk/risk-events.js';
 import type { AccountView, RecentQuery, Status } from './schemas.js';
+import { reportDocument } from './report-document.js';
 import {
   periodReport,
   recentAlerts,
@@ -235,7 +236,22 @@ export function createEngineReads(engine: ReadableEngine) {
       const profile = engine.trading?.risk.evaluator(config.id)?.profile;
       return total + (config.startingBalance ?? profile?.account.startingBalance ?? 0);
     }, 0);
-    return periodReport(store, periodOf(kind, day), capital > 0 ? capital : 100_000);
+    return periodReport(store, periodOf(kind, day), capital > 0 ? capital : 100_000, engine.clock.now());
+  }
+
+  /** The HTML report of the period (as `enigma report` renders it), or undefined without a store. */
+  function reportHtml(kind: PeriodKind, date?: string): Promise<string> | undefined {
+    const store = engine.store;
+    if (!store) return undefined;
+    const now = engine.clock.now() / MICROS_PER_MILLISECOND;
+    const period = periodOf(kind, date ?? new Date(now).toISOString().slice(0, 10));
+    const profiles = new Map(
+      engine.accounts.flatMap((config) => {
+        const profile = engine.trading?.risk.evaluator(config.id)?.profile;
+        return profile ? [[config.id, profile] as const] : [];
+      }),
+    );
+    return reportDocument(store, period, { profiles }, new Date(now).toISOString());
   }
 
   return {
@@ -251,6 +267,7 @@ export function createEngineReads(engine: ReadableEngine) {
     alerts: (query: RecentQuery) => withStore(history(), (store) => recentAlerts(store, query)),
     deadLetters: (query: RecentQuery) => withStore(history(), (store) => recentDeadLetters(store, query)),
     report,
+    reportHtml,
     /** Stops following the gateway's sessions. */
     close(): void {
       for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();

@@ -80,6 +80,9 @@ export function mountApi(app: Hono, options: MountApiOptions): MountedApi {
     app.on(route.method.toUpperCase(), `${API_PREFIX}${honoPath(route.path)}`, async (c) => {
       const reply = await answer(c, mounted, options);
       if (reply instanceof Response) return reply;
+      // A document that is not JSON (the HTML report): its route gives the content type.
+      if (typeof reply.body === 'string' && route.responses[reply.status]?.contentType)
+        return c.body(reply.body, reply.status as ContentfulStatusCode, reply.headers);
       return c.json(reply.body, reply.status as ContentfulStatusCode, reply.headers);
     });
   }

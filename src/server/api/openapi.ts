@@ -33,7 +33,7 @@ export function buildOpenApi(routes: readonly AnyApiRoute[], prefix: string): Re
         status,
         {
           description: response.description,
-          content: { 'application/json': { schema: jsonSchema(response.schema) } },
+          content: { [response.contentType ?? 'application/json']: { schema: jsonSchema(response.schema) } },
         },
       ]),
     );

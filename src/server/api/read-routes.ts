@@ -1,4 +1,6 @@
-import type { TSchema } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
+import { EngineError } from '../../core/errors.js';
+import { REPORT_CSP } from './report-document.js';
 import type { EngineReads } from './engine-reads.js';
 import { defineRoute, errorReply, type AnyApiRoute, type ResponseSpec } from './route.js';
 import {
@@ -172,6 +174,62 @@ export function readRoutes(reads: EngineReads): AnyApiRoute[] {
         if (!pending)
           return errorReply(503, 'API_NO_STORE', 'the engine keeps no history: run it with --store');
         return { status: 200, body: await pending };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/report.html',
+      access: 'viewer',
+      operationId: 'getReportHtml',
+      summary:
+        'The HTML report of a day, week or month (UTC), as `enigma report` writes it, from the live store (no script; sent as a download)',
+      tag: 'read',
+      changesState: false,
+      query: ReportQuery,
+      responses: {
+        200: {
+          description: 'the report, one HTML document with inline style and SVG',
+          schema: Type.String(),
+          contentType: 'text/html',
+        },
+        401: { description: 'no token, or not a valid one', schema: ErrorSchema },
+        ...invalid,
+        409: {
+          description: 'the store cannot give this report (an account without a stored starting balance)',
+          schema: ErrorSchema,
+        },
+        ...noStore,
+      },
+      handler: async ({ query }) => {
+        let pending;
+        try {
+          pending = reads.reportHtml(query.period, query.date);
+        } catch (error) {
+          return errorReply(400, 'API_INVALID_REQUEST', 'the request is not valid', [
+            { path: '/query/date', message: (error as Error).message },
+          ]);
+        }
+        if (!pending)
+          return errorReply(503, 'API_NO_STORE', 'the engine keeps no history: run it with --store');
+        try {
+          const html = await pending;
+          return {
+            status: 200,
+            body: html,
+            headers: {
+              'content-type': 'text/html; charset=utf-8',
+              'content-security-policy': REPORT_CSP,
+              'content-disposition': `attachment; filename="enigma-report-${query.period}-${query.date ?? 'today'}.html"`,
+              'x-content-type-options': 'nosniff',
+              'referrer-policy': 'no-referrer',
+              'cache-control': 'no-store',
+            },
+          };
+        } catch (error) {
+          if (error instanceof EngineError && error.code === 'REPORT_NO_STARTING_BALANCE')
+            return errorReply(409, error.code, error.message);
+          throw error;
+        }
       },
     }),
   ];

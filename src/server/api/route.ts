@@ -27,6 +27,8 @@ export interface ApiRequest<P, Q, B> {
 export interface ResponseSpec {
   readonly description: string;
   readonly schema: TSchema;
+  /** Default `application/json`; another (`text/html`) is sent as the handler's string body. */
+  readonly contentType?: string;
 }
 
 /**

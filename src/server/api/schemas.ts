@@ -269,6 +269,13 @@ export const DeadLetterSchema = Type.Object({
   }),
 });
 
+/** A figure that may be missing, and then says why (src/analytics/statistic.ts): never a number it cannot stand behind. */
+const StatisticSchema = Type.Union([
+  Type.Object({ value: Type.Number() }),
+  Type.Object({
+    missing: Type.String({ description: 'why there is no figure (e.g. too few closing days)' }),
+  }),
+]);
 const Figures = Type.Object({
   trades: Type.Integer(),
   wins: Type.Integer(),
@@ -281,12 +288,63 @@ const Figures = Type.Object({
   expectancy: Nullable(Type.Number()),
   maxDrawdown: Type.Number(),
   tradingDays: Type.Integer(),
+  sharpe: StatisticSchema,
+  sortino: StatisticSchema,
 });
 export const ReportSchema = Type.Object({
   period: Type.Object({ kind: Type.String(), label: Type.String(), from: Micros, to: Micros }),
+  computedAt: Type.Integer({ description: 'when these figures were read, engine clock, epoch µs' }),
+  initialCapital: Type.Number({
+    description: 'the equity the curve starts from and returns are measured on',
+  }),
   total: Figures,
   accounts: Type.Array(Type.Object({ account: Type.String(), figures: Figures })),
+  equity: Type.Array(
+    Type.Object({
+      ts: Micros,
+      equity: Type.Number(),
+      drawdown: Type.Number({ description: 'running peak minus equity (≥ 0)' }),
+    }),
+    { description: 'equity of every account together after each closed round trip, in exit order' },
+  ),
+  daily: Type.Array(
+    Type.Object({
+      day: Type.String({ description: 'UTC day of the exits, YYYY-MM-DD' }),
+      netPnl: Type.Number(),
+      trades: Type.Integer(),
+      return: Type.Number({ description: "the day's net P&L / equity at its start" }),
+    }),
+  ),
+  slippage: Type.Array(
+    Type.Object({
+      account: Type.String(),
+      symbol: Type.String(),
+      fills: Type.Integer(),
+      contracts: Type.Number(),
+      averageTicks: Type.Number({ description: 'per contract; positive is worse than intended' }),
+      totalDollars: Type.Number({ description: 'positive is a cost' }),
+    }),
+  ),
+  signals: Type.Array(
+    Type.Object({
+      dimension: Type.Union([Type.Literal('confidence'), Type.Literal('source')]),
+      bucket: Type.String({ description: "`0.7–0.8` (confidence tenths), `none`, or the signal's source" }),
+      horizonSeconds: Type.Integer(),
+      signals: Type.Integer({ description: 'signals with a price at the horizon' }),
+      hits: Type.Integer({ description: 'of those, the ones the price moved their way' }),
+      hitRate: Type.Number(),
+      hitInterval: Nullable(
+        Type.Object(
+          { low: Type.Number(), high: Type.Number() },
+          { description: 'Wilson 95 % interval of the hit rate' },
+        ),
+      ),
+      averageTicks: Type.Number(),
+      averageDollars: Type.Number({ description: 'per contract' }),
+    }),
+  ),
 });
+export type Report = Static<typeof ReportSchema>;
 
 export const CommandOutcomeSchema = Type.Object({
   ok: Type.Boolean(),

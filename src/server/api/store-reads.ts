@@ -1,5 +1,23 @@
-import { performanceStats, statsBy, type PerformanceStats, type Period } from '../../analytics/index.js';
+import {
+  dailyPnl,
+  equityCurve,
+  performanceStats,
+  statsBy,
+  type PerformanceStats,
+  type Period,
+} from '../../analytics/index.js';
+import { SLIPPAGE_SQL, slippageOf } from '../../analytics/execution-quality.js';
+import type { Row as AnalyticsRow } from '../../analytics/query.js';
+import {
+  ASOF_MERGE_SETTING,
+  DEFAULT_HORIZONS_SECONDS,
+  effectivenessOf,
+  effectivenessSelect,
+  signalOutcomesSelect,
+} from '../../analytics/signal-effectiveness.js';
+import { MIN_SESSIONS, type Statistic } from '../../analytics/statistic.js';
 import { TRADES_SQL, tradeFromRow } from '../../analytics/trades.js';
+import { wilsonInterval } from '../../analytics/wilson-interval.js';
 import { CONTRACT_SPECS } from '../../core/instruments.js';
 import type { Store } from '../../store/store.js';
 import { DEAD_LETTER_PAYLOAD_CHARS, type RecentQuery } from './schemas.js';
@@ -144,11 +162,26 @@ function instrumentSpecsCte(): string {
   const values = [...CONTRACT_SPECS.values()]
     .map((spec) => `('${spec.root}', ${String(spec.tickSize)}, ${String(spec.pointValue)})`)
     .join(', ');
-  return `instrument_specs AS (SELECT * FROM (VALUES ${values}) AS v(root, tick_size, point_value))`;
+  return `instrument_specs AS (SELECT root, tick_size, point_value, tick_size * point_value AS tick_value
+    FROM (VALUES ${values}) AS v(root, tick_size, point_value))`;
+}
+
+/**
+ * A realised-only ratio as the report shows it: missing, with the reason, under
+ * {@link MIN_SESSIONS} closing days or when the formula has no value (no spread, no losing day).
+ */
+function realisedRatio(value: number | null, days: number, undefinedBecause: string): Statistic {
+  if (days < MIN_SESSIONS)
+    return {
+      missing: `${String(days)} closing day${days === 1 ? '' : 's'}, fewer than ${String(MIN_SESSIONS)}`,
+    };
+  return value === null || !Number.isFinite(value) ? { missing: undefinedBecause } : { value };
 }
 
 function figures(stats: PerformanceStats) {
   return {
+    sharpe: realisedRatio(stats.sharpe, stats.tradingDays, 'daily returns do not vary'),
+    sortino: realisedRatio(stats.sortino, stats.tradingDays, 'no losing day'),
     trades: stats.trades,
     wins: stats.wins,
     losses: stats.losses,
@@ -165,25 +198,68 @@ function figures(stats: PerformanceStats) {
 
 /**
  * The round trips closed in a period (FIFO-matched over every fill, as `enigma report` does) and
- * their figures, in total and per account; returns are measured on `initialCapital`.
+ * their figures, in total and per account (returns measured on `initialCapital`); the total's
+ * equity after each trade and P&L per UTC day; slippage; signal effectiveness. `computedAt` is
+ * when the figures were read (engine clock, epoch µs).
  */
-export async function periodReport(store: Store, period: Period, initialCapital: number) {
-  const trades = TRADES_SQL.replace('$1', String(Math.trunc(period.from))).replace(
-    '$2',
-    String(Math.trunc(period.to)),
-  );
-  const found = await rows(
-    store,
-    `WITH ${instrumentSpecsCte()} SELECT * FROM (${trades}) ORDER BY exit_ts, exit_seq, entry_seq`,
-  );
+export async function periodReport(store: Store, period: Period, initialCapital: number, computedAt: number) {
+  const trades = bounded(TRADES_SQL, period);
+  const [found, slippage, signals] = await Promise.all([
+    rows(
+      store,
+      `WITH ${instrumentSpecsCte()} SELECT * FROM (${trades}) ORDER BY exit_ts, exit_seq, entry_seq`,
+    ),
+    periodSlippage(store, period),
+    periodSignals(store, period),
+  ]);
   const closed = found.map(tradeFromRow);
   const options = { initialCapital };
   return {
     period: { kind: period.kind, label: period.label, from: period.from, to: period.to },
+    computedAt,
+    initialCapital,
     total: figures(performanceStats(closed, options)),
     accounts: statsBy(closed, 'account', options).map(({ key, stats }) => ({
       account: key,
       figures: figures(stats),
     })),
+    equity: equityCurve(closed, options),
+    daily: dailyPnl(closed, options),
+    slippage,
+    signals,
   };
+}
+
+/** `$1`/`$2` of an analytics query as the period's bounds (integers: no text reaches the SQL). */
+function bounded(sql: string, period: Period): string {
+  return sql.replace('$1', String(Math.trunc(period.from))).replace('$2', String(Math.trunc(period.to)));
+}
+
+/** Slippage per account and instrument of the period's fills (the report's execution-quality table). */
+export async function periodSlippage(store: Store, period: Period) {
+  const found = await rows(
+    store,
+    `WITH ${instrumentSpecsCte()} SELECT * FROM (${bounded(SLIPPAGE_SQL, period)}) ORDER BY account, symbol`,
+  );
+  return found.map((row) => slippageOf(row as AnalyticsRow));
+}
+
+/**
+ * Signal effectiveness of the period's signals by confidence bucket and by source, at each
+ * horizon, with the Wilson 95 % interval of the hit rate (as the report's tearsheet shows it).
+ * One read: the ASOF setting holds for this read's own connection only.
+ */
+export async function periodSignals(store: Store, period: Period) {
+  const found = await rows(
+    store,
+    `${ASOF_MERGE_SETTING};
+     WITH ${instrumentSpecsCte()},
+     signal_outcomes AS MATERIALIZED (${signalOutcomesSelect(period, DEFAULT_HORIZONS_SECONDS)})
+     ${effectivenessSelect(['confidence', 'source'])}`,
+  );
+  return found.map((row) => {
+    const effect = effectivenessOf(row as AnalyticsRow);
+    const hits = Math.round(effect.hitRate * effect.signals);
+    return { ...effect, hits, hitInterval: wilsonInterval(hits, effect.signals) };
+  });
 }
