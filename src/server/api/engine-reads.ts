@@ -6,6 +6,7 @@ import type { Order, OrderIntent, Position } from '../../core/events.js';
 import { MICROS_PER_MILLISECOND } from '../../core/time.js';
 import type { Engine } from '../../engine.js';
 import type { OrderProposal } from '../../risk/risk-events.js';
+import { RecentBars } from './recent-bars.js';
 import type { AccountView, RecentQuery, Status } from './schemas.js';
 import { periodReport, recentAlerts, recentDecisions, recentFills, recentSignals } from './store-reads.js';
 
@@ -49,7 +50,9 @@ export function createEngineReads(engine: ReadableEngine) {
   // Rates are per second since the previous status read (or the start).
   let previous = { at: started, counts: new Map<string, number>() };
   const sessions = new Map<string, SessionSeen>();
+  const recentBars = new RecentBars();
   const subscriptions: Subscription[] = [
+    engine.bus.observe(TOPICS.bars).subscribe((bar) => recentBars.add(bar)),
     engine.bus.observe(TOPICS.ninjatraderSessions).subscribe((event) => {
       if (event.kind === 'disconnected') sessions.delete(event.sessionId);
       else if (event.kind === 'connected')
@@ -243,7 +246,9 @@ export function createEngineReads(engine: ReadableEngine) {
     decisions: (query: RecentQuery) => withStore(history(), (store) => recentDecisions(store, query)),
     alerts: (query: RecentQuery) => withStore(history(), (store) => recentAlerts(store, query)),
     report,
-    /** Stops following the gateway's sessions. */
+    /** The newest bars of an instrument seen on the bus since the engine started, newest first. */
+    bars: (symbol: string, limit?: number) => recentBars.latest(symbol, limit),
+    /** Stops following the gateway's sessions and the bars. */
     close(): void {
       for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
     },
