@@ -1,6 +1,6 @@
 import type { Bar } from '../../core/events.js';
 
-/** Bars kept per instrument: a regular session of 1-minute bars and then some. */
+/** Bars kept per instrument (a quarter more at most between trims): a session of 1-minute bars and more. */
 export const RECENT_BARS_PER_SYMBOL = 500;
 /** Instruments kept at once; past it, the one whose last bar is oldest is forgotten. */
 export const RECENT_BARS_SYMBOLS = 64;
