@@ -5,9 +5,12 @@
  * with `--stream`, the live stream (`/api/v1/stream`) for the token in ENIGMA_STREAM_TOKEN.
  * Prints `listening <url>` once ready, as `enigma run --listen` does; on SIGTERM prints
  * `stats <json>` (gateway and store counters) and exits. With `--bare`, the bare engine
- * (bare-engine.ts) instead: the floor the real one is compared with.
+ * (bare-engine.ts) instead: the floor the real one is compared with. With `--dashboard`, the
+ * engine as `enigma run --listen` builds it (dashboard-engine.ts): the API, the dashboard and the
+ * stream on the gateway's port, tokens from the registry in `--data-dir`.
  *
  *   ENIGMA_TOKEN=... tsx bench/e2e/engine-process.ts --connections 1 [--store | --bare] [--stream]
+ *   ENIGMA_TOKEN=... tsx bench/e2e/engine-process.ts --connections 1 --dashboard --data-dir <dir>
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -20,6 +23,7 @@ import { attachStream, type StreamHandle } from '../../src/server/stream/index.j
 import { Store } from '../../src/store/store.js';
 import { startBareEngine } from './bare-engine.js';
 import { benchPipelineYaml } from './bench-pipeline.js';
+import { startDashboardEngine } from './dashboard-engine.js';
 
 const { values } = parseArgs({
   options: {
@@ -27,6 +31,8 @@ const { values } = parseArgs({
     store: { type: 'boolean', default: false },
     bare: { type: 'boolean', default: false },
     stream: { type: 'boolean', default: false },
+    dashboard: { type: 'boolean', default: false },
+    'data-dir': { type: 'string' },
   },
 });
 const token = process.env['ENIGMA_TOKEN'];
@@ -41,6 +47,10 @@ if (values.bare) {
       process.exit(0);
     });
   });
+} else if (values.dashboard) {
+  const dataDir = values['data-dir'];
+  if (dataDir === undefined) throw new Error('--dashboard needs --data-dir');
+  await startDashboardEngine({ token, dataDir, connections: Number(values.connections) });
 } else {
   await startEngine(token);
 }

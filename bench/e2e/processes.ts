@@ -37,6 +37,11 @@ export interface EngineProcessOptions {
   readonly pipelineFile?: string;
   /** Serve the live stream (`/api/v1/stream`) for this viewer token (embedded engine only). */
   readonly streamToken?: string;
+  /**
+   * Run the engine as `enigma run --listen` builds it (API, dashboard, stream, registry tokens
+   * from this data directory, a store) instead of the embedded one (dashboard-engine.ts).
+   */
+  readonly dashboardDataDir?: string;
 }
 
 function collectLines(child: ChildProcess, onLine: (line: string) => void): void {
@@ -75,6 +80,9 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
           String(options.connections),
           ...(options.engine === 'bare' ? ['--bare'] : options.store ? ['--store'] : []),
           ...(options.streamToken !== undefined ? ['--stream'] : []),
+          ...(options.dashboardDataDir !== undefined
+            ? ['--dashboard', '--data-dir', options.dashboardDataDir]
+            : []),
         ];
   // BENCH_CPU_PROF=<dir>: write a V8 CPU profile of the engine (every thread) into <dir>.
   const profile = process.env['BENCH_CPU_PROF'];

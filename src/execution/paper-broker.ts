@@ -113,6 +113,8 @@ export class PaperBroker implements BrokerAdapter {
   private readonly orders = new Map<string, PaperOrder>();
   private readonly liveBySymbol = new Map<string, PaperOrder[]>();
   private readonly quotes = new Map<string, Quote>();
+  /** Instruments priced by ticks: their bars only repeat those prints, after the fact. */
+  private readonly tickedSymbols = new Set<string>();
   private readonly listeners = new Set<(event: BrokerEvent) => void>();
   private readonly calendar = new SessionCalendar(GLOBEX_DAY);
   private readonly realizedAtDayStart = new Map<string, { day: number; realized: number }>();
@@ -237,11 +239,17 @@ export class PaperBroker implements BrokerAdapter {
 
   /** Market data from ticks: the quote is the tick's bid and ask, the print its price and size. */
   onTick(tick: Tick): void {
+    this.tickedSymbols.add(tick.symbol);
     this.onQuote(tick.symbol, tick.ts, tick.bid, tick.ask, tick.price, tick.price, tick.size, tick.price);
   }
 
-  /** Market data from bars: bid = ask = close; the bar's range is the prints. */
+  /**
+   * Market data from bars: bid = ask = close; the bar's range is the prints. Only for an
+   * instrument that has no ticks: its bar comes after the ticks it sums up, and its range would
+   * trigger a stop on prices from before the stop was placed.
+   */
   onBar(bar: Bar): void {
+    if (this.tickedSymbols.has(bar.symbol)) return;
     this.onQuote(bar.symbol, bar.end, bar.close, bar.close, bar.high, bar.low, bar.volume, bar.close);
   }
 

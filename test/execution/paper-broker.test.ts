@@ -202,6 +202,30 @@ describe('paper broker', () => {
     expect(fills.map((fill) => fill.clientOrderId).sort()).toEqual(['buy-stop', 'sell-stop']);
   });
 
+  it('ignores the bars of an instrument it has ticks of: a stop is not triggered by prints from before it', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0 + 1_000_000, 5990));
+    paper.onTick(esTick(T0 + 50_000_000, 6000));
+    submit('sell-stop', 'sell', 1, 'stop', { stopPrice: 5995 }, T0 + 50_000_000);
+    // The minute's bar (low 5990, before the stop was placed) closes after its ticks.
+    paper.onBar({
+      symbol: 'ES 12-26',
+      ts: T0,
+      end: T0 + 60_000_000,
+      open: 5995,
+      high: 6000,
+      low: 5990,
+      close: 6000,
+      volume: 2,
+      buyVolume: 1,
+      sellVolume: 1,
+      trades: 2,
+    });
+    expect(fills).toHaveLength(0);
+    paper.onTick(esTick(T0 + 61_000_000, 5994));
+    expect(fills.map((fill) => fill.clientOrderId)).toEqual(['sell-stop']);
+  });
+
   it('cancels what an IOC cannot fill and a FOK that cannot fill whole', () => {
     const { paper, fills, statuses, submit } = broker();
     paper.onTick(esTick(T0, 6000));

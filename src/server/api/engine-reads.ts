@@ -6,6 +6,7 @@ import type { Order, OrderIntent, Position } from '../../core/events.js';
 import { MICROS_PER_MILLISECOND } from '../../core/time.js';
 import type { Engine } from '../../engine.js';
 import type { OrderProposal } from '../../risk/risk-events.js';
+import { RecentBars } from './recent-bars.js';
 import type { AccountView, RecentQuery, Status } from './schemas.js';
 import { reportDocument } from './report-document.js';
 import {
@@ -57,7 +58,9 @@ export function createEngineReads(engine: ReadableEngine) {
   // Rates are per second since the previous status read (or the start).
   let previous = { at: started, counts: new Map<string, number>() };
   const sessions = new Map<string, SessionSeen>();
+  const recentBars = new RecentBars();
   const subscriptions: Subscription[] = [
+    engine.bus.observe(TOPICS.bars).subscribe((bar) => recentBars.add(bar)),
     engine.bus.observe(TOPICS.ninjatraderSessions).subscribe((event) => {
       if (event.kind === 'disconnected') sessions.delete(event.sessionId);
       else if (event.kind === 'connected')
@@ -268,7 +271,9 @@ export function createEngineReads(engine: ReadableEngine) {
     deadLetters: (query: RecentQuery) => withStore(history(), (store) => recentDeadLetters(store, query)),
     report,
     reportHtml,
-    /** Stops following the gateway's sessions. */
+    /** The newest bars of an instrument seen on the bus since the engine started, newest first. */
+    bars: (symbol: string, limit?: number) => recentBars.latest(symbol, limit),
+    /** Stops following the gateway's sessions and the bars. */
     close(): void {
       for (const subscription of subscriptions.splice(0)) subscription.unsubscribe();
     },
