@@ -229,6 +229,8 @@ export const ERROR_CODES = {
   API_NOT_FOUND: 'No such API route, or no such account, order or pending proposal (404).',
   API_NO_TRADING: 'An API command needs trading, and the engine runs without it (503).',
   API_NO_STORE: 'An API read needs the history, and the engine keeps none (run it with --store) (503).',
+  API_BUSY:
+    "An HTML report is being rendered already (429): one at a time, so that reports never take the store's threads from its commits; ask again when it is done.",
   API_INTERNAL: 'The engine failed while answering an API request (500); the message says why.',
   // The dashboard (served at / when the engine listens).
   DASHBOARD_NOT_BUILT:

@@ -2,6 +2,7 @@ import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node
 import type { Subscription } from 'rxjs';
 import { periodOf, type PeriodKind } from '../../analytics/index.js';
 import { TOPICS } from '../../bus/topics.js';
+import { EngineError } from '../../core/errors.js';
 import type { Order, OrderIntent, Position } from '../../core/events.js';
 import { MICROS_PER_MILLISECOND } from '../../core/time.js';
 import type { Engine } from '../../engine.js';
@@ -242,10 +243,21 @@ export function createEngineReads(engine: ReadableEngine) {
     return periodReport(store, periodOf(kind, day), capital > 0 ? capital : 100_000, engine.clock.now());
   }
 
-  /** The HTML report of the period (as `enigma report` renders it), or undefined without a store. */
+  /** The report being rendered: one at a time, as each runs the whole analytics on the store's threads. */
+  let rendering: Promise<string> | undefined;
+
+  /**
+   * The HTML report of the period (as `enigma report` renders it), or undefined without a store.
+   * Throws API_BUSY while another is being rendered.
+   */
   function reportHtml(kind: PeriodKind, date?: string): Promise<string> | undefined {
     const store = engine.store;
     if (!store) return undefined;
+    if (rendering)
+      throw new EngineError(
+        'API_BUSY',
+        'a report is being rendered already: one at a time, so that reports never hold up the store; ask again when it is done',
+      );
     const now = engine.clock.now() / MICROS_PER_MILLISECOND;
     const period = periodOf(kind, date ?? new Date(now).toISOString().slice(0, 10));
     const profiles = new Map(
@@ -254,7 +266,11 @@ export function createEngineReads(engine: ReadableEngine) {
         return profile ? [[config.id, profile] as const] : [];
       }),
     );
-    return reportDocument(store, period, { profiles }, new Date(now).toISOString());
+    const pending = reportDocument(store, period, { profiles }, new Date(now).toISOString()).finally(() => {
+      rendering = undefined;
+    });
+    rendering = pending;
+    return pending;
   }
 
   return {

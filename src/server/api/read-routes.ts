@@ -198,6 +198,10 @@ export function readRoutes(reads: EngineReads): AnyApiRoute[] {
           description: 'the store cannot give this report (an account without a stored starting balance)',
           schema: ErrorSchema,
         },
+        429: {
+          description: 'another report is being rendered (API_BUSY): one at a time',
+          schema: ErrorSchema,
+        },
         ...noStore,
       },
       handler: async ({ query }) => {
@@ -205,6 +209,8 @@ export function readRoutes(reads: EngineReads): AnyApiRoute[] {
         try {
           pending = reads.reportHtml(query.period, query.date);
         } catch (error) {
+          if (error instanceof EngineError && error.code === 'API_BUSY')
+            return { ...errorReply(429, error.code, error.message), headers: { 'retry-after': '1' } };
           return errorReply(400, 'API_INVALID_REQUEST', 'the request is not valid', [
             { path: '/query/date', message: (error as Error).message },
           ]);

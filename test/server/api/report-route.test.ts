@@ -115,6 +115,21 @@ describe('GET /report: the figures the Performance view draws', () => {
     expect(body.computedAt).toBe(api.clock.now());
   });
 
+  it('renders one HTML report at a time: a second asked for meanwhile gets 429 API_BUSY, and one asked for after it gets the report', async () => {
+    api = await startApiEngine();
+    await tradeADay(api);
+    const ask = () =>
+      fetch(`${api?.url ?? ''}/report.html?period=day&date=2026-11-24`, {
+        headers: { authorization: `Bearer ${api?.tokens.viewer ?? ''}` },
+      });
+    const both = await Promise.all([ask(), ask()]);
+    expect(both.map((response) => response.status).sort()).toEqual([200, 429]);
+    const refused = both.find((response) => response.status === 429);
+    expect(refused?.headers.get('retry-after')).toBe('1');
+    expect(((await refused?.json()) as { error: { code: string } }).error.code).toBe('API_BUSY');
+    expect((await ask()).status).toBe(200);
+  });
+
   it('serves the HTML report of a period, the document `enigma report` renders from the same store, with no script and a strict CSP', async () => {
     api = await startApiEngine();
     await tradeADay(api);
