@@ -76,9 +76,14 @@ function Dashboard(props: { readonly token: string; readonly onSignOut: (notice?
           <section>
             <h2>No view '{route}'</h2>
             <p>
-              This dashboard has the <a href="#/overview">Overview</a>, <a href="#/trading">Trading</a>,{' '}
-              <a href="#/risk">Risk &amp; compliance</a> and <a href="#/performance">Performance</a> so far;
-              System comes later.
+              The views are{' '}
+              {ROUTES.map((r, i) => (
+                <span key={r.path}>
+                  {i === 0 ? '' : i === ROUTES.length - 1 ? ' and ' : ', '}
+                  <a href={`#/${r.path}`}>{r.title}</a>
+                </span>
+              ))}
+              .
             </p>
           </section>
         )}
