@@ -1,5 +1,6 @@
 import { readAccounts } from './api-client.js';
 import { saveRole, savedRole } from './session.js';
+import { Pacer } from './render-pace.js';
 import type { AccountView, Role, Status } from './types.js';
 
 /**
@@ -101,6 +102,9 @@ export class LiveStream {
   /** Topics a view follows beyond `accounts` and `status` (decisions, alerts…), and who hears them. */
   private readonly followers = new Map<string, Set<TopicListener>>();
   private welcomed = false;
+  /** Updates of followed topics waiting for the next paced delivery, oldest first. */
+  private readonly pendingItems = new Map<string, Item[]>();
+  private readonly pacer = new Pacer(() => this.deliver());
 
   constructor(
     private readonly token: string,
@@ -155,6 +159,7 @@ export class LiveStream {
     clearTimeout(this.reconnectTimer);
     clearTimeout(this.rereadTimer);
     clearInterval(this.watchdog);
+    this.pacer.cancel();
     window.removeEventListener('offline', this.handleOffline);
     this.socket?.close();
   }
@@ -164,8 +169,17 @@ export class LiveStream {
     this.dropped('this device is offline');
   };
 
+  /** Changes are drawn paced (RENDER_MS), except the link's own state, which shows at once. */
   private set(change: Partial<LiveState>): void {
     this.state = { ...this.state, ...change };
+    if ('connection' in change) this.pacer.now();
+    else this.pacer.request();
+  }
+
+  private deliver(): void {
+    for (const [topic, items] of this.pendingItems)
+      for (const listener of this.followers.get(topic) ?? []) listener.update(items);
+    this.pendingItems.clear();
     for (const listener of this.listeners) listener(this.state);
   }
 
@@ -215,6 +229,8 @@ export class LiveStream {
           this.set({ accounts: (message.data as AccountView[] | null) ?? [] });
         }
         if (message.topic === 'status') this.statusArrived(message.data as Status);
+        // A snapshot replaces what came before it, updates still waiting included.
+        this.pendingItems.delete(message.topic ?? '');
         for (const listener of this.followers.get(message.topic ?? '') ?? []) listener.snapshot(message.data);
         return;
       case 'update':
@@ -223,8 +239,11 @@ export class LiveStream {
           if (last) this.statusArrived(last.data as unknown as Status);
         }
         if (message.topic === 'accounts') this.accountsChanged(message.items ?? []);
-        for (const listener of this.followers.get(message.topic ?? '') ?? [])
-          listener.update(message.items ?? []);
+        if (this.followers.has(message.topic ?? '') && message.items) {
+          const pending = this.pendingItems.get(message.topic ?? '') ?? [];
+          this.pendingItems.set(message.topic ?? '', pending.concat(message.items));
+          this.pacer.request();
+        }
         return;
       default:
         return;

@@ -1,3 +1,4 @@
+import { Pacer } from '../render-pace.js';
 import {
   decisionOf,
   type Bar,
@@ -9,7 +10,7 @@ import {
 } from './trading-types.js';
 
 /** The events kept for the tables and markers: enough for a day's glance, bounded for a phone. */
-export const KEEP_EVENTS = 200;
+export const KEEP_EVENTS = 50;
 /** Bars kept per instrument (the stream's own queue holds 1,000). */
 export const KEEP_BARS = 2000;
 /** Positions are re-read this often (the API's answer is the broker's book). */
@@ -91,6 +92,9 @@ export class TradingFeed {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private positionsTimer: ReturnType<typeof setInterval> | undefined;
   private readonly barTopics = new Set<string>();
+  private readonly pacer = new Pacer(() => {
+    for (const listener of this.listeners) listener(this.state);
+  });
   /** This socket's `welcome` has come: subscriptions may be sent. */
   private ready = false;
 
@@ -119,12 +123,15 @@ export class TradingFeed {
     this.stopped = true;
     clearTimeout(this.reconnectTimer);
     clearInterval(this.positionsTimer);
+    this.pacer.cancel();
     this.socket?.close();
   }
 
+  /** Changes are drawn paced (RENDER_MS), except the link's own state, which shows at once. */
   private set(change: Partial<TradingState>): void {
     this.state = { ...this.state, ...change };
-    for (const listener of this.listeners) listener(this.state);
+    if ('live' in change) this.pacer.now();
+    else this.pacer.request();
   }
 
   private async readPositions(): Promise<void> {
