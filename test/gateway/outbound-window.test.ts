@@ -51,7 +51,26 @@ describe('the outbound window', () => {
   });
 
   it('starts small: a session that is never sent anything does not hold a full-size ring', () => {
-    const window = new OutboundWindow(10_000) as unknown as { seqs: Float64Array };
-    expect(window.seqs.length).toBeLessThanOrEqual(16);
+    expect(new OutboundWindow(10_000).slots).toBe(16);
+  });
+
+  it('doubles its ring only when every slot holds a waiting message, and never past its capacity', () => {
+    const window = new OutboundWindow(100);
+    const slotsAfter: number[] = [];
+    for (let seq = 1; seq <= 120; seq++) {
+      window.push(seq, `m${String(seq)}`);
+      slotsAfter.push(window.slots);
+    }
+    // 16 slots hold messages 1–16; the 17th doubles to 32, the 33rd to 64, the 65th to the capacity.
+    expect(slotsAfter.slice(0, 16).every((slots) => slots === 16)).toBe(true);
+    expect(slotsAfter[16]).toBe(32);
+    expect(slotsAfter[32]).toBe(64);
+    expect(slotsAfter[64]).toBe(100);
+    expect(Math.max(...slotsAfter)).toBe(100);
+    // Acknowledged messages free their slots: the ring is reused, not grown.
+    window.acknowledge(115);
+    for (let seq = 121; seq <= 180; seq++) window.push(seq, `m${String(seq)}`);
+    expect(window.slots).toBe(100);
+    expect(window.evicted).toBe(20);
   });
 });
