@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { chromiumInstalled, CHROMIUM, DASHBOARD_VIEWS } from '../e2e/dashboard-browsers.js';
 import { runDashboardComparison } from '../e2e/dashboard-comparison.js';
 import type { LoadReport } from '../e2e/load-generator.js';
+import { median } from '../support/bench-registry.js';
 import type { Suite } from '../suite.js';
 
 const RATE = 10_000;
@@ -20,14 +21,6 @@ const ROUNDS = 5;
 const SIZE_FILE = fileURLToPath(new URL('../../build/dashboard/size.json', import.meta.url));
 
 const ms = (micros: number): number => Number((micros / 1000).toFixed(3));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 /** The bundle as the build measured it (`build/dashboard/size.json`), or undefined when not built. */
 function bundleSize(): { bytes: number; gzipBytes: number } | undefined {

@@ -8,6 +8,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { LoadReport } from '../e2e/load-generator.js';
 import { runStreamComparison } from '../e2e/stream-comparison.js';
+import { median } from '../support/bench-registry.js';
 import type { Suite } from '../suite.js';
 
 const RATE = 10_000;
@@ -15,14 +16,6 @@ const SUBSCRIBERS = 5;
 const ROUNDS = 5;
 
 const ms = (micros: number): number => Number((micros / 1000).toFixed(3));
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1
-    ? (sorted[middle] ?? 0)
-    : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 const streamSuite: Suite = async ({ quick }) => {
   const name = `stream: signal → order at ${String(RATE)} msg/s without and with ${String(SUBSCRIBERS)} live-stream subscribers (same engine, alternating)`;
