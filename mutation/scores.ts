@@ -3,10 +3,11 @@
 // not covered): killed and timed-out mutants are detected; ignored ones (equivalent, with their
 // reason in the source) and those that do not compile do not count.
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-const FLOOR = 90;
-const MODULES: readonly (readonly [string, (path: string) => boolean])[] = [
+export const FLOOR = 90;
+export const MODULES: readonly (readonly [string, (path: string) => boolean])[] = [
   ['risk', (path) => path.startsWith('src/risk/')],
   ['execution', (path) => path.startsWith('src/execution/')],
   [
@@ -19,37 +20,68 @@ const MODULES: readonly (readonly [string, (path: string) => boolean])[] = [
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
-const reportPath = process.argv[2] ?? join('reports', 'mutation', 'mutation.json');
-interface Report {
+export interface MutationReport {
   readonly files: Record<string, { readonly mutants: readonly { readonly status: string }[] }>;
 }
-const report = JSON.parse(readFileSync(reportPath, 'utf8')) as Report;
-const rows = MODULES.map(([name]) => ({ name, detected: 0, undetected: 0, ignored: 0 }));
-for (const [file, { mutants }] of Object.entries(report.files)) {
-  const path = file.replaceAll('\\', '/');
-  const index = MODULES.findIndex(([, matches]) => matches(path));
-  if (index < 0) continue;
-  const row = rows[index] as (typeof rows)[number];
-  for (const mutant of mutants) {
-    if (DETECTED.has(mutant.status)) row.detected++;
-    else if (UNDETECTED.has(mutant.status)) row.undetected++;
-    else if (mutant.status === 'Ignored') row.ignored++;
-  }
+
+export interface ModuleScore {
+  readonly name: string;
+  readonly detected: number;
+  readonly undetected: number;
+  readonly ignored: number;
+  /** Percent detected; undefined when none of the module's mutants ran. */
+  readonly score: number | undefined;
+  readonly passed: boolean;
 }
-const print = (line: string): void => void process.stdout.write(`${line}\n`);
-let failed = false;
-print('| module | score | detected | undetected | equivalent (ignored) |');
-print('|---|---|---|---|---|');
-for (const row of rows) {
-  const total = row.detected + row.undetected;
-  if (total === 0) {
-    print(`| ${row.name} | – (not run) | 0 | 0 | ${row.ignored} |`);
-    continue;
+
+/** Each module's counts and score, in MODULES order. */
+export function moduleScores(report: MutationReport): ModuleScore[] {
+  const counts = MODULES.map(() => ({ detected: 0, undetected: 0, ignored: 0 }));
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    const path = file.replaceAll('\\', '/');
+    const index = MODULES.findIndex(([, matches]) => matches(path));
+    if (index < 0) continue;
+    const count = counts[index] as (typeof counts)[number];
+    for (const mutant of mutants) {
+      if (DETECTED.has(mutant.status)) count.detected++;
+      else if (UNDETECTED.has(mutant.status)) count.undetected++;
+      else if (mutant.status === 'Ignored') count.ignored++;
+    }
   }
-  const score = (100 * row.detected) / total;
-  if (score < FLOOR) failed = true;
-  print(
-    `| ${row.name} | ${score.toFixed(1)} %${score < FLOOR ? ` (below ${FLOOR} %)` : ''} | ${row.detected} | ${row.undetected} | ${row.ignored} |`,
-  );
+  return counts.map((count, index) => {
+    const total = count.detected + count.undetected;
+    const score = total === 0 ? undefined : (100 * count.detected) / total;
+    return {
+      name: (MODULES[index] as (typeof MODULES)[number])[0],
+      ...count,
+      score,
+      passed: score === undefined || score >= FLOOR,
+    };
+  });
 }
-process.exit(failed ? 1 : 0);
+
+/** Prints the table; true when every module that was run scores at or above the floor. */
+export function printScores(report: MutationReport): boolean {
+  const print = (line: string): void => void process.stdout.write(`${line}\n`);
+  const rows = moduleScores(report);
+  print('| module | score | detected | undetected | equivalent (ignored) |');
+  print('|---|---|---|---|---|');
+  for (const row of rows) {
+    const score =
+      row.score === undefined
+        ? '– (not run)'
+        : `${row.score.toFixed(1)} %${row.passed ? '' : ` (below ${String(FLOOR)} %)`}`;
+    print(
+      `| ${row.name} | ${score} | ${String(row.detected)} | ${String(row.undetected)} | ${String(row.ignored)} |`,
+    );
+  }
+  return rows.every((row) => row.passed);
+}
+
+export const readReport = (path: string): MutationReport =>
+  JSON.parse(readFileSync(path, 'utf8')) as MutationReport;
+
+if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const reportPath = process.argv[2] ?? join('reports', 'mutation', 'mutation.json');
+  process.exit(printScores(readReport(reportPath)) ? 0 : 1);
+}
