@@ -12,7 +12,7 @@ import { findInstrument, type Instrument } from '../../src/core/instruments.js';
 import { tickValueOf } from '../../src/core/money.js';
 import type { RunContext, Step } from '../../src/pipeline/operator.js';
 import { validateParams } from '../../src/pipeline/params.js';
-import { sizeSignal, type KellySizingParams } from '../../src/risk/kelly-sizing.js';
+import { signalPayoff, sizeSignal, type KellySizingParams } from '../../src/risk/kelly-sizing.js';
 import { kelly } from '../../src/risk/operators/kelly.js';
 import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
@@ -111,6 +111,83 @@ describe('kelly sizing', () => {
       undefined,
     );
     expect(sized).toMatchObject({ quantity: 0, edge: { source: 'confidence-model', winProbability: 0.4 } });
+  });
+
+  it('reads the payoff from the first target and the stop, and none when either is at the price', () => {
+    expect(signalPayoff(signal())).toBe(2);
+    expect(signalPayoff(signal({ direction: 'short', stop: 6003, targets: [5991, 5980] }))).toBe(3);
+    // A stop at the price risks nothing, a target at the price wins nothing: no ratio either way.
+    expect(signalPayoff(signal({ stop: 6000 }))).toBeUndefined();
+    expect(signalPayoff(signal({ targets: [6000] }))).toBeUndefined();
+    expect(signalPayoff(signal({ stop: 6000, targets: [6000] }))).toBeUndefined();
+    expect(signalPayoff(signal({ targets: [] }))).toBeUndefined();
+    const { stop: _stop, ...withoutStop } = signal();
+    expect(signalPayoff(withoutStop)).toBeUndefined();
+    // Without a ratio from the signal, the prior payoff applies.
+    expect(sizeSignal(signal({ targets: [6000] }), ES, PARAMS, undefined, undefined).edge.payoffRatio).toBe(
+      1.5,
+    );
+    expect(sizeSignal(signal({ stop: 6000 }), ES, PARAMS, undefined, undefined).edge.payoffRatio).toBe(1.5);
+  });
+
+  it('sizes nothing for a stop at the entry price', () => {
+    expect(sizeSignal(signal({ stop: 6000 }), ES, PARAMS, undefined, undefined)).toMatchObject({
+      quantity: 0,
+      stopTicks: 0,
+      stopPrice: 6000,
+    });
+  });
+
+  it('puts a missing stop the default ticks below a long entry and above a short one', () => {
+    const { stop: _stop, ...withoutStop } = signal({ price: 6000.25 });
+    const long = sizeSignal(withoutStop, ES, PARAMS, undefined, undefined);
+    expect(long).toMatchObject({ quantity: 3, stopTicks: 12, stopPrice: 5997.25 });
+    const short = sizeSignal(
+      { ...withoutStop, direction: 'short', targets: [5994.25] },
+      ES,
+      PARAMS,
+      undefined,
+      undefined,
+    );
+    expect(short).toMatchObject({ quantity: 3, stopTicks: 12, stopPrice: 6003.25 });
+    const fiveTicks = { ...PARAMS, defaultStopTicks: 5 };
+    expect(sizeSignal(withoutStop, ES, fiveTicks, undefined, undefined).stopPrice).toBe(5999);
+    expect(
+      sizeSignal({ ...withoutStop, direction: 'short' }, ES, fiveTicks, undefined, undefined).stopPrice,
+    ).toBe(6001.5);
+  });
+
+  it('caps the contracts at the profile limit less what is already open, never below 0', () => {
+    const big = { ...PARAMS, riskBudget: 100_000, fraction: 1, maxContracts: 100 };
+    const room = (contractLimit: number, openMinis: number) =>
+      limits({ drawdownRoom: 1e9, contractLimit, openMinis });
+    expect(sizeSignal(signal(), ES, big, room(5, 2), undefined)).toMatchObject({
+      quantity: 3,
+      contractCap: 3,
+    });
+    // Exactly at the limit: no room left; past it: still none.
+    expect(sizeSignal(signal(), ES, big, room(5, 5), undefined)).toMatchObject({
+      quantity: 0,
+      contractCap: 0,
+    });
+    expect(sizeSignal(signal(), ES, big, room(5, 6.5), undefined)).toMatchObject({
+      quantity: 0,
+      contractCap: 0,
+    });
+    // Micros: 2.5 full-size open of 5 leaves 25 MES.
+    expect(sizeSignal(signal({ symbol: 'MES 12-26' }), MES, big, room(5, 2.5), undefined).contractCap).toBe(
+      25,
+    );
+  });
+
+  it('forgives float noise under 1e-9 contract of the budget, not a shortfall of exactly that', () => {
+    // Three ES contracts risk 3 × 12 ticks × $12.50 = $450.
+    const budget = (riskBudget: number) =>
+      sizeSignal(signal(), ES, { ...PARAMS, riskBudget }, undefined, undefined).quantity;
+    expect(budget(450)).toBe(3);
+    expect(budget(150 * (3 - 0.9e-9))).toBe(3);
+    // Short of $450 by exactly 1e-9 of a contract's risk: the loss at the stop would exceed it.
+    expect(budget(150 * (3 - 1e-9))).toBe(2);
   });
 
   it('never exceeds the risk budget or the contract limit (property)', () => {
