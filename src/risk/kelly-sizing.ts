@@ -101,6 +101,7 @@ export function sizeSignal(
     contractCap = Math.min(contractCap, Math.floor(roomMinis * perMini + 1e-9));
   }
   const quantity =
+    // Stryker disable next-line ConditionalExpression,EqualityOperator: kellyContracts also sizes 0 for a stop distance of 0 or less (contractsForRiskBudget's guard); tested with a stop at the price
     stopTicks > 0
       ? kellyContracts({
           winProbability: edge.winProbability,

@@ -80,6 +80,7 @@ export function decisionFigures(decision: Pick<RiskDecision, 'code' | 'numbers'>
   limit: number | undefined;
   value: number | undefined;
 } {
+  // Stryker disable next-line ArrayDeclaration: destructuring [] gives the same two undefineds
   const [limitKey, valueKey] = (decision.code && FIGURES[decision.code]) || [undefined, undefined];
   return {
     limit: limitKey === undefined ? undefined : decision.numbers[limitKey],

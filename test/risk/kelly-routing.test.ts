@@ -89,6 +89,19 @@ describe('kelly routing to the configured accounts', () => {
     expect(summary(intents)).toEqual([['default.size:A:ES 12-26:1000', 'A', 2]]);
   });
 
+  it("a step that names the second configured account uses that account's sizing, not the first's", () => {
+    const intents = intentsFor({ account: 'B' }, [
+      { id: 'A', sizing: { riskBudget: 300 } },
+      { id: 'B', sizing: { riskBudget: 150 } },
+    ]);
+    expect(summary(intents)).toEqual([['default.size:B:ES 12-26:1000', 'B', 1]]);
+  });
+
+  it('a step that names an account missing from the configuration sizes it with the defaults', () => {
+    const intents = intentsFor({ account: 'C' }, [{ id: 'A', sizing: { riskBudget: 150 } }]);
+    expect(summary(intents)).toEqual([['default.size:C:ES 12-26:1000', 'C', 3]]);
+  });
+
   it('emits nothing when no account trades the pipeline', () => {
     expect(intentsFor({}, [])).toEqual([]);
     expect(intentsFor({}, [{ id: 'A', pipelines: ['breakout'] }])).toEqual([]);

@@ -48,9 +48,8 @@ function sharedState(context: RunContext, account: string, window: number): Shar
       quantity: 0,
       realizedAtOpen: position.realizedPnl,
     };
-    const closed =
-      before.quantity !== 0 &&
-      (position.quantity === 0 || Math.sign(position.quantity) !== Math.sign(before.quantity));
+    // Closed: it was open and is now flat (sign 0) or on the other side.
+    const closed = before.quantity !== 0 && Math.sign(position.quantity) !== Math.sign(before.quantity);
     if (closed) {
       const source = created.lastSource.get(position.symbol);
       if (source !== undefined) {
