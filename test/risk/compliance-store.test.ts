@@ -2,15 +2,15 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ComplianceSnapshot } from '../../src/risk/account-compliance.js';
+import { AccountCompliance } from '../../src/risk/account-compliance.js';
 import { ComplianceStore, complianceFilePath } from '../../src/risk/compliance-store.js';
+import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 
 function storeIn(): ComplianceStore {
   return new ComplianceStore(complianceFilePath(mkdtempSync(join(tmpdir(), 'enigma-compliance-'))));
 }
 
-// The store keeps snapshots as they are; their shape is account-compliance's business.
-const snapshot = { peak: 51_000, threshold: 48_500 } as unknown as ComplianceSnapshot;
+const snapshot = new AccountCompliance('SIM-50K', loadRuleProfile('apex-50k-evaluation')).snapshot();
 
 describe('the account rule-state file', () => {
   it('gives back the snapshots saved, by account', () => {

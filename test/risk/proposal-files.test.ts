@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ProposalFiles } from '../../src/risk/proposal-files.js';
+import { intent, T0 } from '../execution/execution-helpers.js';
 import { takenWhileRead } from './taken-while-read.js';
 
 function files(): ProposalFiles {
@@ -78,6 +79,12 @@ describe('proposal decisions as files', () => {
   it('reads back the open proposals it wrote, and none when the file is missing or broken', () => {
     const proposals = files();
     expect(proposals.readProposals()).toEqual([]);
+    const open = [1, 2].map((n) => {
+      const proposed = intent({ quantity: n });
+      return { ts: T0, id: proposed.id, intent: proposed, expiresAt: T0 + 120_000_000 };
+    });
+    proposals.writeProposals(open);
+    expect(proposals.readProposals()).toEqual(open);
     proposals.writeProposals([]);
     expect(proposals.readProposals()).toEqual([]);
     writeFileSync(proposals.proposalsPath, '{"proposals": [');
