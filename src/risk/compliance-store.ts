@@ -26,8 +26,8 @@ export class ComplianceStore {
   load(): Map<string, ComplianceSnapshot> {
     try {
       const parsed = JSON.parse(readFileSync(this.path, 'utf8')) as Partial<ComplianceFile>;
-      if (parsed.version !== 1 || typeof parsed.accounts !== 'object' || parsed.accounts === null)
-        return new Map();
+      // `accounts: null` needs no check of its own: Object.entries throws and the catch answers.
+      if (parsed.version !== 1 || typeof parsed.accounts !== 'object') return new Map();
       return new Map(Object.entries(parsed.accounts));
     } catch {
       return new Map();

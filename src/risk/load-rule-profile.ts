@@ -13,12 +13,10 @@ export const BUNDLED_PROFILE_IDS = ['apex-50k-evaluation', 'topstep-50k-combine'
 /**
  * The folder of the bundled profiles. They live beside this file in `src/risk/profiles/`; the
  * compiled build (`dist/risk/`) reads them from the source tree, which ships with the package.
+ * `moduleUrl` is where this module runs from (a test gives a compiled build's place).
  */
-export function bundledProfilesDir(): string {
-  const candidates = [
-    new URL('./profiles/', import.meta.url),
-    new URL('../../src/risk/profiles/', import.meta.url),
-  ];
+export function bundledProfilesDir(moduleUrl: string = import.meta.url): string {
+  const candidates = [new URL('./profiles/', moduleUrl), new URL('../../src/risk/profiles/', moduleUrl)];
   for (const candidate of candidates) {
     const path = fileURLToPath(candidate);
     if (existsSync(path)) return path;
@@ -36,8 +34,9 @@ export function ruleSources(profile: RuleProfile): [path: string, source: RuleSo
     ['automation', profile.automation.source],
   ];
   const { allowedInstruments, allowedInstrumentsSource, ...objectRules } = profile.rules;
+  // Every rule but the instrument list is an object with a source (the schema and the type say so).
   for (const [name, rule] of Object.entries(objectRules)) {
-    if (rule && typeof rule === 'object' && 'source' in rule) sources.push([`rules.${name}`, rule.source]);
+    if (rule) sources.push([`rules.${name}`, rule.source]);
   }
   if (allowedInstruments && allowedInstrumentsSource)
     sources.push(['rules.allowedInstruments', allowedInstrumentsSource]);
