@@ -41,6 +41,12 @@ describe('Kelly fraction at the edges of p', () => {
 });
 
 describe('contracts for a risk budget with inputs that make no sense', () => {
+  it('sizes 0 for a stop at the entry (distance exactly 0) or beyond it, not an infinite count', () => {
+    expect(contractsForRiskBudget(1000, 0, 20)).toBe(0);
+    expect(contractsForRiskBudget(1000, -0.25, 20)).toBe(0);
+    expect(contractsForRiskBudget(1000, 0.25, 20)).toBe(200);
+  });
+
   it('sizes 0 for a point value of 0 or below, not an infinite count', () => {
     expect(contractsForRiskBudget(1000, 10, 0)).toBe(0);
     expect(contractsForRiskBudget(1000, 10, -20)).toBe(0);

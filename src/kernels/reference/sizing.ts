@@ -49,8 +49,9 @@ export function wholeContracts(x: number): number {
  * @example contractsForRiskBudget(1000, 10, 20) // 5 (NQ, 10-point stop, $1000 budget)
  */
 export function contractsForRiskBudget(riskBudget: number, stopDistance: number, pointValue: number): number {
-  // Stryker disable next-line EqualityOperator: a budget of exactly 0 sizes ⌊0⌋ = 0 either way (the point value's guard is tested)
-  if (!(riskBudget > 0) || !(stopDistance > 0) || !(pointValue > 0)) return 0;
+  // Stryker disable next-line EqualityOperator: a budget of exactly 0 sizes ⌊0⌋ = 0 either way
+  if (!(riskBudget > 0)) return 0;
+  if (!(stopDistance > 0) || !(pointValue > 0)) return 0;
   const riskPerContract = stopDistance * pointValue;
   if (!Number.isFinite(riskPerContract) || !Number.isFinite(riskBudget)) return 0;
   return wholeContracts(riskBudget / riskPerContract);
