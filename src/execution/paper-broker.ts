@@ -324,7 +324,7 @@ export class PaperBroker implements BrokerAdapter {
     }
     const tradingDay = this.calendar.at(ts).tradingDay;
     if (tradingDay !== this.currentTradingDay) {
-      if (!Number.isNaN(this.currentTradingDay)) this.expireDayOrders(tradingDay, ts);
+      this.expireDayOrders(tradingDay, ts);
       this.currentTradingDay = tradingDay;
     }
     const live = this.liveBySymbol.get(symbol);

@@ -494,4 +494,19 @@ describe('paper broker', () => {
       { numRuns: 300 },
     );
   });
+
+  it('expires a day order placed before any print when the first print comes on a later trading day, and keeps one whose day it is', () => {
+    const { paper, fills, statuses, submit } = broker();
+    submit('day', 'buy', 1, 'limit', { limitPrice: 6010 }); // 09:00 Chicago, no market data yet
+    submit('gtc', 'buy', 1, 'limit', { limitPrice: 5900, timeInForce: 'gtc' });
+    paper.onTick(esTick(Date.parse('2026-11-25T15:00:00Z') * 1000, 6000)); // the next trading day
+    expect(statuses).toContain('day:expired');
+    expect(fills).toEqual([]);
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['gtc']);
+
+    const sameDay = broker();
+    sameDay.submit('day', 'buy', 1, 'limit', { limitPrice: 6010 });
+    sameDay.paper.onTick(esTick(T0 + 1, 6000));
+    expect(sameDay.fills.map((fill) => [fill.clientOrderId, fill.price])).toEqual([['day', 6000.25]]);
+  });
 });
