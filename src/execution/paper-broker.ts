@@ -348,7 +348,7 @@ export class PaperBroker implements BrokerAdapter {
     if ((type === 'stop' || type === 'stop-limit') && !order.triggered) {
       const stop = order.stopPrice as number;
       const reached = buy ? quote.high >= stop : quote.low <= stop;
-      if (!reached) return this.markWorking(order, ts, firstMatch);
+      if (!reached) return this.markWorking(order, ts);
       order.triggered = true;
     }
     if (type === 'stop') type = 'market';
@@ -369,11 +369,7 @@ export class PaperBroker implements BrokerAdapter {
       : through
         ? quote.high > limit
         : quote.high >= limit;
-    if (!marketable && !traded) {
-      if (request.timeInForce === 'ioc' || request.timeInForce === 'fok')
-        return this.finish(order, 'cancelled', ts);
-      return this.markWorking(order, ts, firstMatch);
-    }
+    if (!marketable && !traded) return this.markWorking(order, ts);
     const available = Math.max(1, Math.floor(quote.size * this.options.participation));
     const remaining = order.quantity - order.filled;
     if (request.timeInForce === 'fok' && available < remaining) return this.finish(order, 'cancelled', ts);
@@ -381,10 +377,13 @@ export class PaperBroker implements BrokerAdapter {
     if (request.timeInForce === 'ioc' && !isTerminal(order.status)) this.finish(order, 'cancelled', ts);
   }
 
-  private markWorking(order: PaperOrder, ts: Micros, firstMatch: boolean): void {
+  /**
+   * An order that cannot fill now rests (`working` from its first match); an IOC or FOK is
+   * cancelled instead: each ends on its first match, filled or cancelled, so never comes here twice.
+   */
+  private markWorking(order: PaperOrder, ts: Micros): void {
     if (order.request.timeInForce === 'ioc' || order.request.timeInForce === 'fok') {
-      if (firstMatch) this.finish(order, 'cancelled', ts);
-      return;
+      return this.finish(order, 'cancelled', ts);
     }
     if (order.status === 'accepted') {
       order.status = 'working';
