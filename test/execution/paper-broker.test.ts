@@ -13,9 +13,14 @@ function broker(options: Partial<ConstructorParameters<typeof PaperBroker>[0]> =
   });
   const fills: Fill[] = [];
   const statuses: string[] = [];
+  const reasons: string[] = [];
+  const brokerIds: string[] = [];
   paper.subscribe((event) => {
     if (event.kind === 'fill') fills.push(event.fill);
-    if (event.kind === 'order') statuses.push(`${event.clientOrderId}:${event.status}`);
+    if (event.kind !== 'order') return;
+    statuses.push(`${event.clientOrderId}:${event.status}`);
+    if (event.reason !== undefined) reasons.push(`${event.clientOrderId}:${event.reason}`);
+    if (event.brokerOrderId !== undefined) brokerIds.push(`${event.clientOrderId}:${event.brokerOrderId}`);
   });
   const submit = (
     id: string,
@@ -36,7 +41,7 @@ function broker(options: Partial<ConstructorParameters<typeof PaperBroker>[0]> =
       timeInForce: 'day',
       ...extra,
     });
-  return { paper, fills, statuses, submit };
+  return { paper, fills, statuses, reasons, brokerIds, submit };
 }
 
 describe('paper broker', () => {
@@ -493,5 +498,309 @@ describe('paper broker', () => {
       ),
       { numRuns: 300 },
     );
+  });
+
+  it('stops calling a listener once it unsubscribes, and keeps calling the others', () => {
+    const { paper, statuses, submit } = broker();
+    const seen: string[] = [];
+    const unsubscribe = paper.subscribe((event) => {
+      if (event.kind === 'order') seen.push(`${event.clientOrderId}:${event.status}`);
+    });
+    paper.onTick(esTick(T0, 6000));
+    submit('a', 'buy', 1);
+    unsubscribe();
+    submit('b', 'buy', 1);
+    expect(seen).toEqual(['a:accepted', 'a:filled']);
+    expect(statuses).toEqual(['a:accepted', 'a:filled', 'b:accepted', 'b:filled']);
+  });
+
+  it('takes a client order id once: a second submit under it is ignored, not traded again', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('m', 'buy', 2);
+    submit('m', 'buy', 2);
+    submit('l', 'buy', 1, 'limit', { limitPrice: 5990 });
+    // The same id again, now marketable: it must not trade.
+    submit('l', 'sell', 1, 'limit', { limitPrice: 5990 });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity])).toEqual([['m', 2]]);
+    expect(statuses).toEqual(['m:accepted', 'm:filled', 'l:accepted', 'l:working']);
+    expect(paper.position('A', 'ES 12-26').quantity).toBe(2);
+  });
+
+  it('rejects an unknown account or instrument, a quantity that is not a positive whole number and a limit or stop without its price, saying why', () => {
+    const { paper, fills, statuses, reasons, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    const order = {
+      account: 'A',
+      symbol: 'ES 12-26',
+      ts: T0,
+      side: 'buy' as const,
+      quantity: 1,
+      type: 'market' as const,
+      timeInForce: 'day' as const,
+    };
+    paper.submit({ ...order, clientOrderId: 'account', account: 'B' });
+    paper.submit({ ...order, clientOrderId: 'symbol', symbol: 'ZZ 12-26' });
+    submit('zero', 'buy', 0);
+    submit('negative', 'buy', -1);
+    submit('fraction', 'buy', 1.5);
+    submit('nan', 'buy', Number.NaN);
+    submit('limit', 'buy', 1, 'limit');
+    submit('stop-limit-no-limit', 'buy', 1, 'stop-limit', { stopPrice: 6010 });
+    submit('stop', 'buy', 1, 'stop');
+    submit('stop-limit-no-stop', 'buy', 1, 'stop-limit', { limitPrice: 6010 });
+    expect(reasons).toEqual([
+      "account:unknown account 'B'",
+      "symbol:unknown instrument 'ZZ 12-26'",
+      'zero:quantity must be a positive whole number',
+      'negative:quantity must be a positive whole number',
+      'fraction:quantity must be a positive whole number',
+      'nan:quantity must be a positive whole number',
+      'limit:a limit order needs a limit price',
+      'stop-limit-no-limit:a stop-limit order needs a limit price',
+      'stop:a stop order needs a stop price',
+      'stop-limit-no-stop:a stop-limit order needs a stop price',
+    ]);
+    expect(statuses).toEqual(reasons.map((reason) => `${reason.split(':')[0]}:rejected`));
+    expect(fills).toEqual([]);
+    // One contract, the smallest whole quantity, is taken.
+    submit('one', 'buy', 1);
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity])).toEqual([['one', 1]]);
+  });
+
+  it('numbers its orders PAPER-1, PAPER-2… (a rejected order takes no number) and each fill <order>-<n>', () => {
+    const { paper, fills, brokerIds, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('a', 'sell', 2, 'limit', { limitPrice: 6001 });
+    submit('bad', 'buy', 0);
+    submit('b', 'buy', 1);
+    paper.onTick(esTick(T0 + 1, 6001.25, 1, 6001, 6001.5));
+    paper.onTick(esTick(T0 + 2, 6001.25, 1, 6001, 6001.5));
+    expect(brokerIds).toEqual(['a:PAPER-1', 'b:PAPER-2']);
+    expect(fills.map((fill) => fill.fillId)).toEqual(['PAPER-2-1', 'PAPER-1-1', 'PAPER-1-2']);
+  });
+
+  it('counts realised P&L today from the 17:00 Chicago roll: the day before is in the balance, not in today', () => {
+    const { paper, submit } = broker();
+    const nextDay = Date.parse('2026-11-25T00:00:00Z') * 1000; // 18:00 Chicago: the next trading day
+    paper.onTick(esTick(T0, 6000));
+    submit('b1', 'buy', 1); // 6000.25
+    paper.onTick(esTick(T0 + 1, 6010));
+    submit('s1', 'sell', 1, 'market', {}, T0 + 1); // 6009.75: +38 ticks = $475, less $4.50 commission
+    paper.onTick(esTick(nextDay, 6010));
+    submit('b2', 'buy', 1, 'market', {}, nextDay); // 6010.25
+    paper.onTick(esTick(nextDay + 1, 6000));
+    submit('s2', 'sell', 1, 'market', {}, nextDay + 1); // 5999.75: −42 ticks = −$525, less $4.50
+    expect(paper.accountState('A', nextDay + 1)).toStrictEqual({
+      account: 'A',
+      ts: nextDay + 1,
+      currency: 'USD',
+      balance: 49_941,
+      equity: 49_941,
+      realizedPnlToday: -529.5,
+      unrealizedPnl: 0,
+    });
+  });
+
+  it('lists as working only the account’s own live orders', () => {
+    const { paper, submit } = broker({
+      accounts: [
+        { id: 'A', startingBalance: 50_000 },
+        { id: 'B', startingBalance: 50_000 },
+      ],
+    });
+    paper.onTick(esTick(T0, 6000));
+    submit('a', 'buy', 1, 'limit', { limitPrice: 5990 });
+    submit('a-filled', 'buy', 1);
+    paper.submit({
+      clientOrderId: 'b',
+      account: 'B',
+      symbol: 'ES 12-26',
+      ts: T0,
+      side: 'buy',
+      quantity: 1,
+      type: 'limit',
+      limitPrice: 5990,
+      timeInForce: 'day',
+    });
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['a']);
+    expect(paper.workingOrders('B').map((order) => order.clientOrderId)).toEqual(['b']);
+  });
+
+  it('keeps a limit’s price and a stop’s trigger when a replace changes only the quantity, and moves the trigger when it changes the stop', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 3, 'limit', { limitPrice: 5999 });
+    submit('s', 'sell', 3, 'stop', { stopPrice: 5990 });
+    paper.replace('l', { quantity: 2 }, T0 + 1);
+    paper.replace('s', { quantity: 2 }, T0 + 1);
+    expect(
+      paper
+        .workingOrders('A')
+        .map((order) => [order.clientOrderId, order.quantity, order.limitPrice, order.stopPrice]),
+    ).toEqual([
+      ['l', 2, 5999, undefined],
+      ['s', 2, undefined, 5990],
+    ]);
+    paper.replace('s', { stopPrice: 5995 }, T0 + 2);
+    // A print at the new stop, and through the limit.
+    paper.onTick(esTick(T0 + 3, 5995, 5, 5994.75, 5995.25));
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity, fill.price])).toEqual([
+      ['l', 2, 5999],
+      ['s', 2, 5994.75],
+    ]);
+  });
+
+  it('matches a replaced order against the quote only once its latency has passed: not a microsecond before, at once from then on', () => {
+    const { paper, fills, submit } = broker({ latencyMicros: 50_000 });
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 1, 'limit', { limitPrice: 5990 });
+    // Marketable now, but not active yet.
+    paper.replace('l', { limitPrice: 6001 }, T0 + 49_999);
+    expect(fills).toHaveLength(0);
+    paper.replace('l', { limitPrice: 6001 }, T0 + 50_000);
+    expect(fills.map((fill) => fill.price)).toEqual([6000.25]);
+  });
+
+  it('holds a stop-limit until its stop is reached, then rests it as a limit even after price falls back below the stop', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    // The limit alone would be marketable on arrival.
+    submit('sl', 'buy', 1, 'stop-limit', { stopPrice: 6005, limitPrice: 6005 });
+    paper.onTick(esTick(T0 + 1, 6004.75, 5, 6004.5, 6005));
+    expect(fills).toHaveLength(0);
+    // Reaches the stop; the ask is above the limit and nothing trades through it.
+    paper.onTick(esTick(T0 + 2, 6005, 5, 6004.75, 6005.25));
+    expect(fills).toHaveLength(0);
+    // Back below the stop: the triggered limit fills.
+    paper.onTick(esTick(T0 + 3, 6004.75, 5, 6004.5, 6005));
+    expect(fills.map((fill) => fill.price)).toEqual([6005]);
+    expect(statuses).toEqual(['sl:accepted', 'sl:working', 'sl:filled']);
+  });
+
+  it('matches every resting order on a print even when a listener places a new order on one of its fills', () => {
+    const { paper, fills, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('entry', 'buy', 1, 'limit', { limitPrice: 5999 });
+    submit('second', 'buy', 1, 'limit', { limitPrice: 5999 });
+    // An exit placed on the entry's fill, as a bracket does.
+    paper.subscribe((event) => {
+      if (event.kind === 'fill' && event.fill.clientOrderId === 'entry')
+        submit('exit', 'sell', 1, 'limit', { limitPrice: 6010 }, event.fill.ts);
+    });
+    paper.onTick(esTick(T0 + 1, 5998.75, 5, 5998.5, 5999));
+    expect(fills.map((fill) => fill.clientOrderId)).toEqual(['entry', 'second']);
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['exit']);
+  });
+
+  it('fills an IOC limit as far as a print through it allows and cancels the rest; one the print fills whole stays filled', () => {
+    const { paper, fills, statuses, submit } = broker();
+    // A two-lot print at 5999.75, through a 6000 buy limit that the 6000.25 ask does not make marketable.
+    paper.onTick(esTick(T0, 5999.75, 2, 5999.75, 6000.25));
+    submit('part', 'buy', 5, 'limit', { limitPrice: 6000, timeInForce: 'ioc' });
+    submit('whole', 'buy', 2, 'limit', { limitPrice: 6000, timeInForce: 'ioc' });
+    expect(fills.map((fill) => [fill.clientOrderId, fill.quantity, fill.price])).toEqual([
+      ['part', 2, 6000],
+      ['whole', 2, 6000],
+    ]);
+    expect(statuses).toEqual([
+      'part:accepted',
+      'part:partially-filled',
+      'part:cancelled',
+      'whole:accepted',
+      'whole:filled',
+    ]);
+  });
+
+  it('cancels an IOC or FOK stop whose stop is not reached on its first match, and keeps a day stop working', () => {
+    const { paper, fills, statuses, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('ioc', 'buy', 1, 'stop', { stopPrice: 6005, timeInForce: 'ioc' });
+    submit('fok', 'buy', 1, 'stop', { stopPrice: 6005, timeInForce: 'fok' });
+    submit('day', 'buy', 1, 'stop', { stopPrice: 6005 });
+    paper.onTick(esTick(T0 + 1, 6005));
+    expect(statuses).toEqual([
+      'ioc:accepted',
+      'ioc:cancelled',
+      'fok:accepted',
+      'fok:cancelled',
+      'day:accepted',
+      'day:working',
+      'day:filled',
+    ]);
+    expect(fills.map((fill) => fill.clientOrderId)).toEqual(['day']);
+  });
+
+  it('reports a working order by the Order contract: no average before a fill, and only the prices its type has', () => {
+    const { paper, submit } = broker({ latencyMicros: 10 });
+    paper.onTick(esTick(T0, 6000));
+    submit('m', 'buy', 1);
+    submit('s', 'sell', 1, 'stop', { stopPrice: 5990 });
+    submit('sl', 'buy', 2, 'stop-limit', { stopPrice: 6005, limitPrice: 6006 });
+    const common = {
+      account: 'A',
+      symbol: 'ES 12-26',
+      ts: T0,
+      filledQuantity: 0,
+      timeInForce: 'day',
+      status: 'accepted',
+    };
+    expect(paper.workingOrders('A')).toStrictEqual([
+      { ...common, clientOrderId: 'm', brokerOrderId: 'PAPER-1', side: 'buy', quantity: 1, type: 'market' },
+      {
+        ...common,
+        clientOrderId: 's',
+        brokerOrderId: 'PAPER-2',
+        side: 'sell',
+        quantity: 1,
+        type: 'stop',
+        stopPrice: 5990,
+      },
+      {
+        ...common,
+        clientOrderId: 'sl',
+        brokerOrderId: 'PAPER-3',
+        side: 'buy',
+        quantity: 2,
+        type: 'stop-limit',
+        limitPrice: 6006,
+        stopPrice: 6005,
+      },
+    ]);
+  });
+
+  it('reports a partly filled order’s average price over fills at two limit prices', () => {
+    const { paper, submit } = broker();
+    paper.onTick(esTick(T0, 6000));
+    submit('l', 'buy', 5, 'limit', { limitPrice: 5999 });
+    paper.onTick(esTick(T0 + 1, 5998.75, 2, 5998.5, 5999.25)); // 2 at 5999
+    paper.replace('l', { limitPrice: 5998 }, T0 + 2);
+    paper.onTick(esTick(T0 + 3, 5997.75, 1, 5997.5, 5998.25)); // 1 at 5998
+    expect(paper.workingOrders('A')).toMatchObject([
+      {
+        clientOrderId: 'l',
+        quantity: 5,
+        filledQuantity: 3,
+        // (2 × 5999 + 5998) / 3, to 12 significant digits.
+        averageFillPrice: 5998.66666667,
+        limitPrice: 5998,
+        status: 'partially-filled',
+      },
+    ]);
+  });
+
+  it('expires a day order placed before any print when the first print comes on a later trading day, and keeps one whose day it is', () => {
+    const { paper, fills, statuses, submit } = broker();
+    submit('day', 'buy', 1, 'limit', { limitPrice: 6010 }); // 09:00 Chicago, no market data yet
+    submit('gtc', 'buy', 1, 'limit', { limitPrice: 5900, timeInForce: 'gtc' });
+    paper.onTick(esTick(Date.parse('2026-11-25T15:00:00Z') * 1000, 6000)); // the next trading day
+    expect(statuses).toContain('day:expired');
+    expect(fills).toEqual([]);
+    expect(paper.workingOrders('A').map((order) => order.clientOrderId)).toEqual(['gtc']);
+
+    const sameDay = broker();
+    sameDay.submit('day', 'buy', 1, 'limit', { limitPrice: 6010 });
+    sameDay.paper.onTick(esTick(T0 + 1, 6000));
+    expect(sameDay.fills.map((fill) => [fill.clientOrderId, fill.price])).toEqual([['day', 6000.25]]);
   });
 });
