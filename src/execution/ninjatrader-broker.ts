@@ -150,11 +150,16 @@ export class NinjaTraderBroker implements BrokerAdapter {
         side: request.side,
         quantity: request.quantity,
         type: request.type,
+        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.limitPrice !== undefined && { limitPrice: request.limitPrice }),
+        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.stopPrice !== undefined && { stopPrice: request.stopPrice }),
         timeInForce: request.timeInForce,
+        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.stopLoss !== undefined && { stopLoss: request.stopLoss }),
+        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.takeProfit !== undefined && { takeProfit: request.takeProfit }),
+        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.signalTs !== undefined && { signalTs: request.signalTs }),
         reason: request.reason ?? 'enigma-apex order manager',
       },
@@ -180,6 +185,7 @@ export class NinjaTraderBroker implements BrokerAdapter {
       kind: 'flatten',
       commandId: this.commandId('flatten'),
       account,
+      // Stryker disable next-line ConditionalExpression: `true` adds `symbol: undefined`, which the gateway's flatten message (field by field, then JSON) sends exactly as an absent symbol: the whole account; the `false` side is tested
       ...(symbol !== undefined && { symbol }),
       reason,
     });
@@ -256,8 +262,11 @@ export class NinjaTraderBroker implements BrokerAdapter {
       ts: order.ts,
       status: order.status,
       filledQuantity: order.filledQuantity,
+      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.averageFillPrice !== undefined && { averageFillPrice: order.averageFillPrice }),
+      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.brokerOrderId !== undefined && { brokerOrderId: order.brokerOrderId }),
+      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.reason !== undefined && { reason: order.reason }),
       order,
     });

@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS, type NinjaTraderCommand } from '../../src/bus/topics.js';
+import { TOPICS, type NinjaTraderCommand, type NinjaTraderSessionEvent } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Fill, Order, OrderIntent, Position } from '../../src/core/events.js';
+import type { Alert, Fill, Order, OrderIntent, OrderStatus, Position } from '../../src/core/events.js';
+import type { BrokerEvent } from '../../src/execution/broker.js';
 import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
 import { OrderJournal, orderJournalPath } from '../../src/execution/order-journal.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
+import { PaperBroker } from '../../src/execution/paper-broker.js';
 import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import { RiskEngine } from '../../src/risk/risk-engine.js';
@@ -17,7 +19,7 @@ import { InboundTranslator } from '../../src/gateway/inbound-translator.js';
 import { MarketGuard } from '../../src/gateway/market-guard.js';
 import type { ClientMessage } from '../../src/gateway/protocol/schemas.js';
 import { startTrading } from '../../src/trading.js';
-import { intent, T0 } from './execution-helpers.js';
+import { esTick, intent, T0 } from './execution-helpers.js';
 
 const ES = 'ES 12-26';
 
@@ -477,5 +479,615 @@ describe('NinjaTrader broker', () => {
     bus.publish(TOPICS.riskCommands, { type: 'confirm', proposalId: order.id, by: 'addon' });
     expect(commands.at(-1)).toMatchObject({ kind: 'order', intent: { id: order.id } });
     await trading.close();
+  });
+});
+
+const NQ = 'NQ 12-26';
+const YM = 'YM 12-26';
+
+/**
+ * The NinjaTrader broker for two accounts beside a paper account, under one order manager as
+ * startTrading wires them. What the AddOn sends goes through the gateway's inbound translator;
+ * session events are what the gateway publishes for a session (its snapshot as translated).
+ */
+function adapterRig(options: { accounts?: string[]; journal?: OrderJournal } = {}) {
+  const bus = new MessageBus();
+  const clock = new ReplayClock(T0);
+  const paper = new PaperBroker({ accounts: [{ id: 'SIM-50K', startingBalance: 50_000 }], slippageTicks: 0 });
+  const broker = new NinjaTraderBroker(bus, options.accounts ?? ['NT-1', 'NT-2'], {
+    ...(options.journal && { journal: options.journal }),
+    clock,
+  });
+  const manager = new OrderManager(bus, clock);
+  manager.addBroker(paper);
+  manager.addBroker(broker);
+  const events: BrokerEvent[] = [];
+  broker.subscribe((event) => events.push(event));
+  const commands: NinjaTraderCommand[] = [];
+  const alerts: Alert[] = [];
+  bus.observe(TOPICS.ninjatraderCommands).subscribe((command) => commands.push(command));
+  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
+  const translator = new InboundTranslator(bus);
+  const guard = new MarketGuard();
+  let seq = 0;
+  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
+    translator.publish.bind(translator);
+  const fromAddOn = (message: ClientMessage): unknown => {
+    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
+    return publish(message, guard, 'gateway:s-1');
+  };
+  const positionBody = (account: string, symbol: string, quantity: number) => ({
+    ts: clock.now(),
+    account,
+    symbol,
+    quantity,
+    average_price: quantity === 0 ? 0 : 6000,
+    unrealized_pnl: quantity * 12.5,
+    realized_pnl: 0,
+  });
+  type OrderBody = {
+    id: string;
+    account: string;
+    symbol?: string;
+    quantity?: number;
+    type?: 'market' | 'limit' | 'stop';
+    limit?: number;
+    stop?: number;
+    status?: OrderStatus;
+    brokerOrderId?: string;
+    reason?: string;
+  };
+  const orderBody = (o: OrderBody) => ({
+    ts: clock.now(),
+    client_order_id: o.id,
+    ...(o.brokerOrderId !== undefined && { broker_order_id: o.brokerOrderId }),
+    account: o.account,
+    symbol: o.symbol ?? ES,
+    side: 'sell' as const,
+    quantity: o.quantity ?? 1,
+    filled_quantity: 0,
+    order_type: o.type ?? 'limit',
+    ...(o.limit !== undefined && { limit_price: o.limit }),
+    ...(o.stop !== undefined && { stop_price: o.stop }),
+    time_in_force: 'gtc' as const,
+    status: o.status ?? 'working',
+    ...(o.reason !== undefined && { reason: o.reason }),
+  });
+  return {
+    bus,
+    clock,
+    paper,
+    broker,
+    manager,
+    events,
+    commands,
+    alerts,
+    session(kind: 'connected' | 'disconnected', sessionId: string, accounts: string[]): void {
+      bus.publish(TOPICS.ninjatraderSessions, { kind, sessionId, accounts, ts: clock.now() });
+    },
+    /** The AddOn's snapshot as the gateway handles it: items published, then the session event. */
+    snapshot(
+      sessionId: string,
+      accounts: string[],
+      content: { positions?: [string, string, number][]; orders?: OrderBody[] } = {},
+    ): void {
+      const snapshot = fromAddOn({
+        type: 'snapshot',
+        seq: ++seq,
+        ts: clock.now(),
+        accounts: [],
+        positions: (content.positions ?? []).map(([account, symbol, quantity]) =>
+          positionBody(account, symbol, quantity),
+        ),
+        orders: (content.orders ?? []).map(orderBody),
+      }) as NonNullable<NinjaTraderSessionEvent['snapshot']>;
+      bus.publish(TOPICS.ninjatraderSessions, {
+        kind: 'snapshot',
+        sessionId,
+        accounts,
+        ts: clock.now(),
+        snapshot,
+      });
+    },
+    position(account: string, symbol: string, quantity: number): void {
+      fromAddOn({ type: 'position', seq: ++seq, ...positionBody(account, symbol, quantity) });
+    },
+    order(o: OrderBody): void {
+      fromAddOn({ type: 'order_update', seq: ++seq, ...orderBody(o) });
+    },
+    account(account: string, balance: number): void {
+      fromAddOn({
+        type: 'account',
+        seq: ++seq,
+        ts: clock.now(),
+        account,
+        currency: 'USD',
+        balance,
+        equity: balance,
+        realized_pnl_today: balance - 50_000,
+        unrealized_pnl: 0,
+      });
+    },
+    fill(account: string, clientOrderId: string, fillId: string): void {
+      fromAddOn({
+        type: 'execution',
+        seq: ++seq,
+        ts: clock.now(),
+        fill_id: fillId,
+        client_order_id: clientOrderId,
+        account,
+        symbol: ES,
+        side: 'buy',
+        quantity: 1,
+        price: 6000,
+        commission: 2.25,
+      });
+    },
+    /** The AddOn connected for the accounts and its snapshot reconciled: orders can go. */
+    ready(accounts: string[] = ['NT-1', 'NT-2'], sessionId = 's-1'): void {
+      this.session('connected', sessionId, accounts);
+      this.snapshot(sessionId, accounts);
+    },
+  };
+}
+
+describe('NinjaTrader broker as the order manager’s adapter', () => {
+  it('takes nothing of an account it does not hold: the paper account’s orders, fills, positions and state on the same bus', () => {
+    const rig = adapterRig();
+    const paperOrder = intent({ account: 'SIM-50K' });
+    expect(rig.manager.execute({ type: 'submit', intent: paperOrder })).toMatchObject({ ok: true });
+    rig.clock.advanceTo(T0 + 1);
+    const tick = esTick(T0 + 1, 6000);
+    rig.paper.onTick(tick);
+    rig.manager.process(tick);
+    // The paper account did trade, and the manager published all of it on the bus.
+    expect(rig.manager.order(paperOrder.id)).toMatchObject({ status: 'filled', filledQuantity: 1 });
+    expect(rig.paper.positions('SIM-50K')).toEqual([expect.objectContaining({ quantity: 1 })]);
+
+    expect(rig.events).toEqual([]);
+    expect(rig.broker.positions('SIM-50K')).toEqual([]);
+    expect(rig.broker.accountState('SIM-50K', T0 + 2)).toEqual({
+      account: 'SIM-50K',
+      ts: T0 + 2,
+      currency: 'USD',
+      balance: 0,
+      equity: 0,
+      realizedPnlToday: 0,
+      unrealizedPnl: 0,
+    });
+    expect(rig.commands).toEqual([]);
+  });
+
+  it('keeps each held account’s state, positions and listed working orders apart', () => {
+    const rig = adapterRig();
+    rig.session('connected', 's-1', ['NT-1', 'NT-2']);
+    rig.account('NT-1', 51_000);
+    expect(rig.broker.accountState('NT-1', T0 + 5)).toEqual({
+      account: 'NT-1',
+      ts: T0,
+      currency: 'USD',
+      balance: 51_000,
+      equity: 51_000,
+      realizedPnlToday: 1_000,
+      unrealizedPnl: 0,
+    });
+    rig.position('NT-1', ES, 2);
+    rig.position('NT-1', NQ, -1);
+    rig.position('NT-2', ES, 3);
+    expect(rig.events).toEqual([
+      { kind: 'report', account: 'NT-1', ts: T0 },
+      { kind: 'report', account: 'NT-1', ts: T0 },
+      { kind: 'report', account: 'NT-2', ts: T0 },
+    ]);
+    const held = (account: string) =>
+      rig.broker
+        .positions(account)
+        .map((p) => [p.symbol, p.quantity])
+        .sort();
+    expect(held('NT-1')).toEqual([
+      [ES, 2],
+      [NQ, -1],
+    ]);
+    expect(held('NT-2')).toEqual([[ES, 3]]);
+
+    rig.snapshot('s-1', ['NT-1', 'NT-2'], {
+      positions: [
+        ['NT-1', ES, 2],
+        ['NT-1', NQ, -1],
+        ['NT-2', ES, 3],
+      ],
+      orders: [
+        { id: 'a-1', account: 'NT-1', limit: 6100 },
+        { id: 'b-1', account: 'NT-2', limit: 6200 },
+        { id: 'b-2', account: 'NT-2', type: 'stop', stop: 5900 },
+      ],
+    });
+    expect(rig.broker.workingOrders('NT-1').map((o) => o.clientOrderId)).toEqual(['a-1']);
+    expect(rig.broker.workingOrders('NT-2').map((o) => o.clientOrderId)).toEqual(['b-1', 'b-2']);
+  });
+
+  it('sets flat exactly the positions of the snapshot’s accounts that it does not list, by account and symbol', () => {
+    const rig = adapterRig();
+    rig.session('connected', 's-1', ['NT-1', 'NT-2']);
+    rig.position('NT-1', YM, 1);
+    rig.clock.advanceTo(T0 + 1);
+    rig.position('NT-1', YM, 0); // flat since T0 + 1
+    rig.position('NT-1', ES, 2);
+    rig.position('NT-1', NQ, 1);
+    rig.position('NT-2', ES, 3);
+    rig.position('NT-2', NQ, 4);
+    rig.clock.advanceTo(T0 + 2);
+    // NinjaTrader lists NT-1's NQ and NT-2's ES: NT-1's ES and NT-2's NQ are flat there.
+    rig.snapshot('s-1', ['NT-1', 'NT-2'], {
+      positions: [
+        ['NT-1', NQ, 1],
+        ['NT-2', ES, 3],
+      ],
+    });
+    const at = (account: string, symbol: string) =>
+      rig.broker.positions(account).find((p) => p.symbol === symbol);
+    expect(at('NT-1', ES)).toMatchObject({ quantity: 0, unrealizedPnl: 0, ts: T0 + 2, averagePrice: 6000 });
+    expect(at('NT-1', NQ)).toMatchObject({ quantity: 1, unrealizedPnl: 12.5 });
+    expect(at('NT-2', ES)).toMatchObject({ quantity: 3, unrealizedPnl: 37.5 });
+    expect(at('NT-2', NQ)).toMatchObject({ quantity: 0, unrealizedPnl: 0, ts: T0 + 2 });
+    // A position already flat keeps the time NinjaTrader reported it flat.
+    expect(at('NT-1', YM)).toMatchObject({ quantity: 0, ts: T0 + 1 });
+
+    // A snapshot of a session that declared NT-1 only says nothing about NT-2.
+    rig.position('NT-2', NQ, 2);
+    rig.snapshot('s-1', ['NT-1'], { positions: [['NT-1', NQ, 1]] });
+    expect(at('NT-2', ES)).toMatchObject({ quantity: 3 });
+    expect(at('NT-2', NQ)).toMatchObject({ quantity: 2 });
+  });
+
+  it('asks the snapshot of a held account when a session connects, and ignores sessions of accounts it does not hold', () => {
+    const rig = adapterRig();
+    rig.session('connected', 's-9', ['OTHER']);
+    rig.snapshot('s-9', ['OTHER']);
+    rig.session('disconnected', 's-9', ['OTHER']);
+    expect(rig.commands).toEqual([]);
+    expect(rig.events).toEqual([]);
+    expect(rig.broker.isReady('OTHER')).toBe(false);
+
+    rig.session('connected', 's-1', ['OTHER', 'NT-2']);
+    expect(rig.commands).toEqual([
+      {
+        kind: 'snapshot_request',
+        account: 'NT-2',
+        reason: 'connected: the engine reconciles its book with NinjaTrader before trading',
+      },
+    ]);
+    rig.snapshot('s-1', ['OTHER', 'NT-2']);
+    expect(rig.events).toEqual([
+      {
+        kind: 'connection',
+        connected: true,
+        ts: T0,
+        accounts: ['NT-2'],
+        reason: 'NinjaTrader AddOn session s-1 reported its snapshot',
+      },
+    ]);
+    expect(rig.broker.isReady('NT-2')).toBe(true);
+    expect(rig.broker.isReady('OTHER')).toBe(false);
+  });
+
+  it('follows the account’s current session: an old session’s late snapshot or disconnect changes nothing, its own disconnect stops orders', () => {
+    const rig = adapterRig();
+    // Nothing is asked of an AddOn that is not there.
+    rig.broker.requestSnapshot('NT-1', 'check');
+    expect(rig.commands).toEqual([]);
+
+    rig.ready(['NT-1'], 's-1');
+    expect(rig.broker.isReady('NT-1')).toBe(true);
+    // The AddOn comes back as a new session before the old one is seen to go.
+    rig.session('connected', 's-2', ['NT-1']);
+    expect(rig.broker.isReady('NT-1')).toBe(false);
+    rig.events.length = 0;
+    rig.snapshot('s-1', ['NT-1']);
+    expect(rig.broker.isReady('NT-1')).toBe(false);
+    expect(rig.events).toEqual([
+      expect.objectContaining({ kind: 'connection', connected: true, accounts: [] }),
+    ]);
+    rig.events.length = 0;
+    rig.session('disconnected', 's-1', ['NT-1']);
+    expect(rig.events).toEqual([]);
+    rig.commands.length = 0;
+    rig.broker.requestSnapshot('NT-1', 'check');
+    expect(rig.commands).toEqual([{ kind: 'snapshot_request', account: 'NT-1', reason: 'check' }]);
+
+    rig.snapshot('s-2', ['NT-1']);
+    expect(rig.broker.isReady('NT-1')).toBe(true);
+    rig.events.length = 0;
+    rig.clock.advanceTo(T0 + 7);
+    rig.session('disconnected', 's-2', ['NT-1']);
+    expect(rig.events).toEqual([
+      {
+        kind: 'connection',
+        connected: false,
+        ts: T0 + 7,
+        accounts: ['NT-1'],
+        reason: 'NinjaTrader AddOn session s-2 disconnected',
+      },
+    ]);
+    expect(rig.alerts.at(-1)).toMatchObject({
+      code: 'EXECUTION_BROKER_DISCONNECTED',
+      message: 'NT-1: NinjaTrader AddOn session s-2 disconnected; its intents are denied until it reconnects',
+    });
+    expect(rig.broker.isReady('NT-1')).toBe(false);
+    rig.commands.length = 0;
+    rig.broker.requestSnapshot('NT-1', 'check');
+    const order = intent({ account: 'NT-1' });
+    rig.manager.execute({ type: 'submit', intent: order });
+    expect(rig.commands).toEqual([]);
+    expect(rig.manager.order(order.id)).toMatchObject({ status: 'rejected' });
+  });
+
+  it('rejects an order while the account is not reconciled, at the clock’s time, without journalling or sending it', () => {
+    const rig = adapterRig();
+    rig.session('connected', 's-1', ['NT-1']);
+    rig.clock.advanceTo(T0 + 3);
+    const order = intent({ account: 'NT-1' });
+    rig.broker.submit({ ...order, clientOrderId: order.id, ts: T0 });
+    expect(rig.events).toEqual([
+      {
+        kind: 'order',
+        clientOrderId: order.id,
+        ts: T0 + 3,
+        status: 'rejected',
+        reason: 'NinjaTrader AddOn for NT-1 is not connected (or its snapshot is not reconciled yet)',
+      },
+    ]);
+    expect(rig.commands.filter((c) => c.kind === 'order')).toEqual([]);
+    expect(rig.broker.sentOrder(order.id)).toBeUndefined();
+  });
+
+  it('sends each order field as given, and names the order manager when the request gives no reason', () => {
+    const rig = adapterRig();
+    rig.ready();
+    const base = {
+      account: 'NT-1',
+      symbol: ES,
+      ts: T0,
+      side: 'buy',
+      quantity: 2,
+      timeInForce: 'gtc',
+    } as const;
+    rig.broker.submit({
+      ...base,
+      clientOrderId: 'o-limit',
+      type: 'limit',
+      limitPrice: 5990.25,
+      reason: 'fade',
+    });
+    rig.broker.submit({
+      ...base,
+      clientOrderId: 'o-stop',
+      type: 'stop',
+      stopPrice: 6010.5,
+      signalTs: T0 - 9,
+    });
+    rig.broker.submit({
+      ...base,
+      clientOrderId: 'o-stop-limit',
+      type: 'stop-limit',
+      stopPrice: 6010,
+      limitPrice: 6011,
+      stopLoss: 6000,
+      takeProfit: 6030,
+    });
+    expect(rig.commands.filter((c) => c.kind === 'order').map((c) => c.intent)).toEqual([
+      { id: 'o-limit', ...base, type: 'limit', limitPrice: 5990.25, reason: 'fade' },
+      {
+        id: 'o-stop',
+        ...base,
+        type: 'stop',
+        stopPrice: 6010.5,
+        signalTs: T0 - 9,
+        reason: 'enigma-apex order manager',
+      },
+      {
+        id: 'o-stop-limit',
+        ...base,
+        type: 'stop-limit',
+        stopPrice: 6010,
+        limitPrice: 6011,
+        stopLoss: 6000,
+        takeProfit: 6030,
+        reason: 'enigma-apex order manager',
+      },
+    ]);
+  });
+
+  it('says which journal already holds an order it will not send again (a file or memory)', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'));
+    const path = orderJournalPath(dataDir);
+    for (const journal of [new OrderJournal(path), new OrderJournal()]) {
+      const rig = adapterRig({ journal });
+      rig.ready();
+      const request = { ...intent({ account: 'NT-1' }), clientOrderId: 'dup-1' };
+      rig.broker.submit(request);
+      rig.broker.submit(request);
+      expect(rig.commands.filter((c) => c.kind === 'order')).toHaveLength(1);
+      expect(rig.alerts.filter((a) => a.code === 'EXECUTION_ALREADY_SENT')).toEqual([
+        {
+          ts: T0,
+          severity: 'warning',
+          code: 'EXECUTION_ALREADY_SENT',
+          message: `dup-1 was already sent to NinjaTrader (journal ${journal.path ?? 'in memory'}); not sending it again`,
+          account: 'NT-1',
+          symbol: ES,
+        },
+      ]);
+    }
+  });
+
+  it('sends nothing and rejects the order with a critical alert when the journal cannot be written', () => {
+    const journal = new OrderJournal(orderJournalPath(mkdtempSync(join(tmpdir(), 'enigma-nt-'))));
+    journal.close(); // from here every write fails, as on a refusing disk
+    const rig = adapterRig({ journal });
+    rig.ready();
+    rig.events.length = 0;
+    rig.clock.advanceTo(T0 + 4);
+    const request = { ...intent({ account: 'NT-1' }), clientOrderId: 'j-1' };
+    rig.broker.submit(request);
+    expect(rig.commands.filter((c) => c.kind === 'order')).toEqual([]);
+    expect(rig.alerts).toContainEqual({
+      ts: T0,
+      severity: 'critical',
+      code: 'EXECUTION_JOURNAL_FAILED',
+      message: `j-1 not sent: the order journal cannot be written (${journal.path ?? ''} is closed)`,
+      account: 'NT-1',
+    });
+    expect(rig.events).toEqual([
+      {
+        kind: 'order',
+        clientOrderId: 'j-1',
+        ts: T0 + 4,
+        status: 'rejected',
+        reason: 'the order journal cannot be written [EXECUTION_JOURNAL_FAILED]',
+      },
+    ]);
+    expect(rig.broker.sentOrder('j-1')).toBeUndefined();
+  });
+
+  it('names its commands <kind>-<run>-<n>: a run id of its own and a count in sending order', () => {
+    const rig = adapterRig();
+    rig.broker.cancel('c-1', T0);
+    rig.broker.replace('c-1', { quantity: 1 }, T0);
+    rig.broker.flatten('NT-1', ES, 'test', T0);
+    const ids = rig.commands.map((c) => ('commandId' in c ? c.commandId : ''));
+    const run = /^cancel-([0-9a-f]{8})-1$/.exec(ids[0] ?? '')?.[1];
+    expect(run).toBeDefined();
+    expect(ids).toEqual([`cancel-${run}-1`, `replace-${run}-2`, `flatten-${run}-3`]);
+    // Another engine run never reuses them (the AddOn skips a command id it has seen).
+    const next = adapterRig();
+    next.broker.cancel('c-1', T0);
+    const other = next.commands[0];
+    expect(other?.kind === 'cancel' && other.commandId).toMatch(/^cancel-[0-9a-f]{8}-1$/);
+    expect(other).not.toMatchObject({ commandId: ids[0] });
+  });
+
+  it('cancels and replaces at the account that holds the order, also one it did not send', () => {
+    const rig = adapterRig();
+    rig.ready();
+    rig.order({ id: 'by-hand', account: 'NT-2', limit: 6200 });
+    rig.broker.cancel('by-hand', T0);
+    rig.broker.replace('by-hand', { limitPrice: 6205 }, T0);
+    expect(rig.commands.slice(-2)).toMatchObject([
+      { kind: 'cancel', account: 'NT-2', clientOrderId: 'by-hand' },
+      { kind: 'replace', account: 'NT-2', clientOrderId: 'by-hand', limitPrice: 6205 },
+    ]);
+    // An order nobody knows goes to the first account, or to none for a broker without accounts.
+    rig.broker.cancel('unknown', T0);
+    expect(rig.commands.at(-1)).toMatchObject({ account: 'NT-1' });
+    const empty = adapterRig({ accounts: [] });
+    empty.broker.cancel('unknown', T0);
+    expect(empty.commands).toEqual([expect.objectContaining({ kind: 'cancel', account: '' })]);
+  });
+
+  it('sends a flatten again only once the last is 10 s old, per account and symbol', () => {
+    const rig = adapterRig();
+    const flattens = () => rig.commands.filter((c) => c.kind === 'flatten');
+    rig.broker.flatten('NT-1', ES, 'kill', T0);
+    rig.broker.flatten('NT-1', NQ, 'kill', T0);
+    rig.broker.flatten('NT-2', ES, 'kill', T0);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0);
+    expect(flattens().map((c) => [c.account, c.symbol])).toEqual([
+      ['NT-1', ES],
+      ['NT-1', NQ],
+      ['NT-2', ES],
+      ['NT-1', undefined],
+    ]);
+    expect(flattens()[0]).toMatchObject({ reason: 'kill' });
+    rig.broker.flatten('NT-1', ES, 'kill', T0 + 10_000_000 - 1);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0 + 10_000_000 - 1);
+    expect(flattens()).toHaveLength(4);
+    rig.broker.flatten('NT-1', ES, 'kill', T0 + 10_000_000);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0 + 10_000_000);
+    expect(
+      flattens()
+        .slice(4)
+        .map((c) => [c.account, c.symbol]),
+    ).toEqual([
+      ['NT-1', ES],
+      ['NT-1', undefined],
+    ]);
+  });
+
+  it('lets a flatten go again as soon as NinjaTrader reports the position flat, not while it is open', () => {
+    const rig = adapterRig();
+    rig.session('connected', 's-1', ['NT-1', 'NT-2']);
+    const flattens = () => rig.commands.filter((c) => c.kind === 'flatten');
+    rig.broker.flatten('NT-1', ES, 'kill', T0);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0);
+    rig.position('NT-1', ES, 2); // still open: the flatten is on its way
+    rig.broker.flatten('NT-1', ES, 'kill', T0 + 1);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0 + 1);
+    expect(flattens()).toHaveLength(2);
+    rig.position('NT-1', ES, 0);
+    rig.broker.flatten('NT-1', ES, 'kill', T0 + 2);
+    rig.broker.flatten('NT-1', undefined, 'kill', T0 + 2);
+    expect(flattens().map((c) => [c.account, c.symbol])).toEqual([
+      ['NT-1', ES],
+      ['NT-1', undefined],
+      ['NT-1', ES],
+      ['NT-1', undefined],
+    ]);
+  });
+
+  it('reports the terms NinjaTrader changed on an order (quantity, limit, stop) and no change for a report that leaves a price out', () => {
+    const rig = adapterRig();
+    rig.ready();
+    rig.order({ id: 'l-1', account: 'NT-1', quantity: 3, limit: 6100 });
+    rig.order({ id: 's-1', account: 'NT-1', quantity: 3, type: 'stop', stop: 5900 });
+    const changes = () =>
+      rig.events.flatMap((e) => (e.kind === 'order' && e.changes ? [[e.clientOrderId, e.changes]] : []));
+    expect(changes()).toEqual([]);
+    rig.order({ id: 'l-1', account: 'NT-1', quantity: 2, limit: 6100 });
+    rig.order({ id: 'l-1', account: 'NT-1', quantity: 2, limit: 6105.5 });
+    rig.order({ id: 's-1', account: 'NT-1', quantity: 3, type: 'stop', stop: 5910 });
+    expect(changes()).toEqual([
+      ['l-1', { quantity: 2 }],
+      ['l-1', { limitPrice: 6105.5 }],
+      ['s-1', { stopPrice: 5910 }],
+    ]);
+    expect(rig.manager.order('l-1')).toMatchObject({ quantity: 2, limitPrice: 6105.5 });
+    expect(rig.manager.order('s-1')).toMatchObject({ quantity: 3, stopPrice: 5910 });
+    // A report without its price (a status change) does not move the price.
+    rig.order({ id: 'l-1', account: 'NT-1', quantity: 2 });
+    rig.order({ id: 's-1', account: 'NT-1', quantity: 3, type: 'stop' });
+    expect(changes()).toHaveLength(3);
+  });
+
+  it('passes NinjaTrader’s order id and its reason for a rejection on to the order', () => {
+    const rig = adapterRig();
+    rig.ready();
+    const order = intent({ account: 'NT-1', type: 'limit', limitPrice: 5990 });
+    rig.manager.execute({ type: 'submit', intent: order });
+    rig.order({
+      id: order.id,
+      account: 'NT-1',
+      limit: 5990,
+      status: 'rejected',
+      brokerOrderId: 'NT-4711',
+      reason: 'insufficient margin',
+    });
+    expect(rig.manager.order(order.id)).toMatchObject({
+      status: 'rejected',
+      brokerOrderId: 'NT-4711',
+      reason: 'insufficient margin',
+    });
+  });
+
+  it('stops telling a listener once it unsubscribes', () => {
+    const rig = adapterRig();
+    const seen: BrokerEvent[] = [];
+    const unsubscribe = rig.broker.subscribe((event) => seen.push(event));
+    rig.position('NT-1', ES, 1);
+    unsubscribe();
+    rig.position('NT-1', ES, 2);
+    rig.fill('NT-1', 'x', 'f-1');
+    expect(seen).toEqual([{ kind: 'report', account: 'NT-1', ts: T0 }]);
+    expect(rig.events.map((e) => e.kind)).toEqual(['report', 'report', 'fill']);
   });
 });
