@@ -789,6 +789,16 @@ describe('paper broker', () => {
     ]);
   });
 
+  it("keeps a day order stamped in a trading day's last second but arriving after the next day's first print working through that next day (CME takes pre-open orders for the next session)", () => {
+    const { paper, fills, statuses, submit } = broker();
+    const roll = T0 + 8 * 3_600_000_000; // 17:00 Chicago: the next trading day starts
+    paper.onTick(esTick(roll, 6020));
+    submit('late', 'buy', 1, 'limit', { limitPrice: 6010 }, roll - 1_000_000);
+    paper.onTick(esTick(roll + 3_600_000_000, 6000));
+    expect(statuses).not.toContain('late:expired');
+    expect(fills.map((fill) => [fill.clientOrderId, fill.price])).toEqual([['late', 6010]]); // rested at 6020, filled at its limit when the market gapped through it
+  });
+
   it('expires a day order placed before any print when the first print comes on a later trading day, and keeps one whose day it is', () => {
     const { paper, fills, statuses, submit } = broker();
     submit('day', 'buy', 1, 'limit', { limitPrice: 6010 }); // 09:00 Chicago, no market data yet
