@@ -62,9 +62,9 @@ export class FlatStatusFile {
       const parsed = JSON.parse(readFileSync(path, 'utf8')) as Partial<FlatStatus>;
       if (parsed.version !== 1 || typeof parsed.pid !== 'number') return undefined;
       return { version: 1, pid: parsed.pid, accounts: parsed.accounts ?? {}, flat: parsed.flat ?? {} };
-      // Stryker disable next-line BlockStatement: an emptied catch falls off the end, which returns undefined too
     } catch {
-      return undefined;
+      // missing, unreadable or not JSON: no status
     }
+    return undefined;
   }
 }
