@@ -11,7 +11,9 @@ import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { FLOOR, printScores, readReport } from './scores.js';
 
-const BUDGET = process.argv.includes('--update') ? Number.POSITIVE_INFINITY : 150;
+// Mutants that did not compile (about 340 here) are checked again on every run, by the type
+// checker alone, in about a minute: the budget leaves room for them and ~150 stale mutants.
+const BUDGET = process.argv.includes('--update') ? Number.POSITIVE_INFINITY : 500;
 const RECORD = join('mutation', 'incremental.json');
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 

@@ -1,7 +1,8 @@
 // Mutation score per module from Stryker's JSON report (reports/mutation/mutation.json), as a
 // table; exits 1 when a module scores below the floor. Score = detected / (detected + survived +
 // not covered): killed and timed-out mutants are detected; ignored ones (equivalent, with their
-// reason in the source) and those that do not compile do not count.
+// reason in the source), static ones (module-level values built once, `ignoreStatic`) and those
+// that do not compile do not count.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,14 +22,20 @@ const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
 export interface MutationReport {
-  readonly files: Record<string, { readonly mutants: readonly { readonly status: string }[] }>;
+  readonly files: Record<
+    string,
+    { readonly mutants: readonly { readonly status: string; readonly statusReason?: string }[] }
+  >;
 }
 
 export interface ModuleScore {
   readonly name: string;
   readonly detected: number;
   readonly undetected: number;
+  /** Marked equivalent in the source, with the reason. */
   readonly ignored: number;
+  /** Static: evaluated once at module load, skipped by `ignoreStatic`. */
+  readonly statics: number;
   /** Percent detected; undefined when none of the module's mutants ran. */
   readonly score: number | undefined;
   readonly passed: boolean;
@@ -36,7 +43,7 @@ export interface ModuleScore {
 
 /** Each module's counts and score, in MODULES order. */
 export function moduleScores(report: MutationReport): ModuleScore[] {
-  const counts = MODULES.map(() => ({ detected: 0, undetected: 0, ignored: 0 }));
+  const counts = MODULES.map(() => ({ detected: 0, undetected: 0, ignored: 0, statics: 0 }));
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const path = file.replaceAll('\\', '/');
     const index = MODULES.findIndex(([, matches]) => matches(path));
@@ -45,6 +52,8 @@ export function moduleScores(report: MutationReport): ModuleScore[] {
     for (const mutant of mutants) {
       if (DETECTED.has(mutant.status)) count.detected++;
       else if (UNDETECTED.has(mutant.status)) count.undetected++;
+      else if (mutant.status === 'Ignored' && mutant.statusReason?.startsWith('Static') === true)
+        count.statics++;
       else if (mutant.status === 'Ignored') count.ignored++;
     }
   }
@@ -64,15 +73,15 @@ export function moduleScores(report: MutationReport): ModuleScore[] {
 export function printScores(report: MutationReport): boolean {
   const print = (line: string): void => void process.stdout.write(`${line}\n`);
   const rows = moduleScores(report);
-  print('| module | score | detected | undetected | equivalent (ignored) |');
-  print('|---|---|---|---|---|');
+  print('| module | score | detected | undetected | marked equivalent | static (not run) |');
+  print('|---|---|---|---|---|---|');
   for (const row of rows) {
     const score =
       row.score === undefined
         ? '– (not run)'
         : `${row.score.toFixed(1)} %${row.passed ? '' : ` (below ${String(FLOOR)} %)`}`;
     print(
-      `| ${row.name} | ${score} | ${String(row.detected)} | ${String(row.undetected)} | ${String(row.ignored)} |`,
+      `| ${row.name} | ${score} | ${String(row.detected)} | ${String(row.undetected)} | ${String(row.ignored)} | ${String(row.statics)} |`,
     );
   }
   return rows.every((row) => row.passed);

@@ -71,9 +71,10 @@ export class PositionBook {
     let remaining = fill.side === 'buy' ? fill.quantity : -fill.quantity;
     let realized = 0;
     // Either of the first two conditions with the sign test ends the loop (no lot holds 0), so
-    // each alone made always true changes nothing; both gone, an exact close would read no lot.
+    // each alone made always true, or the two joined by ||, changes nothing; both gone, an exact
+    // close would read no lot.
     while (
-      // Stryker disable next-line ConditionalExpression: see above
+      // Stryker disable next-line ConditionalExpression,LogicalOperator: see above
       remaining !== 0 &&
       // Stryker disable next-line ConditionalExpression,EqualityOperator: see above
       book.lots.length > 0 &&
