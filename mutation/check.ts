@@ -1,28 +1,34 @@
-// The incremental mutation check over the recorded files: Stryker re-runs only the mutants whose
-// code or covering tests changed since the recorded run (mutation/incremental.json, committed
-// beside the code it describes), then the check fails when a module scores below the floor.
-// In CI (`npm run mutate:ci`) a record so stale that more than BUDGET mutants would run again
-// fails before they run; `npm run mutate:update` has no budget: it brings the record up to date,
-// to be committed with the change.
+// Mutation testing, incremental against the recorded run (mutation/incremental.json, committed
+// beside the code it describes): Stryker re-runs only the mutants whose code or covering tests
+// changed since, then this fails when a module scores below the floor.
+// - `npm run mutate:ci` (CI): the recorded files; a record so stale that more than BUDGET mutants
+//   would run again fails before they run.
+// - `npm run mutate:update` (`--update`): the recorded files, no budget: brings the record up to date.
+// - `npm run mutate` (`--all`): every file stryker.config.mjs lists, recorded or not (hours).
+// After a run the record is compacted (record.ts), to be committed with the change.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { compactRecord } from './record.js';
 import { FLOOR, printScores, readReport } from './scores.js';
 
 // Mutants that did not compile (about 340 here) are checked again on every run, by the type
 // checker alone, in about a minute: the budget leaves room for them and ~150 stale mutants.
-const BUDGET = process.argv.includes('--update') ? Number.POSITIVE_INFINITY : 500;
+const ALL = process.argv.includes('--all');
+const BUDGET = ALL || process.argv.includes('--update') ? Number.POSITIVE_INFINITY : 500;
 const RECORD = join('mutation', 'incremental.json');
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
-if (!existsSync(RECORD)) {
+if (!ALL && !existsSync(RECORD)) {
   print(`mutation check: no recorded run at ${RECORD}; run \`npm run mutate\` and commit it`);
   process.exit(1);
 }
 // Only files with a recorded run are checked: a module never run would be mutated from scratch.
-const recorded = Object.keys(readReport(RECORD).files).filter((file) => existsSync(file));
+const recorded = existsSync(RECORD)
+  ? Object.keys(readReport(RECORD).files).filter((file) => existsSync(file))
+  : [];
 const globToRegExp = (glob: string): RegExp =>
   new RegExp(
     `^${glob
@@ -39,10 +45,10 @@ const listed = (readdirSync('src', { recursive: true }) as string[])
   .map((file) => `src/${file.replaceAll('\\', '/')}`)
   .filter((file) => patterns.some((pattern) => pattern.test(file)));
 const unrecorded = listed.filter((file) => !recorded.includes(file));
-if (unrecorded.length > 0)
+if (!ALL && unrecorded.length > 0)
   print(`NOTICE: not in the recorded run yet, so not checked: ${unrecorded.join(', ')}`);
 print(
-  `mutation check: ${String(recorded.length)} recorded files, floor ${String(FLOOR)} %, ${Number.isFinite(BUDGET) ? `budget ${String(BUDGET)} mutants to re-run` : 'no budget (updating the record)'}`,
+  `mutation check: ${String(ALL ? listed.length : recorded.length)} ${ALL ? 'listed' : 'recorded'} files, floor ${String(FLOOR)} %, ${Number.isFinite(BUDGET) ? `budget ${String(BUDGET)} mutants to re-run` : 'no budget (updating the record)'}`,
 );
 
 // Its bin is not an export of the package: found beside its package.json, and run without a shell.
@@ -51,7 +57,7 @@ const stryker = join(
   'bin',
   'stryker.js',
 );
-const child = spawn(process.execPath, [stryker, 'run', '--mutate', recorded.join(',')], {
+const child = spawn(process.execPath, [stryker, 'run', ...(ALL ? [] : ['--mutate', recorded.join(',')])], {
   stdio: ['ignore', 'pipe', 'inherit'],
   env: { ...process.env, FORCE_COLOR: '0' },
 });
@@ -79,5 +85,6 @@ child.on('close', (code) => {
     print(`mutation check: Stryker exited with ${String(code)}`);
     process.exit(1);
   }
+  compactRecord(RECORD);
   process.exit(printScores(readReport(join('reports', 'mutation', 'mutation.json'))) ? 0 : 1);
 });
