@@ -150,17 +150,14 @@ export class NinjaTraderBroker implements BrokerAdapter {
         side: request.side,
         quantity: request.quantity,
         type: request.type,
-        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
+        // Stryker disable ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is tested
         ...(request.limitPrice !== undefined && { limitPrice: request.limitPrice }),
-        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.stopPrice !== undefined && { stopPrice: request.stopPrice }),
         timeInForce: request.timeInForce,
-        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.stopLoss !== undefined && { stopLoss: request.stopLoss }),
-        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.takeProfit !== undefined && { takeProfit: request.takeProfit }),
-        // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined, which the only reader (the gateway's orderBody, field by field, then JSON) sends exactly as an absent key; the `false` side is killed by the field test
         ...(request.signalTs !== undefined && { signalTs: request.signalTs }),
+        // Stryker restore ConditionalExpression
         reason: request.reason ?? 'enigma-apex order manager',
       },
     });
@@ -262,12 +259,11 @@ export class NinjaTraderBroker implements BrokerAdapter {
       ts: order.ts,
       status: order.status,
       filledQuantity: order.filledQuantity,
-      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
+      // Stryker disable ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.averageFillPrice !== undefined && { averageFillPrice: order.averageFillPrice }),
-      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.brokerOrderId !== undefined && { brokerOrderId: order.brokerOrderId }),
-      // Stryker disable next-line ConditionalExpression: `true` adds the key with the value undefined; the order manager, the only listener, reads each of these fields with `!== undefined`, as an absent key; the `false` side is tested
       ...(order.reason !== undefined && { reason: order.reason }),
+      // Stryker restore ConditionalExpression
       order,
     });
   }
