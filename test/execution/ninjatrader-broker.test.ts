@@ -23,22 +23,6 @@ import { esTick, intent, T0 } from './execution-helpers.js';
 
 const ES = 'ES 12-26';
 
-/**
- * What one AddOn session publishes: its messages checked and translated by the gateway's own
- * inbound translator (every one must pass the check), as session `s-1`.
- */
-function addOnSession(bus: MessageBus, clock: ReplayClock): (message: ClientMessage) => unknown {
-  const translator = new InboundTranslator(bus);
-  const guard = new MarketGuard();
-  // Typed with the session's market source as the third argument, which ticks and bars carry.
-  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
-    translator.publish.bind(translator);
-  return (message) => {
-    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
-    return publish(message, guard, 'gateway:s-1');
-  };
-}
-
 /** Risk, order manager and NinjaTrader broker on one bus, as startTrading wires them, with what the gateway would publish. */
 function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
   const bus = new MessageBus();
@@ -67,8 +51,17 @@ function ninjaTraderRig(dataDir = mkdtempSync(join(tmpdir(), 'enigma-nt-'))) {
   bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
   bus.observe(TOPICS.orderDenials).subscribe((denial) => denials.push(denial));
   bus.observe(TOPICS.fills).subscribe((fill) => fills.push(fill));
-  const fromAddOn = addOnSession(bus, clock);
+  // The gateway's own translation of AddOn messages into bus events (what a live session publishes).
+  const translator = new InboundTranslator(bus);
+  const guard = new MarketGuard();
   let seq = 0;
+  // Typed with the session's market source as the third argument, which ticks and bars carry.
+  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
+    translator.publish.bind(translator);
+  const fromAddOn = (message: ClientMessage): void => {
+    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
+    publish(message, guard, 'gateway:s-1');
+  };
   const position = (symbol: string, quantity: number, ts = clock.now()): Position => ({
     account: 'NT-1',
     symbol,
@@ -514,8 +507,15 @@ function adapterRig(options: { accounts?: string[]; journal?: OrderJournal } = {
   const alerts: Alert[] = [];
   bus.observe(TOPICS.ninjatraderCommands).subscribe((command) => commands.push(command));
   bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  const fromAddOn = addOnSession(bus, clock);
+  const translator = new InboundTranslator(bus);
+  const guard = new MarketGuard();
   let seq = 0;
+  const publish: (message: ClientMessage, market: MarketGuard, source: string) => unknown =
+    translator.publish.bind(translator);
+  const fromAddOn = (message: ClientMessage): unknown => {
+    expect(translator.check(message, guard, clock.now(), 'gateway:s-1')).toBeUndefined();
+    return publish(message, guard, 'gateway:s-1');
+  };
   const positionBody = (account: string, symbol: string, quantity: number) => ({
     ts: clock.now(),
     account,
