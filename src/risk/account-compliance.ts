@@ -693,8 +693,8 @@ export class AccountCompliance {
 
 /**
  * What is wrong with an intent's prices, or undefined: a limit/stop order needs its price, every
- * price must be finite and on the tick grid, and a bracket's stop must be on the losing side of
- * the entry and its target on the winning side.
+ * price must be finite, at least one tick and on the tick grid, and a bracket's stop must be on
+ * the losing side of the entry and its target on the winning side.
  */
 function priceProblemOf(
   intent: OrderIntent,
@@ -715,9 +715,15 @@ function priceProblemOf(
   ];
   for (const [name, price] of prices) {
     if (price === undefined) continue;
-    if (!Number.isFinite(price) || price <= 0)
-      return { reason: `${name} must be a positive finite price`, numbers: {} };
     const ticks = price / tickSize;
+    // At least one whole tick: a price within float noise of 0 (1e-6 of a tick) is a price of 0.
+    if (!Number.isFinite(ticks) || Math.round(ticks) < 1) {
+      return {
+        reason: `${name} ${price} must be a finite price of at least one tick (${tickSize})`,
+        numbers: {},
+      };
+    }
+    // Stryker disable next-line EqualityOperator: the difference is exactly 1e-6 only at 0 ticks (refused above); from 1 tick on, ticks − round(ticks) is an exact multiple of 2^-53 and the double 1e-6 is not
     if (Math.abs(ticks - Math.round(ticks)) > 1e-6) {
       return {
         reason: `${name} ${price} is not on the ${tickSize} tick grid`,
