@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AccountCompliance } from '../../src/risk/account-compliance.js';
 import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
 import type { RuleProfile } from '../../src/risk/rule-profile.js';
+import { SessionCalendar } from '../../src/core/session-calendar.js';
 import { microsFromIso } from '../../src/core/time.js';
 import { accountAt } from './scenario-helpers.js';
 
@@ -74,6 +75,26 @@ describe('trailing threshold and its peak', () => {
       peak: 51_000,
       threshold: 49_000,
     });
+  });
+
+  it('on an end-of-day basis, moves only on a close above the peak, not on one equal to it', () => {
+    // A snapshot written when the amount was 2,500: threshold 48,500 under a peak of 51,000,
+    // below peak − 2,000. A close equal to the peak is no new high and leaves it there.
+    const first = new AccountCompliance('SIM-50K', topstep);
+    first.updateAccount(accountAt(TUESDAY, 51_000));
+    const compliance = new AccountCompliance('SIM-50K', topstep);
+    compliance.restore({ ...first.snapshot(), peak: 51_000, threshold: 48_500 });
+    compliance.updateAccount(accountAt('2026-11-24T15:01:00Z', 51_000));
+    // Tuesday closes at exactly 51,000.
+    expect(compliance.advanceTime(microsFromIso('2026-11-24T23:00:00Z'))).toMatchObject({
+      peak: 51_000,
+      threshold: 48_500,
+    });
+    // Wednesday closes a cent higher: a new high, threshold at 51,000.01 − 2,000.
+    compliance.updateAccount(accountAt('2026-11-25T15:00:00Z', 51_000.01));
+    const raised = compliance.advanceTime(microsFromIso('2026-11-25T23:00:00Z'));
+    expect(raised.peak).toBe(51_000.01);
+    expect(raised.threshold).toBeCloseTo(49_000.01, 6);
   });
 
   it('reports no peak for a profile without a trailing rule', () => {
@@ -178,6 +199,50 @@ describe('session phases', () => {
   });
 });
 
+describe('the next trading day’s open, found from the session calendar', () => {
+  /** A zone and its 2026 spring-forward instant (the hour, or half hour, that does not exist). */
+  const springForward = [
+    ['America/New_York', '2026-03-08T07:00:00Z'],
+    ['Europe/London', '2026-03-29T01:00:00Z'],
+    ['Australia/Lord_Howe', '2026-10-03T15:00:00Z'],
+    ['Pacific/Chatham', '2026-09-26T14:00:00Z'],
+  ] as const;
+
+  it('is reached within 9 boundaries for any hours and open days, across a DST gap too', () => {
+    // The daily lock's lift time walks the calendar's boundaries (at most 16); each boundary is
+    // later than the last, even when the open or forced-flat time does not exist that day.
+    const hourMinute = fc
+      .integer({ min: 0, max: 1439 })
+      .map(
+        (minute) =>
+          `${String(Math.floor(minute / 60)).padStart(2, '0')}:${String(minute % 60).padStart(2, '0')}`,
+      );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...springForward),
+        fc.integer({ min: 0, max: 8 * 86_400 }),
+        hourMinute,
+        hourMinute,
+        fc.uniqueArray(fc.integer({ min: 0, max: 6 }), { minLength: 1, maxLength: 7 }),
+        ([timeZone, change], secondsBefore, open, forcedFlat, openDays) => {
+          fc.pre(open !== forcedFlat);
+          const calendar = new SessionCalendar({ timeZone, open, forcedFlat, openDays });
+          let position = calendar.at(microsFromIso(change) - secondsBefore * 1_000_000);
+          const today = position.tradingDay;
+          for (let step = 1; step <= 9; step++) {
+            const from = position.until;
+            position = calendar.at(from);
+            expect(position.until).toBeGreaterThan(from);
+            if (position.phase === 'open' && position.tradingDay !== today) return;
+          }
+          expect.unreachable('no open of a later trading day within 9 boundaries');
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+});
+
 describe('rules combined into one state', () => {
   it('is HALTED when a daily lock comes on top of a REDUCING trailing margin', () => {
     const compliance = new AccountCompliance('SIM-50K', topstep);
@@ -256,6 +321,33 @@ describe('daily loss lock', () => {
     expect(status.reasons).toContain(
       'daily loss limit 1000 reached: liquidated, no new orders until 2026-11-25 09:30 America/New_York (next trading day)',
     );
+  });
+
+  it('lifts a lock at the open after a DST gap when the open time falls inside the gap', () => {
+    // 02:30 New York does not exist on Sunday 8 Mar 2026 (02:00 EST → 03:00 EDT): the session
+    // opens at 03:30 EDT, an hour of wall clock after the gap began.
+    const compliance = new AccountCompliance(
+      'SIM-50K',
+      topstepWith({
+        tradingHours: {
+          timeZone: 'America/New_York',
+          open: '02:30',
+          forcedFlat: '16:00',
+          openDays: [0, 1, 2, 3, 4, 5, 6],
+          source: own,
+        },
+      }),
+    );
+    // Saturday 7 Mar, 10:00 EST: −1,000.
+    const status = compliance.updateAccount(accountAt('2026-03-07T15:00:00Z', 50_000, 49_000));
+    expect(status).toMatchObject({
+      state: 'HALTED',
+      dailyLock: 'hard',
+      dailyLockUntil: microsFromIso('2026-03-08T07:30:00Z'),
+    });
+    expect(status.reasons).toEqual([
+      'daily loss limit 1000 reached: liquidated, no new orders until 2026-03-08 03:30 America/New_York (next trading day)',
+    ]);
   });
 
   it('shows a lift time on the hour with two-digit minutes (17:00, not 17:0)', () => {
