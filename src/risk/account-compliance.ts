@@ -561,8 +561,12 @@ export class AccountCompliance {
       flattenRequired,
       contractLimit: this.contractLimit(),
       session,
+      // From the instant the session phase was found at (the latest time seen), not `ts`: a delayed
+      // update must not give the flatten time of the session it was stamped in.
       flattenAt:
-        this.calendar && session === 'open' ? this.calendar.at(ts).until - this.flattenLead : undefined,
+        this.calendar && session === 'open'
+          ? this.calendar.at(this.lastTs).until - this.flattenLead
+          : undefined,
       tradingDay: this.tradingDay,
       profitTargetReached:
         this.profile.account.profitTarget !== undefined &&

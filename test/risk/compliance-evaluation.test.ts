@@ -111,7 +111,7 @@ describe('time arriving out of order', () => {
   const BEFORE_OPEN = '2026-11-24T22:59:59Z';
   const AFTER_OPEN = '2026-11-24T23:00:30Z';
 
-  it('keeps the latest trading day and session when a delayed update from before the open arrives', () => {
+  it('keeps the latest trading day, session and flatten time when a delayed update from before the open arrives', () => {
     const compliance = new AccountCompliance('SIM-50K', topstep);
     compliance.updateAccount(accountAt(TUESDAY, 50_000));
     expect(compliance.updateAccount(accountAt(AFTER_OPEN, 50_400))).toMatchObject({
@@ -119,7 +119,13 @@ describe('time arriving out of order', () => {
       tradingDay: dayOf('2026-11-25'),
     });
     const late = compliance.updateAccount(accountAt(BEFORE_OPEN, 50_400));
-    expect(late).toMatchObject({ session: 'open', tradingDay: dayOf('2026-11-25'), state: 'ACTIVE' });
+    expect(late).toMatchObject({
+      session: 'open',
+      tradingDay: dayOf('2026-11-25'),
+      state: 'ACTIVE',
+      // Wednesday 15:10 Chicago − 30 s, not the 17:00 open the late update was stamped before.
+      flattenAt: microsFromIso('2026-11-25T21:09:30Z'),
+    });
   });
 
   it('does not move a daily lock’s lift time when a delayed update from the previous trading day arrives', () => {
