@@ -93,7 +93,14 @@ export function zonedTimeToMicros(day: number, minute: number, timeZone: string)
   const firstOffset = localAsUtcMs(wall, timeZone) - wall;
   let utc = wall - firstOffset;
   const secondOffset = localAsUtcMs(utc, timeZone) - utc;
-  if (secondOffset !== firstOffset) utc = wall - secondOffset;
+  if (secondOffset !== firstOffset) {
+    // The offset changes near this wall time. If the wall time exists under the second offset,
+    // that is the instant; if not, it is inside a gap, and of the two readings the later one (the
+    // wall time read with the offset before the change) is the instant after the gap.
+    const candidate = wall - secondOffset;
+    utc =
+      localAsUtcMs(candidate, timeZone) - candidate === secondOffset ? candidate : Math.max(utc, candidate);
+  }
   return utc * MICROS_PER_MILLISECOND;
 }
 

@@ -425,6 +425,7 @@ export class AccountCompliance {
     if (this.threshold === undefined || this.trailingStopped) return;
     const freeze = this.freezeLevel();
     const next = Math.min(candidate, freeze);
+    // Stryker disable next-line EqualityOperator: with >=, an equal next assigns the threshold its own value (the other variant, <=, lowers it and is killed)
     if (next > this.threshold) this.threshold = next;
     if (this.threshold >= freeze) this.trailingStopped = true;
   }
@@ -478,7 +479,10 @@ export class AccountCompliance {
     const calendar = new SessionCalendar(hours);
     let position = calendar.at(ts);
     const today = position.tradingDay;
-    for (let step = 0; step < 16; step++) {
+    // At most two boundaries a day (open, forced flat), and the next open of a later trading day is
+    // at most a week away (two when a DST gap swallows a short session): 32 steps always reach it.
+    // Stryker disable next-line EqualityOperator,UpdateOperator: the loop returns before its bound (property in test/risk/compliance-evaluation.test.ts: within 24 boundaries), so a 33rd step or an unbounded loop never runs
+    for (let step = 0; step < 32; step++) {
       const next = position.until;
       position = calendar.at(next);
       if (position.phase === 'open' && position.tradingDay !== today) return next;
@@ -516,7 +520,8 @@ export class AccountCompliance {
         this.dailyLock = rules.dailyLoss.mode === 'soft' ? 'soft' : 'hard';
         if (rules.dailyLoss.mode === 'liquidate') this.dailyLockUntil = this.nextTradingDayStart(ts);
       }
-      if (this.dailyLock === 'hard' && this.dailyLockUntil !== undefined) {
+      // Only a liquidate lock has a lift time (it is set with the hard lock and cleared with it).
+      if (this.dailyLockUntil !== undefined) {
         escalate(
           'HALTED',
           `daily loss limit ${rules.dailyLoss.amount} reached: liquidated, no new orders until ${this.localTime(this.dailyLockUntil)} (next trading day)`,
@@ -562,8 +567,12 @@ export class AccountCompliance {
       flattenRequired,
       contractLimit: this.contractLimit(),
       session,
+      // From the instant the session phase was found at (the latest time seen), not `ts`: a delayed
+      // update must not give the flatten time of the session it was stamped in.
       flattenAt:
-        this.calendar && session === 'open' ? this.calendar.at(ts).until - this.flattenLead : undefined,
+        this.calendar && session === 'open'
+          ? this.calendar.at(this.lastTs).until - this.flattenLead
+          : undefined,
       tradingDay: this.tradingDay,
       profitTargetReached:
         this.profile.account.profitTarget !== undefined &&
@@ -574,6 +583,7 @@ export class AccountCompliance {
 
   /** `2026-11-24 17:00 America/Chicago`: an instant as the profile's traders read it. */
   private localTime(ts: Micros): string {
+    // Stryker disable next-line StringLiteral: localTime is only called with a lift time, which exists only with trading hours (nextTradingDayStart), so the fallback zone is never used
     const zone = this.profile.rules.tradingHours?.timeZone ?? 'UTC';
     const { day, minute } = localParts(ts, zone);
     const date = new Date(day * 86_400_000).toISOString().slice(0, 10);
@@ -589,8 +599,10 @@ export class AccountCompliance {
     if (state === 'HALTED') return 0;
     const { rules } = this.profile;
     let room = 1;
-    if (threshold !== undefined && rules.trailingDrawdown && rules.trailingDrawdown.amount > 0) {
-      room = Math.min(room, (this.equity - threshold) / rules.trailingDrawdown.amount);
+    if (threshold !== undefined && rules.trailingDrawdown) {
+      const { amount } = rules.trailingDrawdown;
+      // Stryker disable next-line ConditionalExpression,EqualityOperator: with an amount of 0, equity at or below the threshold is a breach (HALTED, health 0, returned above), so here equity − threshold > 0 and the share is +Infinity, which Math.min ignores just as the guard does
+      if (amount > 0) room = Math.min(room, (this.equity - threshold) / amount);
     }
     if (rules.dailyLoss && rules.dailyLoss.amount > 0) {
       room = Math.min(room, (rules.dailyLoss.amount + dailyPnl) / rules.dailyLoss.amount);
