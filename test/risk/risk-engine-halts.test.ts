@@ -216,6 +216,25 @@ describe('resume', () => {
     }
   });
 
+  it('does not write back a resume it read from the halt file: the file already says it, no false alarm', () => {
+    const r = rig({ accounts: ['SIM-A', 'SIM-B'] });
+    r.engine.execute({ type: 'kill', account: 'SIM-A', reason: 'x', by: 'cli' });
+    const path = haltFilePath(r.dataDir);
+    // Another process (the CLI) resumes SIM-A; the engine's own writes are blocked from now on.
+    new HaltStore(path).save(new Map());
+    blockWrites(path);
+    try {
+      r.engine.syncHaltsFromFile();
+      expect(r.engine.haltOf('SIM-A')).toBeUndefined();
+      expect(r.alerts).toContainEqual(
+        expect.objectContaining({ code: 'RISK_RESUMED', message: 'SIM-A resumed by halt file' }),
+      );
+      expect(r.notSaved()).toEqual([]);
+    } finally {
+      unblockWrites(path);
+    }
+  });
+
   it('keeps the drawdown threshold after a manual halt: only a breach restarts the rules', () => {
     const r = rig();
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 51_000) });
