@@ -755,7 +755,7 @@ export class RiskEngine {
     for (const account of targets) if (account.halt) resumed.push(account.id);
     // Resuming any account ends the all-accounts halt; the others stay halted one by one.
     this.allHalt = undefined;
-    for (const account of targets) this.resumeAccount(account, by, false);
+    for (const account of targets) this.resumeAccount(account, by);
     this.saveHalts();
     return {
       ok: true,
@@ -764,13 +764,17 @@ export class RiskEngine {
     };
   }
 
-  private resumeAccount(account: ManagedAccount, by: string, save = true): void {
+  /**
+   * Lifts the account's halt in memory. The halt file is the caller's: a person's resume writes it
+   * once for all its accounts; a resume read from the file writes nothing, the file already says it
+   * (writing it back could only overwrite what another process wrote since, or raise a false alarm).
+   */
+  private resumeAccount(account: ManagedAccount, by: string): void {
     if (!account.halt) return;
     const ts = this.clock.now();
     if (account.halt.kind === 'breach' || account.compliance.status.breached) account.compliance.restart(ts);
     account.halt = undefined;
     account.flattenSent = false;
-    if (save) this.saveHalts();
     this.persistCompliance(account, account.compliance.status, ts);
     this.alert('warning', 'RISK_RESUMED', `${account.id} resumed by ${by}`, account.id);
     this.publishStateIfChanged(account, ts);
