@@ -88,7 +88,8 @@ describe('confirming a proposal', () => {
     const result = engine.execute({ type: 'confirm', proposalId: intent.id, by: 'erin' });
     const denial = decisions.at(-1) as RiskDecision;
     expect(denial).toMatchObject({ intentId: intent.id, outcome: 'denied' });
-    expect(denial.reason.length).toBeGreaterThan(0);
+    expect(denial.code).toBe('CONTRACT_LIMIT');
+    expect(denial.reason).toContain('would hold 21 full-size contracts');
     expect(result).toEqual({
       ok: false,
       message: `denied on confirm: ${denial.reason}`,
