@@ -657,7 +657,10 @@ export class RiskEngine {
     return undefined;
   }
 
-  /** The latest price of an instrument from a source the account trusts. */
+  /**
+   * The latest price of an instrument from a source the account trusts; at an equal time, that of
+   * the source that began printing last.
+   */
   private lastPrice(account: string, symbol: string): number | undefined {
     const bySource = this.lastPrices.get(symbol);
     if (!bySource) return undefined;

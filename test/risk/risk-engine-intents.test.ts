@@ -240,6 +240,19 @@ describe('the price an intent is checked at', () => {
     expect(entryPricedAt(r)).toBe(6000);
   });
 
+  it('at an equal time, is the print of the source that began printing last', () => {
+    const r = rig();
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6000 });
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6010, source: 'pipeline:a' });
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 1, price: 6005 });
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 1, price: 6015, source: 'pipeline:a' });
+    expect(entryPricedAt(r)).toBe(6015);
+    // The engine's own print arrives last, but pipeline:a began printing after it: pipeline:a still wins.
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 2, price: 6020, source: 'pipeline:a' });
+    r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 2, price: 6000 });
+    expect(entryPricedAt(r)).toBe(6020);
+  });
+
   it('ignores the prints of a client that does not trade the account, until it does', () => {
     const trust = new MarketTrust(new Set([ACCOUNT]));
     const r = rig({ extra: { marketTrust: trust } });
