@@ -191,7 +191,8 @@ describe('what a passed intent records', () => {
     expect(r.decisions.at(-1)?.numbers).toEqual({
       equity: 50_000,
       drawdownRoom: 2_500,
-      contractLimit: r.engine.limits(ACCOUNT)?.contractLimit,
+      // 10 minis, half until the trailing threshold stops.
+      contractLimit: 5,
       openMinis: 0,
     });
   });
