@@ -352,3 +352,38 @@ describe('halts saved to the file', () => {
     expect(restarted.engine.haltOf('A')).toBeUndefined();
   });
 });
+
+describe('an intent or a confirm is the first event after the flat-by time', () => {
+  function openPositionAtFlatBy(mode: 'auto' | 'confirm') {
+    const r = rig({ at: FLAT_BY - 60_000_000, accounts: [{ id: 'SIM-50K', profile: apex, mode }] });
+    r.engine.process({ kind: 'account', state: accountAt('2026-11-24T21:57:30Z', 50_000) });
+    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY - 60_000_000) });
+    return r;
+  }
+
+  it('an intent arriving exactly at the flat-by time sends the rules’ flatten, then is denied', () => {
+    const r = openPositionAtFlatBy('auto');
+    r.clock.advanceTo(FLAT_BY);
+    const decision = r.engine.process({ kind: 'intent', intent: intentAt(FLAT_BY) });
+    expect(decision?.outcome).toBe('denied');
+    expect(r.commands).toEqual([
+      { type: 'flatten', account: 'SIM-50K', reason: 'outside trading hours (flat-window)' },
+    ]);
+    // Later clock ticks do not send it again.
+    r.clock.advanceTo(FLAT_BY + 1_000_000);
+    r.engine.handleClockTick();
+    expect(r.commands).toHaveLength(1);
+  });
+
+  it('a confirm arriving after the flat-by time sends the rules’ flatten, then is denied', () => {
+    const r = openPositionAtFlatBy('confirm');
+    const intent = intentAt(FLAT_BY - 10_000_000);
+    r.clock.advanceTo(intent.ts);
+    expect(r.engine.process({ kind: 'intent', intent })?.outcome).toBe('proposed');
+    r.clock.advanceTo(FLAT_BY);
+    expect(r.engine.execute({ type: 'confirm', proposalId: intent.id, by: 'test' }).ok).toBe(false);
+    expect(r.commands).toEqual([
+      { type: 'flatten', account: 'SIM-50K', reason: 'outside trading hours (flat-window)' },
+    ]);
+  });
+});
