@@ -203,6 +203,7 @@ export class RiskEngine {
         brokerConnected: config.brokerConnected ?? true,
         brokerReason: 'its broker has not connected yet',
         brokerAlerted: false,
+        // Stryker disable next-line StringLiteral: any key without '|' acts the same: a real save key (four '|') never equals it and always differs in its structural part (empty for both), so the first save happens either way
         savedKey: '',
         savedTs: Number.NEGATIVE_INFINITY,
       });
@@ -270,11 +271,18 @@ export class RiskEngine {
   /** Time passes without market data: the flat-by time and the session close still apply. */
   handleClockTick(): void {
     const now = this.clock.now();
-    for (const account of this.accounts.values()) {
-      const before = account.compliance.status;
-      const status = account.compliance.advanceTime(now);
-      if (status !== before) this.applyStatus(account, status, now);
-    }
+    for (const account of this.accounts.values()) this.advanceAccount(account, now);
+  }
+
+  /**
+   * Moves an account's rules to `ts` and applies a change (forced flat, session close, new day):
+   * flatten, state, save. Done before an intent or a confirm is checked, since the check moves the
+   * rules' time too and a change it made would not be applied by a later tick.
+   */
+  private advanceAccount(account: ManagedAccount, ts: Micros): void {
+    const before = account.compliance.status;
+    const status = account.compliance.advanceTime(ts);
+    if (status !== before) this.applyStatus(account, status, ts);
   }
 
   /** The halt in force on an account (kill switch or breach), if any. */
@@ -479,6 +487,7 @@ export class RiskEngine {
         { ageMicros: age, maxAgeMicros: this.maxIntentAge },
       );
     }
+    this.advanceAccount(account, intent.ts);
     const denial = account.compliance.checkIntent(
       intent,
       account.exposure,
@@ -820,6 +829,7 @@ export class RiskEngine {
       return { ok: false, message: `${account.id}: ${account.brokerReason}`, accounts: [account.id] };
     }
     // The market and the account may have moved since the proposal: check again.
+    this.advanceAccount(account, now);
     const denial = account.compliance.checkIntent(
       intent,
       account.exposure,
