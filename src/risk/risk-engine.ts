@@ -659,9 +659,7 @@ export class RiskEngine {
     for (const account of this.accounts.values()) {
       // A client's prints move only the clock of the accounts that client trades.
       if (this.marketTrust && !this.marketTrust.trusts(account.id, source)) continue;
-      const before = account.compliance.status;
-      const status = account.compliance.advanceTime(ts);
-      if (status !== before) this.applyStatus(account, status, ts);
+      this.advanceAccount(account, ts);
     }
     return undefined;
   }

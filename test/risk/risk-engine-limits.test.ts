@@ -105,7 +105,7 @@ describe('dropping proposals (halt, mode change, broker loss) touches only the a
     expect(r.engine.pendingProposals().map((p) => p.id)).toEqual(['prop-a']);
     const rejected = r.decisions.filter((d) => d.outcome === 'rejected');
     expect(rejected).toMatchObject([{ intentId: 'prop-b', by: 'ops', reason: 'mode set to signals-only' }]);
-    expect(rejected[0]).not.toHaveProperty('code');
+    expect(rejected[0]?.code).toBeUndefined();
   });
 });
 
