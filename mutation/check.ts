@@ -50,7 +50,7 @@ const unrecorded = listed.filter((file) => !recorded.includes(file));
 if (!ALL && unrecorded.length > 0)
   print(`NOTICE: not in the recorded run yet, so not checked: ${unrecorded.join(', ')}`);
 print(
-  `mutation check: ${String(ALL ? listed.length : recorded.length)} ${ALL ? 'listed' : 'recorded'} files, floor ${String(FLOOR)} %, ${Number.isFinite(BUDGET) ? `budget ${String(BUDGET)} mutants to re-run` : 'no budget (updating the record)'}`,
+  `mutation check: ${String(ALL ? listed.length : recorded.length)} ${ALL ? 'listed' : 'recorded'} files, floor ${String(FLOOR)} %, ${Number.isFinite(BUDGET) ? `budget ${String(BUDGET)} mutants whose tests run again (those that did not compile are re-checked outside it)` : 'no budget (updating the record)'}`,
 );
 
 // Its bin is not an export of the package: found beside its package.json, and run without a shell.
