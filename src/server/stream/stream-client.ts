@@ -5,6 +5,12 @@ import { STREAM_CLOSE_CODES, type StreamCloseCode } from './stream-close-codes.j
 import { TopicBuffer, type StreamItem } from './topic-buffer.js';
 import type { Coalescing } from './stream-topics.js';
 
+/**
+ * What a client's flush left: nothing; `more` than one slice carries (sent in the same round, after
+ * the engine's own work); or updates that `wait` for a later round.
+ */
+export type FlushResult = 'done' | 'more' | 'wait';
+
 /** Limits of one client, from the stream's options. */
 export interface StreamClientLimits {
   readonly maxQueuedPerTopic: number;
@@ -72,11 +78,13 @@ export class StreamClient {
   }
 
   /**
-   * Sends what waits; returns true when something still waits (over the buffer limit, or a
-   * snapshot pending). `json` serialises an event (the stream caches it across clients).
+   * Sends what waits, at most `maxItems` items (one slice: the engine's own work runs between two
+   * slices); `json` serialises an event (the stream caches it across clients). Says what is left:
+   * nothing, more for the next slice, or updates that must wait for a later flush (the socket over
+   * its limit, or a snapshot still being read).
    */
-  flush(now: number, json: (data: unknown) => string): boolean {
-    if (this.closed || !this.pending) return false;
+  flush(now: number, json: (data: unknown) => string, maxItems: number): FlushResult {
+    if (this.closed || !this.pending) return 'done';
     if (this.socket.bufferedAmount > this.limits.maxBufferedBytes) {
       this.overSince ??= now;
       if (now - this.overSince >= this.limits.slowConsumerMs) {
@@ -84,19 +92,27 @@ export class StreamClient {
           'STREAM_SLOW_CONSUMER',
           `the client read too slowly: over ${String(this.limits.maxBufferedBytes)} bytes waited for ${String(this.limits.slowConsumerMs)} ms`,
         );
-        return false;
+        return 'done';
       }
-      return true;
+      return 'wait';
     }
     this.overSince = undefined;
+    let budget = maxItems;
     let waiting = false;
+    let more = false;
     for (const [topic, buffer] of this.topics) {
       if (buffer.snapshotPending) {
         waiting ||= buffer.size > 0;
         continue;
       }
       if (buffer.size === 0 && buffer.dropped === 0) continue;
-      const { items, dropped } = buffer.take();
+      if (budget <= 0) {
+        more = true;
+        continue;
+      }
+      const { items, dropped } = buffer.take(budget);
+      budget -= items.length;
+      more ||= buffer.size > 0;
       this.droppedSent += dropped;
       if (this.socket.readyState !== this.socket.OPEN) continue;
       // Built from each event's JSON text, serialised once per flush for every client (`json`).
@@ -107,8 +123,8 @@ export class StreamClient {
       }
       this.socket.send(`${text}],"dropped":${String(dropped)}}`);
     }
-    this.pending = waiting;
-    return waiting;
+    this.pending = waiting || more;
+    return more ? 'more' : waiting ? 'wait' : 'done';
   }
 
   /** Updates dropped over this client's life: those reported, and those waiting to be. */

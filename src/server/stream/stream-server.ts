@@ -47,6 +47,11 @@ export interface StreamOptions {
   readonly authTimeoutMs?: number;
   /** How often waiting updates are sent (default 50 ms): what coalesces between two flushes. */
   readonly flushIntervalMs?: number;
+  /**
+   * Update items serialised and sent in one go (default 64): a client's flush is cut into slices
+   * of this size, so a trader's signal never waits behind a browser's whole update.
+   */
+  readonly maxItemsPerSlice?: number;
   /** How often `status` is sent (default 1,000 ms). */
   readonly statusIntervalMs?: number;
   /** Items kept per client and topic between flushes (default 1,000); older ones are dropped and counted. */
@@ -86,6 +91,7 @@ const DEFAULTS = {
   maxPayload: 16_384,
   authTimeoutMs: 5000,
   flushIntervalMs: 50,
+  maxItemsPerSlice: 64,
   statusIntervalMs: 1000,
   maxQueuedPerTopic: 1000,
   maxBufferedBytes: 1_048_576,
@@ -147,9 +153,10 @@ export function attachStream(options: StreamOptions): StreamHandle {
     return text;
   };
 
-  // Flushing: one timer for every client, armed only while something waits. A round sends to one
-  // client per macrotask (setImmediate), so the engine's own I/O (a signal waiting for its order)
-  // runs between two clients' sends instead of after all of them: subscribers add no burst.
+  // Flushing: one timer for every client, armed only while something waits. A round sends one
+  // slice (at most `maxItemsPerSlice` items) of one client per macrotask (setImmediate), taking the
+  // clients in turn, so the engine's own I/O (a signal waiting for its order) runs between two
+  // slices instead of after all of them: subscribers add no burst, however much waits for them.
   let flushTimer: NodeJS.Timeout | undefined;
   let round: StreamClient[] = [];
   let roundWaiting = false;
@@ -165,10 +172,12 @@ export function attachStream(options: StreamOptions): StreamHandle {
     flushNext();
   }
   function flushNext(): void {
-    const client = round.pop();
+    const client = round.shift();
     if (client !== undefined && !closed) {
       const wasOpen = !client.closed;
-      roundWaiting = client.flush(performance.now(), json) || roundWaiting;
+      const left = client.flush(performance.now(), json, settings.maxItemsPerSlice);
+      if (left === 'more') round.push(client);
+      else if (left === 'wait') roundWaiting = true;
       if (wasOpen && client.closed) counters.slowConsumersClosed++;
     }
     if (round.length > 0 && !closed) {

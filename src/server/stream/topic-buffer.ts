@@ -57,19 +57,28 @@ export class TopicBuffer {
     }
   }
 
-  /** Everything waiting, oldest first, and the count dropped; empties the buffer. */
-  take(): { items: StreamItem[]; dropped: number } {
-    let items: StreamItem[];
+  /**
+   * Up to `max` of what waits, oldest first, and the count dropped since the last take; what is
+   * left waits for the next take, in order.
+   */
+  take(max = Infinity): { items: StreamItem[]; dropped: number } {
+    const items: StreamItem[] = [];
     if (this.latest) {
-      items = [...this.latest.values()];
-      this.latest.clear();
+      for (const [key, item] of this.latest) {
+        if (items.length >= max) break;
+        items.push(item);
+        this.latest.delete(key);
+      }
     } else {
       const ring = this.ring as StreamItem[];
-      items = new Array<StreamItem>(this.count);
-      for (let i = 0; i < this.count; i++) items[i] = ring[(this.head + i) % this.capacity] as StreamItem;
-      ring.length = 0;
-      this.head = 0;
-      this.count = 0;
+      const taken = Math.min(max, this.count);
+      for (let i = 0; i < taken; i++) items.push(ring[(this.head + i) % this.capacity] as StreamItem);
+      this.head = (this.head + taken) % this.capacity;
+      this.count -= taken;
+      if (this.count === 0) {
+        ring.length = 0;
+        this.head = 0;
+      }
     }
     const dropped = this.dropped;
     this.dropped = 0;

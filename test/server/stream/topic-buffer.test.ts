@@ -41,4 +41,27 @@ describe('what waits for a slow client on one topic', () => {
       dropped: 1,
     });
   });
+
+  it('gives at most a slice of what waits, oldest first, and keeps the rest in order for the next', () => {
+    const queue = new TopicBuffer('queue', 4);
+    for (let n = 1; n <= 6; n++) queue.add('fill', undefined, n);
+    expect(queue.take(3)).toEqual({ items: [3, 4, 5].map((data) => ({ kind: 'fill', data })), dropped: 2 });
+    queue.add('fill', undefined, 7);
+    // The ring wraps past its end: order still holds, and nothing more was dropped.
+    queue.add('fill', undefined, 8);
+    queue.add('fill', undefined, 9);
+    expect(queue.size).toBe(4);
+    expect(queue.take(2)).toEqual({ items: [6, 7].map((data) => ({ kind: 'fill', data })), dropped: 0 });
+    expect(queue.take(5)).toEqual({ items: [8, 9].map((data) => ({ kind: 'fill', data })), dropped: 0 });
+    expect(queue.size).toBe(0);
+
+    const state = new TopicBuffer('latest', 10);
+    state.add('order', 'a', 1);
+    state.add('order', 'b', 2);
+    state.add('order', 'c', 3);
+    expect(state.take(2).items.map((item) => item.data)).toEqual([1, 2]);
+    // A key changed after the slice is newest again; the one left waits before it.
+    state.add('order', 'a', 4);
+    expect(state.take(5).items.map((item) => item.data)).toEqual([3, 4]);
+  });
 });
