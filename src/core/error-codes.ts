@@ -68,6 +68,8 @@ export const ERROR_CODES = {
   RISK_STATE_NOT_SAVED:
     'The halt file or the accounts’ rule state cannot be written (a full or read-only disk): the engine keeps it in memory and goes on; a restart meanwhile would not see it.',
   RISK_KILL_SWITCH: 'The kill switch halted an account: every order cancelled, every position closed.',
+  RISK_ORDER_WHILE_FLAT:
+    'An order started working on a flat account that must stay flat (after its flat-by time, a hard daily loss or a halt): the engine cancelled it.',
   RISK_RESUMED: 'A person lifted a halt; a breached account restarts its rules from the current balance.',
   RISK_PROPOSAL_REJECTED: 'A person rejected an order proposal (automation mode confirm).',
   RISK_AUTOMATION_NOT_ALLOWED:

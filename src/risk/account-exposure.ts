@@ -70,6 +70,11 @@ export class AccountExposure {
     return true;
   }
 
+  /** True while the order is live with quantity left to fill. */
+  isLive(clientOrderId: string): boolean {
+    return this.live.has(clientOrderId);
+  }
+
   liveOrderCount(): number {
     return this.live.size;
   }

@@ -636,9 +636,28 @@ export class RiskEngine {
   private handleOrder(order: Order): undefined {
     const account = this.accounts.get(order.account);
     if (!account) return undefined;
+    const known = account.exposure.isLive(order.clientOrderId);
     account.exposure.applyOrder(order);
     if (order.status === 'rejected') account.compliance.recordReject(order.ts);
+    if (!known && account.exposure.isLive(order.clientOrderId)) this.cancelIfFlatRequired(account, order);
     return undefined;
+  }
+
+  /**
+   * An order that starts working on a flat account that must stay flat (placed by hand in
+   * NinjaTrader after the cutoff or the halt) is cancelled at once, not left to fill first.
+   * While a position is still open it is left alone: a NinjaTrader Flatten's own closing orders
+   * come then, and a fill of any other order is flattened again (handlePosition).
+   */
+  private cancelIfFlatRequired(account: ManagedAccount, order: Order): void {
+    if (!account.exposure.isFlat() || !(account.compliance.status.flattenRequired || account.halt)) return;
+    this.publishCommand({ type: 'cancel', clientOrderId: order.clientOrderId });
+    this.alert(
+      'warning',
+      'RISK_ORDER_WHILE_FLAT',
+      `${account.id}: order ${order.clientOrderId} (${order.side} ${String(order.quantity)} ${order.symbol}) started working while the account must stay flat: cancel sent`,
+      account.id,
+    );
   }
 
   private handleMarket(symbol: string, ts: Micros, price: number, source: string | undefined): undefined {
