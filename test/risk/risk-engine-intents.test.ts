@@ -1,94 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Order, OrderIntent, Position } from '../../src/core/events.js';
-import type { ExecutionCommand } from '../../src/core/execution-commands.js';
 import { clientSource } from '../../src/core/market-source.js';
 import { MarketTrust } from '../../src/core/market-trust.js';
-import { microsFromIso, type Micros } from '../../src/core/time.js';
-import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine, type RiskEngineOptions } from '../../src/risk/risk-engine.js';
-import type { OrderDenied, OrderProposal, RiskDecision } from '../../src/risk/risk-events.js';
-import type { AutomationMode, RuleProfile } from '../../src/risk/rule-profile.js';
-import { accountAt, intentAt } from './scenario-helpers.js';
+import { microsFromIso } from '../../src/core/time.js';
+import type { RuleProfile } from '../../src/risk/rule-profile.js';
+import { apex, riskEngineRig, topstep, TUESDAY, type RiskEngineRig } from './risk-engine-rig.js';
+import { accountAt, intentAt, orderAt, positionAt } from './scenario-helpers.js';
 
-const apex = loadRuleProfile('apex-50k-evaluation');
-const topstep = loadRuleProfile('topstep-50k-combine');
-const TUESDAY = '2026-11-24T15:00:00Z';
 const T = microsFromIso(TUESDAY);
 const ACCOUNT = 'SIM-50K';
 
-interface RigOptions {
-  readonly mode?: AutomationMode;
-  readonly profile?: RuleProfile;
-  readonly brokerConnected?: boolean;
-  readonly extra?: Partial<Omit<RiskEngineOptions, 'accounts' | 'haltStore'>>;
-}
-
-function rig({ mode = 'auto', profile = apex, brokerConnected = true, extra = {} }: RigOptions = {}) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T);
-  const engine = new RiskEngine(bus, clock, {
-    accounts: [{ id: ACCOUNT, profile, mode, brokerConnected }],
-    haltStore: new HaltStore(haltFilePath(mkdtempSync(join(tmpdir(), 'enigma-intents-')))),
-    ...extra,
-  }).start();
-  const approved: OrderIntent[] = [];
-  const denied: OrderDenied[] = [];
-  const proposals: OrderProposal[] = [];
-  const commands: ExecutionCommand[] = [];
-  const decisions: RiskDecision[] = [];
-  const alerts: Alert[] = [];
-  bus.observe(TOPICS.approvedIntents).subscribe((intent) => approved.push(intent));
-  bus.observe(TOPICS.orderDenials).subscribe((denial) => denied.push(denial));
-  bus.observe(TOPICS.orderProposals).subscribe((proposal) => proposals.push(proposal));
-  bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
-  const publishBrokerStatus = bus.publisher(TOPICS.brokerStatus);
-  const broker = (connected: boolean, reason: string, ts: Micros = clock.now()) =>
-    publishBrokerStatus({ ts, account: ACCOUNT, broker: 'ninjatrader', connected, reason });
-  const intent = (overrides: Partial<OrderIntent> = {}, ts: Micros = clock.now()) =>
-    engine.process({ kind: 'intent', intent: intentAt(ts, overrides) });
-  return { bus, clock, engine, approved, denied, proposals, commands, decisions, alerts, broker, intent };
-}
-
-function position(quantity: number, ts: Micros): Position {
-  return {
-    account: ACCOUNT,
-    symbol: 'ES 12-26',
-    ts,
-    quantity,
-    averagePrice: 6000,
-    unrealizedPnl: 0,
-    realizedPnl: 0,
-  };
-}
-
-function order(status: Order['status'], ts: Micros, id: string): Order {
-  return {
-    clientOrderId: id,
-    account: ACCOUNT,
-    symbol: 'ES 12-26',
-    ts,
-    side: 'buy',
-    quantity: 1,
-    filledQuantity: 0,
-    type: 'limit',
-    limitPrice: 5950,
-    timeInForce: 'day',
-    status,
-  };
-}
-
 /** A market buy whose stop loss is above every price used here: denied, naming the entry it was priced at. */
-function entryPricedAt(r: ReturnType<typeof rig>): number | undefined {
+function entryPricedAt(r: RiskEngineRig): number | undefined {
   const decision = r.intent({ stopLoss: 6200 });
   if (decision?.outcome !== 'denied') return undefined;
   return decision.denial.numbers['entry'];
@@ -96,7 +18,7 @@ function entryPricedAt(r: ReturnType<typeof rig>): number | undefined {
 
 describe('who may not trade: unknown, halted, stale', () => {
   it('denies an intent for an account it does not manage, naming the account', () => {
-    const r = rig();
+    const r = riskEngineRig();
     expect(r.intent({ account: 'OTHER-1' })).toMatchObject({
       outcome: 'denied',
       denial: { code: 'UNKNOWN_ACCOUNT', reason: "account 'OTHER-1' is not managed by the risk engine" },
@@ -104,7 +26,7 @@ describe('who may not trade: unknown, halted, stale', () => {
   });
 
   it('denies an intent on a halted account with the kind and reason of the halt', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.execute({ type: 'kill', account: ACCOUNT, reason: 'news at 10:00', by: 'carol' });
     expect(r.intent()).toMatchObject({
       outcome: 'denied',
@@ -116,7 +38,7 @@ describe('who may not trade: unknown, halted, stale', () => {
   });
 
   it('says in seconds how old a stale intent is and the age limit', () => {
-    const r = rig();
+    const r = riskEngineRig();
     expect(r.intent({}, T - 7_500_000)).toMatchObject({
       outcome: 'denied',
       denial: {
@@ -129,7 +51,7 @@ describe('who may not trade: unknown, halted, stale', () => {
 
 describe('a broker that cannot take orders', () => {
   it('denies every intent while the broker has not connected, with one alert per episode', () => {
-    const r = rig({ brokerConnected: false });
+    const r = riskEngineRig({ brokerConnected: false });
     const first = intentAt(T);
     expect(r.engine.process({ kind: 'intent', intent: first })).toMatchObject({
       outcome: 'denied',
@@ -147,7 +69,7 @@ describe('a broker that cannot take orders', () => {
   });
 
   it('alerts again on the first denial of a new disconnection after a reconnect', () => {
-    const r = rig({ brokerConnected: false });
+    const r = riskEngineRig({ brokerConnected: false });
     r.intent();
     r.broker(true, 'connected');
     expect(r.intent()).toEqual({ outcome: 'approved' });
@@ -167,7 +89,7 @@ describe('a broker that cannot take orders', () => {
   });
 
   it('rejects the pending proposals of an account whose broker disconnects, as the broker', () => {
-    const r = rig({ mode: 'confirm' });
+    const r = riskEngineRig({ mode: 'confirm' });
     const waiting = intentAt(T);
     r.engine.process({ kind: 'intent', intent: waiting });
     r.broker(false, 'socket closed');
@@ -185,7 +107,7 @@ describe('a broker that cannot take orders', () => {
 describe('what a passed intent records', () => {
   it('records the room of an approved intent, leaving out the unlimited figures', () => {
     // Apex has no daily loss limit: its room is unlimited and not a number worth recording.
-    const r = rig();
+    const r = riskEngineRig();
     r.intent();
     expect(r.decisions.at(-1)).toMatchObject({ outcome: 'approved', reason: 'passed every rule' });
     expect(r.decisions.at(-1)?.numbers).toEqual({
@@ -198,7 +120,7 @@ describe('what a passed intent records', () => {
   });
 
   it('records when a proposal expires', () => {
-    const r = rig({ mode: 'confirm' });
+    const r = riskEngineRig({ mode: 'confirm' });
     r.intent();
     expect(r.decisions.at(-1)).toMatchObject({
       outcome: 'proposed',
@@ -212,7 +134,11 @@ describe('the pending proposals are swept of expired ones once 256 wait', () => 
   const unlimited: RuleProfile = { ...apex, rules: { ...apex.rules, orderRate: undefined } };
 
   it('keeps an expired proposal while fewer than 256 wait, and drops it when a new intent finds 256', () => {
-    const r = rig({ mode: 'confirm', profile: unlimited, extra: { proposalTtlMicros: 1_000_000 } });
+    const r = riskEngineRig({
+      mode: 'confirm',
+      profile: unlimited,
+      engineOptions: { proposalTtlMicros: 1_000_000 },
+    });
     const old = intentAt(T - 3_000_000);
     r.engine.process({ kind: 'intent', intent: old });
     for (let i = 0; i < 254; i++) r.intent();
@@ -233,7 +159,7 @@ describe('the pending proposals are swept of expired ones once 256 wait', () => 
 
 describe('the price an intent is checked at', () => {
   it('is the print with the latest time, whatever order the sources arrive in', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 2, price: 6010, source: 'pipeline:a' });
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 1, price: 6000 });
     expect(entryPricedAt(r)).toBe(6010);
@@ -242,7 +168,7 @@ describe('the price an intent is checked at', () => {
   });
 
   it('at an equal time, is the print of the source that began printing last', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6000 });
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6010, source: 'pipeline:a' });
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 1, price: 6005 });
@@ -256,7 +182,7 @@ describe('the price an intent is checked at', () => {
 
   it('ignores the prints of a client that does not trade the account, until it does', () => {
     const trust = new MarketTrust(new Set([ACCOUNT]));
-    const r = rig({ extra: { marketTrust: trust } });
+    const r = riskEngineRig({ engineOptions: { marketTrust: trust } });
     const client = clientSource('session-1');
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6000 });
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T + 1, price: 6100, source: client });
@@ -269,8 +195,8 @@ describe('the price an intent is checked at', () => {
 describe('the time a print gives an account', () => {
   it('a client that does not trade the account cannot bring its forced-flat time', () => {
     const trust = new MarketTrust(new Set([ACCOUNT]));
-    const r = rig({ profile: topstep, extra: { marketTrust: trust } });
-    r.engine.process({ kind: 'position', position: position(1, T) });
+    const r = riskEngineRig({ profile: topstep, engineOptions: { marketTrust: trust } });
+    r.engine.process({ kind: 'position', position: positionAt(T) });
     const flatAt = microsFromIso('2026-11-24T21:09:30Z');
     r.engine.process({
       kind: 'market',
@@ -289,11 +215,14 @@ describe('the time a print gives an account', () => {
 
 describe('rejected orders lower the health score', () => {
   it('counts a rejected order, not a working one', () => {
-    const r = rig();
-    r.engine.process({ kind: 'order', order: order('working', T, 'working-1') });
+    const r = riskEngineRig();
+    r.engine.process({ kind: 'order', order: orderAt(T, { clientOrderId: 'working-1' }) });
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:00:01Z', 50_000) });
     expect(r.engine.compliance(ACCOUNT)?.health).toBe(100);
-    r.engine.process({ kind: 'order', order: order('rejected', T + 2_000_000, 'rejected-1') });
+    r.engine.process({
+      kind: 'order',
+      order: orderAt(T + 2_000_000, { clientOrderId: 'rejected-1', status: 'rejected' }),
+    });
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:00:03Z', 50_000) });
     expect(r.engine.compliance(ACCOUNT)?.health).toBe(95);
   });
@@ -301,7 +230,7 @@ describe('rejected orders lower the health score', () => {
 
 describe('a breach', () => {
   it('alerts and halts with the rule and its numbers', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 47_400) });
     const reason = 'trailing drawdown breached: equity 47400 at or below threshold 47500';
     expect(r.alerts.filter((alert) => alert.code === 'RISK_BREACH')).toMatchObject([
@@ -315,8 +244,8 @@ describe('the flatten the rules require, once per episode', () => {
   const flatAt = (day: string) => microsFromIso(`${day}T21:09:30Z`);
 
   it('names every reason the rules give when several require flat at once', () => {
-    const r = rig({ profile: topstep });
-    r.engine.process({ kind: 'position', position: position(1, T) });
+    const r = riskEngineRig({ profile: topstep });
+    r.engine.process({ kind: 'position', position: positionAt(T) });
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T21:09:31Z', 50_000, 49_000) });
     expect(r.commands).toEqual([
       {
@@ -329,8 +258,8 @@ describe('the flatten the rules require, once per episode', () => {
   });
 
   it('sends it once while the position is still closing, and again in the next episode', () => {
-    const r = rig({ profile: topstep });
-    r.engine.process({ kind: 'position', position: position(1, T) });
+    const r = riskEngineRig({ profile: topstep });
+    r.engine.process({ kind: 'position', position: positionAt(T) });
     r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: flatAt('2026-11-24'), price: 6000 });
     expect(r.commands).toHaveLength(1);
     // The flatten is on its way; an account update in the same episode sends nothing more.

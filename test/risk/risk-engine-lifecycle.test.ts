@@ -1,61 +1,25 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Position, RiskState } from '../../src/core/events.js';
-import type { ExecutionCommand } from '../../src/core/execution-commands.js';
 import { microsFromIso, type Micros } from '../../src/core/time.js';
 import { HaltStore, haltFilePath, type HaltRecord } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine, type RiskAccountConfig, type RiskEngineOptions } from '../../src/risk/risk-engine.js';
-import type { RiskDecision, RiskLimits } from '../../src/risk/risk-events.js';
-import { accountAt, intentAt } from './scenario-helpers.js';
+import {
+  apex,
+  freshDataDir,
+  riskEngineRig,
+  topstep,
+  TUESDAY,
+  type RiskEngineRig,
+  type RiskEngineRigOptions,
+} from './risk-engine-rig.js';
+import { accountAt, intentAt, orderAt, positionAt } from './scenario-helpers.js';
 
-const apex = loadRuleProfile('apex-50k-evaluation');
-const topstep = loadRuleProfile('topstep-50k-combine');
-const TUESDAY = '2026-11-24T15:00:00Z';
 /** Apex flattens 30 s before its 16:59 New York cutoff: 16:58:30 EST is 21:58:30 UTC. */
 const FLAT_BY = microsFromIso('2026-11-24T21:58:30Z');
 
-interface RigOptions {
-  readonly accounts?: readonly RiskAccountConfig[];
-  readonly at?: Micros;
-  readonly dataDir?: string;
-  readonly start?: boolean;
-  readonly options?: Partial<RiskEngineOptions>;
-}
-
-/** An engine on a bus, with everything it publishes recorded. */
-function rig({
-  accounts = [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
-  at = microsFromIso(TUESDAY),
-  dataDir = mkdtempSync(join(tmpdir(), 'enigma-lifecycle-')),
-  start = true,
-  options = {},
-}: RigOptions = {}) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(at);
-  const commands: ExecutionCommand[] = [];
-  const alerts: Alert[] = [];
-  const states: RiskState[] = [];
-  const limits: RiskLimits[] = [];
-  const decisions: RiskDecision[] = [];
-  bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.riskStates).subscribe((state) => states.push(state));
-  bus.observe(TOPICS.riskLimits).subscribe((limit) => limits.push(limit));
-  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
-  const haltStore = new HaltStore(haltFilePath(dataDir));
-  const engine = new RiskEngine(bus, clock, { accounts, haltStore, ...options });
-  if (start) engine.start();
-  return { bus, clock, engine, commands, alerts, states, limits, decisions, dataDir, haltStore };
-}
-
-function positionOf(account: string, quantity: number, ts: Micros): Position {
-  return { account, symbol: 'ES 12-26', ts, quantity, averagePrice: 6000, unrealizedPnl: 0, realizedPnl: 0 };
+/** These tests are about the engine's start and its clock: its accounts have had no update yet. */
+function unfundedRig(options: RiskEngineRigOptions = {}): RiskEngineRig {
+  return riskEngineRig({ initialAccountUpdate: false, ...options });
 }
 
 /** The halt file as the CLI writes it (`enigma kill` / `enigma resume` on a running engine). */
@@ -73,7 +37,7 @@ afterEach(() => {
 
 describe('start', () => {
   it('publishes every account’s state and limits at start, even when they were already published', () => {
-    const r = rig({ start: false });
+    const r = unfundedRig({ start: false });
     r.engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
     expect(r.states).toHaveLength(1);
     const limitsBefore = r.limits.length;
@@ -86,7 +50,7 @@ describe('start', () => {
   });
 
   it('warns at start only for an account in auto whose profile forbids full automation', () => {
-    const r = rig({
+    const r = unfundedRig({
       accounts: [
         { id: 'APEX-AUTO', profile: apex, mode: 'auto' },
         { id: 'APEX-CONFIRM', profile: apex, mode: 'confirm' },
@@ -115,7 +79,7 @@ describe('start', () => {
   });
 
   it('lists the managed accounts in configuration order', () => {
-    const r = rig({
+    const r = unfundedRig({
       accounts: [
         { id: 'B', profile: apex },
         { id: 'A', profile: topstep },
@@ -125,7 +89,7 @@ describe('start', () => {
   });
 
   it('denies an intent of an account whose broker has not connected yet, saying so', () => {
-    const r = rig({ accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto', brokerConnected: false }] });
+    const r = unfundedRig({ brokerConnected: false });
     r.engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
     const decision = r.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { id: 'first' }) });
     expect(decision).toMatchObject({
@@ -138,28 +102,24 @@ describe('start', () => {
   });
 
   it('counts working orders from the bus in the account’s open contracts', () => {
-    const r = rig();
-    r.bus.publish(TOPICS.orders, {
-      clientOrderId: 'working-1',
-      account: 'SIM-50K',
-      symbol: 'ES 12-26',
-      ts: microsFromIso(TUESDAY),
-      side: 'buy',
-      quantity: 3,
-      filledQuantity: 0,
-      type: 'limit',
-      limitPrice: 5990,
-      timeInForce: 'day',
-      status: 'accepted',
-    });
+    const r = unfundedRig();
+    r.bus.publish(
+      TOPICS.orders,
+      orderAt(microsFromIso(TUESDAY), {
+        clientOrderId: 'working-1',
+        quantity: 3,
+        limitPrice: 5990,
+        status: 'accepted',
+      }),
+    );
     expect(r.engine.limits('SIM-50K')?.openMinis).toBe(3);
   });
 });
 
 describe('the rules’ flatten at the flat-by time', () => {
   it('flattens an open position the first time the rules require it, on a fresh engine', () => {
-    const r = rig({ at: FLAT_BY - 60_000_000 });
-    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY - 60_000_000) });
+    const r = unfundedRig({ at: FLAT_BY - 60_000_000 });
+    r.engine.process({ kind: 'position', position: positionAt(FLAT_BY - 60_000_000) });
     expect(r.commands).toEqual([]);
     r.clock.advanceTo(FLAT_BY);
     r.engine.handleClockTick();
@@ -169,9 +129,9 @@ describe('the rules’ flatten at the flat-by time', () => {
   });
 
   it('a clock tick flattens exactly at the flat-by time and not a microsecond before', () => {
-    const r = rig({ at: FLAT_BY - 60_000_000 });
+    const r = unfundedRig({ at: FLAT_BY - 60_000_000 });
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T21:57:30Z', 50_000) });
-    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY - 60_000_000) });
+    r.engine.process({ kind: 'position', position: positionAt(FLAT_BY - 60_000_000) });
     r.clock.advanceTo(FLAT_BY - 1);
     r.engine.handleClockTick();
     expect(r.commands).toEqual([]);
@@ -186,11 +146,11 @@ describe('the rules’ flatten at the flat-by time', () => {
   });
 
   it('a fill after the flatten is closed once, not again on every clock tick', () => {
-    const r = rig({ at: FLAT_BY });
+    const r = unfundedRig({ at: FLAT_BY });
     r.engine.handleClockTick();
     // Flat with no orders when the rules require flat: nothing to send.
     expect(r.commands).toEqual([]);
-    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY + 1_000_000) });
+    r.engine.process({ kind: 'position', position: positionAt(FLAT_BY + 1_000_000) });
     expect(r.commands).toEqual([
       { type: 'flatten', account: 'SIM-50K', reason: 'position opened while flat was required' },
     ]);
@@ -205,11 +165,11 @@ describe('the rules’ flatten at the flat-by time', () => {
 describe('the wall-clock timer and close', () => {
   function openPositionBeforeFlatBy(clockTimerMs: number | undefined) {
     vi.useFakeTimers();
-    const r = rig({
+    const r = unfundedRig({
       at: FLAT_BY - 60_000_000,
-      options: clockTimerMs === undefined ? {} : { clockTimerMs },
+      engineOptions: clockTimerMs === undefined ? {} : { clockTimerMs },
     });
-    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY - 60_000_000) });
+    r.engine.process({ kind: 'position', position: positionAt(FLAT_BY - 60_000_000) });
     r.clock.advanceTo(FLAT_BY);
     return r;
   }
@@ -244,9 +204,9 @@ describe('the wall-clock timer and close', () => {
 
 describe('halts read at construction', () => {
   it('halts every account when the halt file is unreadable, saying why', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-lifecycle-'));
+    const dataDir = freshDataDir();
     writeFileSync(haltFilePath(dataDir), '{ not json');
-    const r = rig({ dataDir });
+    const r = unfundedRig({ dataDir });
     const halt = r.engine.haltOf('SIM-50K');
     expect(halt).toMatchObject({ kind: 'manual', by: 'engine', ts: microsFromIso(TUESDAY) });
     expect(halt?.reason).toMatch(/^halt file unreadable \(.*risk-halts\.json: SyntaxError.*\)$/);
@@ -256,11 +216,9 @@ describe('halts read at construction', () => {
 
 describe('halts synced from the file of a running engine', () => {
   function twoAccounts() {
-    return rig({
-      accounts: [
-        { id: 'A', profile: topstep, mode: 'auto' },
-        { id: 'B', profile: topstep, mode: 'auto' },
-      ],
+    return unfundedRig({
+      accounts: ['A', 'B'],
+      profile: topstep,
     });
   }
 
@@ -331,33 +289,31 @@ describe('halts saved to the file', () => {
   }
 
   it('keeps the halts of accounts this engine does not manage', () => {
-    const r = rig();
+    const r = unfundedRig();
     writeHalts(r.dataDir, { OTHER: manualHalt(microsFromIso(TUESDAY)) });
     r.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'test', by: 'test' });
     expect(haltIds(r.dataDir)).toEqual(['OTHER', 'SIM-50K']);
   });
 
   it('resuming one account ends the all-accounts halt in the file, so a restart does not halt it again', () => {
-    const r = rig({
-      accounts: [
-        { id: 'A', profile: topstep, mode: 'auto' },
-        { id: 'B', profile: topstep, mode: 'auto' },
-      ],
+    const r = unfundedRig({
+      accounts: ['A', 'B'],
+      profile: topstep,
     });
     r.engine.execute({ type: 'kill', reason: 'everything', by: 'test' });
     expect(haltIds(r.dataDir)).toEqual(['*', 'A', 'B']);
     r.engine.execute({ type: 'resume', account: 'A', by: 'test' });
     expect(haltIds(r.dataDir)).toEqual(['B']);
-    const restarted = rig({ dataDir: r.dataDir, accounts: [{ id: 'A', profile: topstep, mode: 'auto' }] });
+    const restarted = unfundedRig({ dataDir: r.dataDir, accounts: ['A'], profile: topstep });
     expect(restarted.engine.haltOf('A')).toBeUndefined();
   });
 });
 
 describe('an intent or a confirm is the first event after the flat-by time', () => {
   function openPositionAtFlatBy(mode: 'auto' | 'confirm') {
-    const r = rig({ at: FLAT_BY - 60_000_000, accounts: [{ id: 'SIM-50K', profile: apex, mode }] });
+    const r = unfundedRig({ at: FLAT_BY - 60_000_000, mode });
     r.engine.process({ kind: 'account', state: accountAt('2026-11-24T21:57:30Z', 50_000) });
-    r.engine.process({ kind: 'position', position: positionOf('SIM-50K', 1, FLAT_BY - 60_000_000) });
+    r.engine.process({ kind: 'position', position: positionAt(FLAT_BY - 60_000_000) });
     return r;
   }
 

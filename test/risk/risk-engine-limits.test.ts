@@ -1,87 +1,16 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Order, RiskState } from '../../src/core/events.js';
 import { microsFromIso } from '../../src/core/time.js';
-import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine } from '../../src/risk/risk-engine.js';
-import type { RiskDecision, RiskLimits } from '../../src/risk/risk-events.js';
-import type { AutomationMode, RuleProfile } from '../../src/risk/rule-profile.js';
-import { accountAt, intentAt } from './scenario-helpers.js';
+import { haltFilePath } from '../../src/risk/halt-store.js';
+import { riskEngineRig, topstep, TUESDAY, type RiskEngineRig } from './risk-engine-rig.js';
+import { intentAt, orderAt } from './scenario-helpers.js';
 
-const apex = loadRuleProfile('apex-50k-evaluation');
-const topstep = loadRuleProfile('topstep-50k-combine');
-const TUESDAY = '2026-11-24T15:00:00Z';
 const T0 = microsFromIso(TUESDAY);
 
-interface AccountSetup {
-  readonly id: string;
-  readonly mode?: AutomationMode;
-  readonly profile?: RuleProfile;
-}
-
-/** An engine on a bus with its own halt file; records what it publishes. */
-function rig(
-  accounts: readonly AccountSetup[] = [{ id: 'SIM-50K' }],
-  dataDir = mkdtempSync(join(tmpdir(), 'enigma-limits-')),
-) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T0);
-  const states: RiskState[] = [];
-  const limits: RiskLimits[] = [];
-  const alerts: Alert[] = [];
-  const decisions: RiskDecision[] = [];
-  bus.observe(TOPICS.riskStates).subscribe((state) => states.push(state));
-  bus.observe(TOPICS.riskLimits).subscribe((limit) => limits.push(limit));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
-  const engine = new RiskEngine(bus, clock, {
-    accounts: accounts.map(({ id, mode = 'auto', profile = apex }) => ({ id, profile, mode })),
-    haltStore: new HaltStore(haltFilePath(dataDir)),
-  }).start();
-  for (const { id } of accounts)
-    engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000, 50_000, id) });
-  const account = (equity: number, id = 'SIM-50K', iso = TUESDAY) =>
-    engine.process({ kind: 'account', state: accountAt(iso, 50_000, equity, id) });
-  const mismatch = (message: string, id = 'SIM-50K') =>
-    bus.publish(TOPICS.alerts, {
-      ts: clock.now(),
-      severity: 'warning',
-      code: 'EXECUTION_RECONCILIATION_MISMATCH',
-      message,
-      account: id,
-    });
-  return { bus, clock, engine, states, limits, alerts, decisions, dataDir, account, mismatch };
-}
-
-function rejectedOrder(ts: number): Order {
-  return {
-    clientOrderId: 'rejected-1',
-    account: 'SIM-50K',
-    symbol: 'ES 12-26',
-    ts,
-    side: 'buy',
-    quantity: 1,
-    filledQuantity: 0,
-    type: 'market',
-    timeInForce: 'day',
-    status: 'rejected',
-  };
-}
-
 describe('dropping proposals (halt, mode change, broker loss) touches only the accounts named', () => {
-  const two = (): ReturnType<typeof rig> =>
-    rig([
-      { id: 'ACCT-A', mode: 'confirm' },
-      { id: 'ACCT-B', mode: 'confirm' },
-    ]);
-  const propose = (r: ReturnType<typeof rig>) => {
+  const two = (): RiskEngineRig => riskEngineRig({ accounts: ['ACCT-A', 'ACCT-B'], mode: 'confirm' });
+  const propose = (r: RiskEngineRig) => {
     r.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { account: 'ACCT-A', id: 'prop-a' }) });
     r.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { account: 'ACCT-B', id: 'prop-b' }) });
     expect(r.engine.pendingProposals().map((p) => p.id)).toEqual(['prop-a', 'prop-b']);
@@ -111,7 +40,7 @@ describe('dropping proposals (halt, mode change, broker loss) touches only the a
 
 describe('limits: the room an account has now', () => {
   it('a manual kill leaves no room at all, though the rules alone would allow trading', () => {
-    const r = rig();
+    const r = riskEngineRig();
     expect(r.engine.limits('SIM-50K')).toMatchObject({ drawdownRoom: 2500, contractLimit: 5 });
     r.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'news', by: 'ops' });
     expect(r.engine.compliance('SIM-50K')?.state).toBe('ACTIVE');
@@ -125,7 +54,7 @@ describe('limits: the room an account has now', () => {
   });
 
   it('daily-loss room is the limit less the day’s loss (1000 − 300 = 700), and 0 exactly at the limit', () => {
-    const r = rig([{ id: 'SIM-50K', profile: topstep }]);
+    const r = riskEngineRig({ profile: topstep });
     expect(r.engine.limits('SIM-50K')?.dailyLossRoom).toBe(1000);
     r.account(49_700);
     expect(r.engine.limits('SIM-50K')?.dailyLossRoom).toBe(700);
@@ -139,7 +68,7 @@ describe('limits: the room an account has now', () => {
   it('for any loss short of the limit, daily-loss room + loss = the limit', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 999 }), (loss) => {
-        const r = rig([{ id: 'SIM-50K', profile: topstep }]);
+        const r = riskEngineRig({ profile: topstep });
         r.account(50_000 - loss);
         expect(r.engine.limits('SIM-50K')?.dailyLossRoom).toBe(1000 - loss);
       }),
@@ -150,7 +79,7 @@ describe('limits: the room an account has now', () => {
 
 describe('risk state is published when it changes, not on every update', () => {
   it('an account update that changes nothing publishes no new state', () => {
-    const r = rig();
+    const r = riskEngineRig();
     const before = r.states.length;
     r.account(50_000);
     r.account(50_000);
@@ -158,7 +87,7 @@ describe('risk state is published when it changes, not on every update', () => {
   });
 
   it('while REDUCING with a reason, the same update again publishes no new state', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.mismatch('ES 12-26 position 0 here, 2 at paper');
     expect(r.states.at(-1)).toMatchObject({ state: 'REDUCING', health: 50 });
     const before = r.states.length;
@@ -168,7 +97,7 @@ describe('risk state is published when it changes, not on every update', () => {
   });
 
   it('a health move of 4 points is not published; one of exactly 5 is', () => {
-    const r = rig();
+    const r = riskEngineRig();
     expect(r.states.at(-1)).toMatchObject({ state: 'ACTIVE', health: 100 });
     // 100 of the 2500 drawdown room gone: 96.
     r.account(49_900);
@@ -176,14 +105,22 @@ describe('risk state is published when it changes, not on every update', () => {
     expect(r.states.at(-1)?.health).toBe(100);
     // One rejected order: 5 points off the published 100.
     const before = r.states.length;
-    r.engine.process({ kind: 'order', order: rejectedOrder(T0) });
+    r.engine.process({
+      kind: 'order',
+      order: orderAt(T0, {
+        clientOrderId: 'rejected-1',
+        status: 'rejected',
+        type: 'market',
+        limitPrice: undefined,
+      }),
+    });
     r.account(50_000);
     expect(r.states).toHaveLength(before + 1);
     expect(r.states.at(-1)).toMatchObject({ state: 'ACTIVE', health: 95, reasons: [] });
   });
 
   it('a change of state is published even when health barely moves (4 → 0 on a kill)', () => {
-    const r = rig();
+    const r = riskEngineRig();
     // 100 of room left: REDUCING, health 4.
     r.account(47_600);
     expect(r.states.at(-1)).toMatchObject({ state: 'REDUCING', health: 4 });
@@ -192,7 +129,7 @@ describe('risk state is published when it changes, not on every update', () => {
   });
 
   it('updates while halted publish nothing more (and do not fail)', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'news', by: 'ops' });
     const before = r.states.length;
     expect(() => r.account(49_990)).not.toThrow();
@@ -202,7 +139,7 @@ describe('risk state is published when it changes, not on every update', () => {
   });
 
   it('start() announces every account’s state, also when started again after close()', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.close();
     const before = r.states.length;
     r.engine.start();
@@ -213,7 +150,7 @@ describe('risk state is published when it changes, not on every update', () => {
 
 describe('reasons are compared without their numbers', () => {
   it('a reason whose figures alone change (any digits, sign or separators) publishes no new state', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.mismatch('ES 12-26 broker 12, engine -3, room 1,250.5');
     const before = r.states.length;
     r.mismatch('ES 03-27 broker 3, engine -12, room 980');
@@ -224,7 +161,7 @@ describe('reasons are compared without their numbers', () => {
   });
 
   it('a reason with other words (same length) publishes the new reason', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.mismatch('ES 12-26 position 0 here, 2 at paper');
     r.mismatch('NQ 12-26 position 0 here, 2 at paper');
     expect(r.states.at(-1)).toMatchObject({
@@ -234,7 +171,7 @@ describe('reasons are compared without their numbers', () => {
   });
 
   it('a figure is replaced, not deleted: a name that loses a digit (ESZ6 → ESZ) is a new reason', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.mismatch('ESZ6 position 0 here, 2 at paper');
     r.mismatch('ESZ position 0 here, 2 at paper');
     expect(r.states.at(-1)?.reasons).toEqual([
@@ -243,7 +180,7 @@ describe('reasons are compared without their numbers', () => {
   });
 
   it('a second reason in the same state and health publishes both', () => {
-    const r = rig([{ id: 'SIM-50K', profile: topstep }]);
+    const r = riskEngineRig({ profile: topstep });
     // 900 of the 1000 daily loss: REDUCING, health 10.
     r.account(49_100);
     expect(r.states.at(-1)).toMatchObject({ state: 'REDUCING', health: 10 });
@@ -261,7 +198,7 @@ describe('reasons are compared without their numbers', () => {
 
 describe('alerts name their account, and only when there is one', () => {
   it('a kill alert names the account; an unreadable halt file alerts for all, naming none', () => {
-    const r = rig();
+    const r = riskEngineRig();
     r.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'news', by: 'ops' });
     expect(r.alerts.find((a) => a.code === 'RISK_KILL_SWITCH')).toMatchObject({
       account: 'SIM-50K',

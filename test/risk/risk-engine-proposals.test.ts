@@ -1,60 +1,34 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, OrderIntent } from '../../src/core/events.js';
+import type { Alert } from '../../src/core/events.js';
 import { microsFromIso } from '../../src/core/time.js';
-import { ALL_ACCOUNTS, HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine } from '../../src/risk/risk-engine.js';
+import { ALL_ACCOUNTS } from '../../src/risk/halt-store.js';
 import type { CommandResult, RiskDecision } from '../../src/risk/risk-events.js';
 import type { AutomationMode } from '../../src/risk/rule-profile.js';
-import { accountAt, intentAt } from './scenario-helpers.js';
+import { apex, riskEngineRig, topstep, TUESDAY, type RiskEngineRig } from './risk-engine-rig.js';
+import { positionAt } from './scenario-helpers.js';
 
-const apex = loadRuleProfile('apex-50k-evaluation');
-const topstep = loadRuleProfile('topstep-50k-combine');
-const TUESDAY = '2026-11-24T15:00:00Z';
 const T = microsFromIso(TUESDAY);
 const TTL = 120_000_000;
 
-/** An engine with an Apex account (SIM-50K) and a Topstep account (SIM-TS), both funded and priced. */
-function rig(mode: AutomationMode = 'confirm') {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T);
-  const engine = new RiskEngine(bus, clock, {
+/** An Apex account (SIM-50K) and a Topstep account (SIM-TS), both funded, and ES priced at 6000. */
+function twoAccountRig(mode: AutomationMode = 'confirm'): RiskEngineRig {
+  const r = riskEngineRig({
+    mode,
     accounts: [
-      { id: 'SIM-50K', profile: apex, mode },
-      { id: 'SIM-TS', profile: topstep, mode },
+      { id: 'SIM-50K', profile: apex },
+      { id: 'SIM-TS', profile: topstep },
     ],
-    haltStore: new HaltStore(haltFilePath(mkdtempSync(join(tmpdir(), 'enigma-proposals-')))),
-  }).start();
-  const decisions: RiskDecision[] = [];
-  const alerts: Alert[] = [];
-  const approved: OrderIntent[] = [];
-  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.approvedIntents).subscribe((intent) => approved.push(intent));
-  for (const account of ['SIM-50K', 'SIM-TS']) {
-    engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000, 50_000, account) });
-  }
-  engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6000 });
-  /** Proposes a one-lot on the account and returns the intent (its id is the proposal id). */
-  const propose = (account = 'SIM-50K', ts = clock.now()): OrderIntent => {
-    const intent = intentAt(ts, { account });
-    expect(engine.process({ kind: 'intent', intent })?.outcome).toBe('proposed');
-    return intent;
-  };
-  return { bus, engine, clock, decisions, alerts, approved, propose };
+  });
+  r.engine.process({ kind: 'market', symbol: 'ES 12-26', ts: T, price: 6000 });
+  return r;
 }
 
 const codes = (alerts: readonly Alert[]): string[] => alerts.map((alert) => alert.code);
 
 describe('confirming a proposal', () => {
   it('sends the order and records who confirmed it', () => {
-    const { engine, decisions, approved, propose } = rig();
+    const { engine, decisions, approved, propose } = twoAccountRig();
     const intent = propose();
     const result = engine.execute({ type: 'confirm', proposalId: intent.id, by: 'erin' });
     expect(result).toEqual({ ok: true, message: `order ${intent.id} sent`, accounts: ['SIM-50K'] });
@@ -69,22 +43,11 @@ describe('confirming a proposal', () => {
   });
 
   it('checks the rules again: a proposal the account outgrew is denied on confirm, with the rule’s reason', () => {
-    const { engine, clock, decisions, approved, propose } = rig();
+    const { engine, clock, decisions, approved, propose } = twoAccountRig();
     const intent = propose();
     // The account fills 20 contracts elsewhere: one more is beyond any contract limit now.
     clock.advanceTo(T + 1_000_000);
-    engine.process({
-      kind: 'position',
-      position: {
-        account: 'SIM-50K',
-        symbol: 'ES 12-26',
-        ts: T + 1_000_000,
-        quantity: 20,
-        averagePrice: 6000,
-        unrealizedPnl: 0,
-        realizedPnl: 0,
-      },
-    });
+    engine.process({ kind: 'position', position: positionAt(T + 1_000_000, 20) });
     const result = engine.execute({ type: 'confirm', proposalId: intent.id, by: 'erin' });
     const denial = decisions.at(-1) as RiskDecision;
     expect(denial).toMatchObject({ intentId: intent.id, outcome: 'denied' });
@@ -99,7 +62,7 @@ describe('confirming a proposal', () => {
   });
 
   it('refuses a confirm that arrives once the account is halted, even while the halt is being applied', () => {
-    const { bus, engine, decisions, approved, propose } = rig();
+    const { bus, engine, decisions, approved, propose } = twoAccountRig();
     const intent = propose();
     // A listener that confirms as soon as it hears the kill alert: the halt is set, the proposal not yet dropped.
     let result: CommandResult | undefined;
@@ -118,7 +81,7 @@ describe('confirming a proposal', () => {
   });
 
   it('refuses a confirm that arrives once the broker is disconnected, naming the broker’s reason', () => {
-    const { bus, engine, decisions, approved, propose } = rig();
+    const { bus, engine, decisions, approved, propose } = twoAccountRig();
     const first = propose();
     const second = propose();
     // A listener that confirms the second proposal when it hears the first one dropped.
@@ -148,7 +111,7 @@ describe('confirming a proposal', () => {
   });
 
   it('answers a confirm of an unknown proposal with its id and no account', () => {
-    const { engine, approved } = rig();
+    const { engine, approved } = twoAccountRig();
     expect(engine.execute({ type: 'confirm', proposalId: 'nope', by: 'erin' })).toEqual({
       ok: false,
       message: "no proposal 'nope' [RISK_UNKNOWN_PROPOSAL]",
@@ -160,7 +123,7 @@ describe('confirming a proposal', () => {
 
 describe('rejecting a proposal', () => {
   it('drops it, records who rejected it and tells the desk', () => {
-    const { engine, decisions, alerts, approved, propose } = rig();
+    const { engine, decisions, alerts, approved, propose } = twoAccountRig();
     const intent = propose();
     const result = engine.execute({ type: 'reject', proposalId: intent.id, by: 'erin' });
     expect(result).toEqual({ ok: true, message: `proposal ${intent.id} rejected`, accounts: ['SIM-50K'] });
@@ -181,7 +144,7 @@ describe('rejecting a proposal', () => {
   });
 
   it('answers a reject of an unknown proposal with its id and no account', () => {
-    const { engine, decisions } = rig();
+    const { engine, decisions } = twoAccountRig();
     expect(engine.execute({ type: 'reject', proposalId: 'nope', by: 'erin' })).toEqual({
       ok: false,
       message: "no proposal 'nope' [RISK_UNKNOWN_PROPOSAL]",
@@ -201,7 +164,7 @@ describe('broker reconciliation hold and enigma resolve', () => {
   });
 
   it('holds the account in REDUCING with the mismatch in its reasons until a person resolves it', () => {
-    const { bus, engine, alerts } = rig('auto');
+    const { bus, engine, alerts } = twoAccountRig('auto');
     bus.publisher(TOPICS.alerts)(mismatch('SIM-50K'));
     expect(engine.riskState('SIM-50K')).toMatchObject({
       state: 'REDUCING',
@@ -223,7 +186,7 @@ describe('broker reconciliation hold and enigma resolve', () => {
   });
 
   it('answers a resolve of an unknown account with its name and no account', () => {
-    const { engine, alerts } = rig();
+    const { engine, alerts } = twoAccountRig();
     expect(engine.execute({ type: 'resolve', account: 'SIM-X', by: 'erin' })).toEqual({
       ok: false,
       message: "unknown account 'SIM-X' [RISK_UNKNOWN_ACCOUNT]",
@@ -235,7 +198,7 @@ describe('broker reconciliation hold and enigma resolve', () => {
 
 describe('setting the automation mode', () => {
   it('warns, naming the profile and who did it, when auto is set on a profile that forbids automation', () => {
-    const { engine, alerts } = rig();
+    const { engine, alerts } = twoAccountRig();
     const result = engine.execute({ type: 'set-mode', account: 'SIM-50K', mode: 'auto', by: 'dave' });
     expect(result).toEqual({ ok: true, message: 'SIM-50K is now in auto mode', accounts: ['SIM-50K'] });
     expect(alerts.at(-1)).toMatchObject({
@@ -247,7 +210,7 @@ describe('setting the automation mode', () => {
   });
 
   it('does not warn for auto on a profile that allows it, nor for confirm on one that forbids it', () => {
-    const { engine, alerts } = rig('signals-only');
+    const { engine, alerts } = twoAccountRig('signals-only');
     expect(engine.execute({ type: 'set-mode', account: 'SIM-TS', mode: 'auto', by: 'dave' })).toEqual({
       ok: true,
       message: 'SIM-TS is now in auto mode',
@@ -262,7 +225,7 @@ describe('setting the automation mode', () => {
   });
 
   it('keeps the pending proposals when confirm mode is set again, drops them when it is left', () => {
-    const { engine, decisions, propose } = rig();
+    const { engine, decisions, propose } = twoAccountRig();
     const intent = propose();
     engine.execute({ type: 'set-mode', account: 'SIM-50K', mode: 'confirm', by: 'dave' });
     expect(engine.pendingProposals().map((proposal) => proposal.id)).toEqual([intent.id]);
@@ -277,7 +240,7 @@ describe('setting the automation mode', () => {
   });
 
   it('answers a set-mode of an unknown account with its name and no account', () => {
-    const { engine } = rig();
+    const { engine } = twoAccountRig();
     expect(engine.execute({ type: 'set-mode', account: 'SIM-X', mode: 'auto', by: 'dave' })).toEqual({
       ok: false,
       message: "unknown account 'SIM-X' [RISK_UNKNOWN_ACCOUNT]",
@@ -288,7 +251,7 @@ describe('setting the automation mode', () => {
 
 describe('the targets of a command', () => {
   it('a kill of every account (`*`) halts each managed account', () => {
-    const { engine } = rig();
+    const { engine } = twoAccountRig();
     const result = engine.execute({ type: 'kill', account: ALL_ACCOUNTS, reason: 'news', by: 'carol' });
     expect(result).toMatchObject({ ok: true, accounts: ['SIM-50K', 'SIM-TS'] });
     expect(engine.haltOf('SIM-50K')).toMatchObject({ reason: 'news', by: 'carol' });
@@ -298,7 +261,7 @@ describe('the targets of a command', () => {
 
 describe('expired proposals', () => {
   it('when 256 proposals are pending, a new intent sweeps those past their expiry as `expired` decisions', () => {
-    const { engine, clock, decisions, propose } = rig();
+    const { engine, clock, decisions, propose } = twoAccountRig();
     // One proposal every 1.1 s (under the profile's 60 orders a minute): the early ones expire meanwhile.
     const STEP = 1_100_000;
     const pending = Array.from({ length: 256 }, (_, i) => {

@@ -1,51 +1,14 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Order, OrderIntent, RiskState, Side } from '../../src/core/events.js';
+import type { Side } from '../../src/core/events.js';
 import { microsFromIso } from '../../src/core/time.js';
 import { ComplianceStore, complianceFilePath } from '../../src/risk/compliance-store.js';
 import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine } from '../../src/risk/risk-engine.js';
-import type { OrderDenied, OrderProposal, RiskDecision } from '../../src/risk/risk-events.js';
-import type { ExecutionCommand } from '../../src/core/execution-commands.js';
-import type { AutomationMode } from '../../src/risk/rule-profile.js';
-import { accountAt, intentAt } from './scenario-helpers.js';
-
-const apex = loadRuleProfile('apex-50k-evaluation');
-const TUESDAY = '2026-11-24T15:00:00Z';
-
-function riskRig(
-  mode: AutomationMode = 'auto',
-  dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-')),
-  profile = apex,
-) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(microsFromIso(TUESDAY));
-  const engine = new RiskEngine(bus, clock, {
-    accounts: [{ id: 'SIM-50K', profile, mode }],
-    haltStore: new HaltStore(haltFilePath(dataDir)),
-  }).start();
-  const approved: OrderIntent[] = [];
-  const denied: OrderDenied[] = [];
-  const proposals: OrderProposal[] = [];
-  const states: RiskState[] = [];
-  const commands: ExecutionCommand[] = [];
-  const decisions: RiskDecision[] = [];
-  bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.riskDecisions).subscribe((decision) => decisions.push(decision));
-  bus.observe(TOPICS.approvedIntents).subscribe((intent) => approved.push(intent));
-  bus.observe(TOPICS.orderDenials).subscribe((denial) => denied.push(denial));
-  bus.observe(TOPICS.orderProposals).subscribe((proposal) => proposals.push(proposal));
-  bus.observe(TOPICS.riskStates).subscribe((state) => states.push(state));
-  engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
-  return { bus, clock, engine, approved, denied, proposals, states, commands, decisions, dataDir };
-}
+import type { RiskEngine } from '../../src/risk/risk-engine.js';
+import { freshDataDir, riskEngineRig, topstep, TUESDAY } from './risk-engine-rig.js';
+import { accountAt, intentAt, orderAt, positionAt } from './scenario-helpers.js';
 
 const intentArbitrary = fc.record({
   side: fc.constantFrom<Side>('buy', 'sell'),
@@ -57,7 +20,7 @@ const intentArbitrary = fc.record({
 
 describe('risk engine', () => {
   it('passes an intent in auto mode and denies one over the limit with the numbers', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 2 }) });
     rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 9 }) });
     expect(rig.approved).toHaveLength(1);
@@ -68,7 +31,7 @@ describe('risk engine', () => {
   });
 
   it('denies a stale intent (history or a reconnect backlog) with its age, and passes a fresh one', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     rig.clock.advanceTo(microsFromIso(TUESDAY) + 6_000_000);
     rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY, { quantity: 1 }) });
     rig.engine.process({
@@ -84,7 +47,7 @@ describe('risk engine', () => {
   });
 
   it('holds intents for a person in confirm mode, checks them again on confirm', () => {
-    const rig = riskRig('confirm');
+    const rig = riskEngineRig({ mode: 'confirm' });
     const intent = intentAt(TUESDAY, { quantity: 2 });
     rig.engine.process({ kind: 'intent', intent });
     expect(rig.approved).toHaveLength(0);
@@ -97,7 +60,7 @@ describe('risk engine', () => {
   });
 
   it('refuses a confirm after the proposal expired', () => {
-    const rig = riskRig('confirm');
+    const rig = riskEngineRig({ mode: 'confirm' });
     const intent = intentAt(TUESDAY);
     rig.engine.process({ kind: 'intent', intent });
     rig.clock.advanceTo(intent.ts + 3 * 60_000_000);
@@ -106,20 +69,20 @@ describe('risk engine', () => {
   });
 
   it('sends no orders in signals-only mode', () => {
-    const rig = riskRig('signals-only');
+    const rig = riskEngineRig({ mode: 'signals-only' });
     rig.engine.process({ kind: 'intent', intent: intentAt(TUESDAY) });
     expect(rig.approved).toHaveLength(0);
     expect(rig.denied[0]?.code).toBe('SIGNALS_ONLY');
   });
 
   it('publishes a state change with the health score', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 47_700) });
     expect(rig.states.at(-1)).toMatchObject({ state: 'REDUCING', health: 8 });
   });
 
   it('in HALTED passes no order, whatever it is (property)', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     rig.engine.execute({ type: 'kill', reason: 'property', by: 'test' });
     fc.assert(
       fc.property(intentArbitrary, (shape) => {
@@ -144,22 +107,11 @@ describe('risk engine', () => {
         fc.integer({ min: -6, max: 6 }),
         fc.array(intentArbitrary, { maxLength: 20 }),
         (position, shapes) => {
-          const rig = riskRig();
+          const rig = riskEngineRig();
           // Within $250 of the 47,500 threshold → REDUCING.
           rig.engine.process({ kind: 'account', state: accountAt(TUESDAY, 50_000, 47_700) });
           expect(rig.engine.riskState('SIM-50K')?.state).toBe('REDUCING');
-          rig.engine.process({
-            kind: 'position',
-            position: {
-              account: 'SIM-50K',
-              symbol: 'ES 12-26',
-              ts: 0,
-              quantity: position,
-              averagePrice: 6000,
-              unrealizedPnl: 0,
-              realizedPnl: 0,
-            },
-          });
+          rig.engine.process({ kind: 'position', position: positionAt(0, position) });
           for (const shape of shapes) {
             const decision = rig.engine.process({
               kind: 'intent',
@@ -183,7 +135,7 @@ describe('risk engine', () => {
   });
 
   it('halts on a breach, persists it, and sends a flatten', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     const commands: string[] = [];
     rig.bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command.type));
     rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 47_500) });
@@ -197,10 +149,10 @@ describe('risk engine', () => {
   });
 
   it('keeps a halt across a restart until a person resumes', () => {
-    const first = riskRig();
+    const first = riskEngineRig();
     first.engine.execute({ type: 'kill', account: 'SIM-50K', reason: 'stop for the day', by: 'cli' });
     first.engine.close();
-    const second = riskRig('auto', first.dataDir);
+    const second = riskEngineRig({ dataDir: first.dataDir });
     expect(second.engine.riskState('SIM-50K')).toMatchObject({
       state: 'HALTED',
       reasons: ['manual: stop for the day'],
@@ -208,19 +160,19 @@ describe('risk engine', () => {
     second.engine.process({ kind: 'intent', intent: intentAt(TUESDAY) });
     expect(second.denied[0]?.code).toBe('HALTED');
     second.engine.execute({ type: 'resume', account: 'SIM-50K', by: 'test' });
-    const third = riskRig('auto', first.dataDir);
+    const third = riskEngineRig({ dataDir: first.dataDir });
     expect(third.engine.riskState('SIM-50K')?.state).toBe('ACTIVE');
   });
 
   it('halts every account when the halt file cannot be read', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const dataDir = freshDataDir();
     writeFileSync(haltFilePath(dataDir), '{ not json');
-    const rig = riskRig('auto', dataDir);
+    const rig = riskEngineRig({ dataDir });
     expect(rig.engine.riskState('SIM-50K')?.state).toBe('HALTED');
   });
 
   it('applies a halt written to the file by another process (the CLI)', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     new HaltStore(haltFilePath(rig.dataDir)).save(
       new Map([['*', { kind: 'manual' as const, reason: 'from the CLI', by: 'cli', ts: 0 }]]),
     );
@@ -232,28 +184,9 @@ describe('risk engine', () => {
   });
 });
 
-const topstep = loadRuleProfile('topstep-50k-combine');
-
-/** A working buy limit on the account, as the order manager publishes it. */
-function workingOrder(ts: number): Order {
-  return {
-    clientOrderId: 'resting-1',
-    account: 'SIM-50K',
-    symbol: 'ES 12-26',
-    ts,
-    side: 'buy',
-    quantity: 1,
-    filledQuantity: 0,
-    type: 'limit',
-    limitPrice: 5950,
-    timeInForce: 'day',
-    status: 'working',
-  };
-}
-
 describe('risk engine at exactly its time limits', () => {
   it('trades an intent exactly maxIntentAge (5 s) old, and denies one a microsecond older as STALE_INTENT', () => {
-    const rig = riskRig();
+    const rig = riskEngineRig();
     const now = microsFromIso(TUESDAY) + 10_000_000;
     rig.clock.advanceTo(now);
     expect(rig.engine.process({ kind: 'intent', intent: intentAt(now - 5_000_000) })).toEqual({
@@ -266,7 +199,7 @@ describe('risk engine at exactly its time limits', () => {
   });
 
   it('sends a proposal confirmed at exactly its expiry, and refuses one confirmed a microsecond after', () => {
-    const rig = riskRig('confirm');
+    const rig = riskEngineRig({ mode: 'confirm' });
     const onTime = intentAt(TUESDAY);
     const late = intentAt(TUESDAY);
     rig.engine.process({ kind: 'intent', intent: onTime });
@@ -286,7 +219,7 @@ describe('risk engine at exactly its time limits', () => {
   });
 
   it('keeps a proposal through a tick at exactly its expiry and drops it as expired on the next one', () => {
-    const rig = riskRig('confirm');
+    const rig = riskEngineRig({ mode: 'confirm' });
     const intent = intentAt(TUESDAY);
     rig.engine.process({ kind: 'intent', intent });
     const expiresAt = rig.proposals[0]?.expiresAt as number;
@@ -300,40 +233,32 @@ describe('risk engine at exactly its time limits', () => {
 
 describe('the flatten the rules require (not a halt)', () => {
   it('flattens again when a position opens after the daily loss lock (a fill already on its way), though nothing is halted', () => {
-    const rig = riskRig('auto', undefined, topstep);
+    const rig = riskEngineRig({ profile: topstep });
     // −1,000 on the day: the liquidate lock requires flat; the account holds nothing yet.
     rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
     expect(rig.engine.compliance('SIM-50K')).toMatchObject({ flattenRequired: true, dailyLock: 'hard' });
     expect(rig.engine.haltOf('SIM-50K')).toBeUndefined();
     expect(rig.commands).toEqual([]);
     // A fill of an order sent before the lock opens a position.
-    rig.engine.process({
-      kind: 'position',
-      position: {
-        account: 'SIM-50K',
-        symbol: 'ES 12-26',
-        ts: microsFromIso('2026-11-24T15:01:01Z'),
-        quantity: 1,
-        averagePrice: 6000,
-        unrealizedPnl: 0,
-        realizedPnl: 0,
-      },
-    });
+    rig.engine.process({ kind: 'position', position: positionAt(microsFromIso('2026-11-24T15:01:01Z')) });
     expect(rig.commands).toEqual([
       { type: 'flatten', account: 'SIM-50K', reason: 'position opened while flat was required' },
     ]);
   });
 
   it('sends the required flatten when the account has only working orders and no position', () => {
-    const rig = riskRig('auto', undefined, topstep);
-    rig.engine.process({ kind: 'order', order: workingOrder(microsFromIso(TUESDAY)) });
+    const rig = riskEngineRig({ profile: topstep });
+    rig.engine.process({
+      kind: 'order',
+      order: orderAt(microsFromIso(TUESDAY), { clientOrderId: 'resting-1' }),
+    });
     rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
     expect(rig.engine.haltOf('SIM-50K')).toBeUndefined();
     expect(rig.commands).toMatchObject([{ type: 'flatten', account: 'SIM-50K' }]);
   });
 
   it('sends no flatten when the rules require flat and the account holds nothing', () => {
-    const rig = riskRig('auto', undefined, topstep);
+    const rig = riskEngineRig({ profile: topstep });
     rig.engine.process({ kind: 'account', state: accountAt('2026-11-24T15:01:00Z', 50_000, 49_000) });
     expect(rig.engine.compliance('SIM-50K')?.flattenRequired).toBe(true);
     expect(rig.commands).toEqual([]);
@@ -342,14 +267,13 @@ describe('the flatten the rules require (not a halt)', () => {
 
 describe('rule state across restarts', () => {
   it('saves a moving threshold at most once per interval, and again at exactly the interval', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const dataDir = freshDataDir();
     const store = new ComplianceStore(complianceFilePath(dataDir));
-    const engine = new RiskEngine(new MessageBus(), new ReplayClock(microsFromIso(TUESDAY)), {
-      accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
-      haltStore: new HaltStore(haltFilePath(dataDir)),
-      complianceStore: store,
-      complianceSaveIntervalMicros: 1_000_000,
-    }).start();
+    const { engine } = riskEngineRig({
+      dataDir,
+      initialAccountUpdate: false,
+      engineOptions: { complianceStore: store, complianceSaveIntervalMicros: 1_000_000 },
+    });
     const t0 = microsFromIso(TUESDAY);
     const peak = (ts: number, equity: number): number | null | undefined => {
       engine.process({ kind: 'account', state: { ...accountAt(TUESDAY, 50_000, equity), ts } });
@@ -362,13 +286,13 @@ describe('rule state across restarts', () => {
   });
 
   it('continues the trailing threshold and the day results from the compliance file', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'enigma-risk-'));
+    const dataDir = freshDataDir();
     const start = (): RiskEngine =>
-      new RiskEngine(new MessageBus(), new ReplayClock(microsFromIso(TUESDAY)), {
-        accounts: [{ id: 'SIM-50K', profile: apex, mode: 'auto' }],
-        haltStore: new HaltStore(haltFilePath(dataDir)),
-        complianceStore: new ComplianceStore(complianceFilePath(dataDir)),
-      }).start();
+      riskEngineRig({
+        dataDir,
+        initialAccountUpdate: false,
+        engineOptions: { complianceStore: new ComplianceStore(complianceFilePath(dataDir)) },
+      }).engine;
     const first = start();
     first.process({ kind: 'account', state: accountAt(TUESDAY, 50_000) });
     first.process({ kind: 'account', state: accountAt('2026-11-24T15:10:00Z', 50_000, 51_200) });
