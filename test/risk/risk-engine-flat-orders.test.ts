@@ -1,67 +1,22 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Order, Position } from '../../src/core/events.js';
-import type { ExecutionCommand } from '../../src/core/execution-commands.js';
+import type { Order } from '../../src/core/events.js';
 import { microsFromIso, type Micros } from '../../src/core/time.js';
-import { HaltStore, haltFilePath } from '../../src/risk/halt-store.js';
-import { loadRuleProfile } from '../../src/risk/load-rule-profile.js';
-import { RiskEngine } from '../../src/risk/risk-engine.js';
-import { accountAt } from './scenario-helpers.js';
+import { riskEngineRig } from './risk-engine-rig.js';
+import { orderAt, positionAt } from './scenario-helpers.js';
 
-const apex = loadRuleProfile('apex-50k-evaluation');
 const ACCOUNT = 'SIM-50K';
 /** Apex's flat-by time on Tuesday 24 November 2026 (4:58:30 PM in New York). */
 const FLAT_BY = microsFromIso('2026-11-24T21:58:30Z');
 const BEFORE = FLAT_BY - 3_600_000_000;
 
 function rig(at: Micros) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(at);
-  const engine = new RiskEngine(bus, clock, {
-    accounts: [{ id: ACCOUNT, profile: apex, mode: 'auto' }],
-    haltStore: new HaltStore(haltFilePath(mkdtempSync(join(tmpdir(), 'enigma-flat-orders-')))),
-  }).start();
-  const commands: ExecutionCommand[] = [];
-  const alerts: Alert[] = [];
-  bus.observe(TOPICS.executionCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  engine.process({ kind: 'account', state: { ...accountAt('2026-11-24T15:00:00Z', 50_000), ts: at } });
-  const cancels = () => commands.filter((command) => command.type === 'cancel');
-  return { bus, clock, engine, commands, alerts, cancels };
+  const r = riskEngineRig({ at });
+  return { ...r, cancels: () => r.commands.filter((command) => command.type === 'cancel') };
 }
 
-/** An order report from the broker, as NinjaTrader's for an order placed by hand. */
+/** A broker's report of a two-lot buy limit, as NinjaTrader's for an order placed by hand. */
 function order(id: string, status: Order['status'], ts: Micros, filledQuantity = 0): Order {
-  return {
-    clientOrderId: id,
-    account: ACCOUNT,
-    symbol: 'ES 12-26',
-    ts,
-    side: 'buy',
-    quantity: 2,
-    filledQuantity,
-    type: 'limit',
-    limitPrice: 5990,
-    timeInForce: 'gtc',
-    status,
-  };
-}
-
-function position(quantity: number, ts: Micros): Position {
-  return {
-    account: ACCOUNT,
-    symbol: 'ES 12-26',
-    ts,
-    quantity,
-    averagePrice: 6000,
-    unrealizedPnl: 0,
-    realizedPnl: 0,
-  };
+  return orderAt(ts, { clientOrderId: id, status, quantity: 2, filledQuantity, timeInForce: 'gtc' });
 }
 
 describe('an order that starts working while the account must stay flat', () => {
@@ -102,13 +57,13 @@ describe('an order that starts working while the account must stay flat', () => 
 
   it('is left alone while a position is still open (a NinjaTrader Flatten sends its own closing orders)', () => {
     const r = rig(BEFORE);
-    r.engine.process({ kind: 'position', position: position(2, BEFORE) });
+    r.engine.process({ kind: 'position', position: positionAt(BEFORE, 2) });
     r.engine.execute({ type: 'kill', account: ACCOUNT, reason: 'news', by: 'cli' });
     const closing = { ...order('nt-close', 'working', BEFORE + 1_000_000), side: 'sell' as const };
     r.engine.process({ kind: 'order', order: closing });
     expect(r.cancels()).toEqual([]);
     // Once flat, the next order that starts working is cancelled.
-    r.engine.process({ kind: 'position', position: position(0, BEFORE + 2_000_000) });
+    r.engine.process({ kind: 'position', position: positionAt(BEFORE + 2_000_000, 0) });
     r.engine.process({ kind: 'order', order: order('hand-5', 'accepted', BEFORE + 3_000_000) });
     expect(r.cancels()).toEqual([{ type: 'cancel', clientOrderId: 'hand-5' }]);
   });
