@@ -266,12 +266,21 @@ export class RiskEngine {
     clearInterval(this.timer);
     this.timer = undefined;
     for (const subscription of this.subscriptions.splice(0)) subscription.unsubscribe();
+    // A threshold move still held back by the save interval is written before the engine goes.
+    for (const account of this.accounts.values())
+      this.persistCompliance(account, account.compliance.status, this.clock.now(), true);
   }
 
-  /** Time passes without market data: the flat-by time and the session close still apply. */
+  /**
+   * Time passes without market data: the flat-by time and the session close still apply, and a
+   * threshold move held back by the save interval is written once the interval has passed.
+   */
   handleClockTick(): void {
     const now = this.clock.now();
-    for (const account of this.accounts.values()) this.advanceAccount(account, now);
+    for (const account of this.accounts.values()) {
+      this.advanceAccount(account, now);
+      this.persistCompliance(account, account.compliance.status, now);
+    }
   }
 
   /**
@@ -723,13 +732,16 @@ export class RiskEngine {
     this.publishStateIfChanged(account, ts);
   }
 
-  /** Saves the account's rule state when a rule-relevant figure changed (throttled while the threshold moves). */
-  private persistCompliance(account: ManagedAccount, status: ComplianceStatus, ts: Micros): void {
+  /**
+   * Saves the account's rule state when a rule-relevant figure changed (throttled while the
+   * threshold moves, unless `now`: the engine is closing).
+   */
+  private persistCompliance(account: ManagedAccount, status: ComplianceStatus, ts: Micros, now = false): void {
     if (!this.complianceStore) return;
     const key = saveKeyOf(status);
     if (key === account.savedKey) return;
     const structural = account.savedKey.split('|').slice(1).join('|') !== key.split('|').slice(1).join('|');
-    if (!structural && ts - account.savedTs < this.complianceSaveInterval) return;
+    if (!now && !structural && ts - account.savedTs < this.complianceSaveInterval) return;
     account.savedKey = key;
     account.savedTs = ts;
     const snapshots = this.complianceStore.load();
