@@ -202,6 +202,8 @@ export class AccountCompliance {
     this.dayResults.clear();
     for (const [day, pnl] of snapshot.dayResults) this.dayResults.set(day, pnl);
     this.lastTs = snapshot.ts;
+    // The session phase at the snapshot's time, not the 'always' of an account never updated.
+    if (this.calendar) this.phase = this.phaseOf(this.calendar.at(snapshot.ts), snapshot.ts);
     this.current = this.evaluate(snapshot.ts);
     return true;
   }
