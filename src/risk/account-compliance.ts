@@ -262,7 +262,8 @@ export class AccountCompliance {
       this.peak = state.equity;
       this.raiseThreshold(this.peak - trailing.amount);
     }
-    this.current = this.evaluate(state.ts);
+    // At the latest time seen (roll keeps it): a delayed update must not date a lock from its stamp.
+    this.current = this.evaluate(this.lastTs);
     return this.current;
   }
 
