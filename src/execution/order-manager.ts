@@ -137,6 +137,7 @@ export class OrderManager {
    * stops of accounts that trust its source (a client's prices never move another's stops).
    */
   process(event: Tick | Bar, trust?: MarketTrust): void {
+    // Stryker disable next-line ConditionalExpression: performance only: with no managed stop the loop below runs zero times
     if (this.stopManaged.size === 0) return;
     const price = 'price' in event ? event.price : event.close;
     for (const managed of this.stopManaged) {
@@ -190,29 +191,31 @@ export class OrderManager {
       quantity: intent.quantity,
       filledQuantity: 0,
       type: intent.type,
+      // Stryker disable ConditionalExpression: `true` adds the key with the value undefined to the published order; its readers (the store's optional columns, the API's optional schema fields, JSON, the NinjaTrader broker's `!==` compare, this manager's `!== undefined`) see it exactly as an absent key; the `false` side is tested
       ...(intent.limitPrice !== undefined && { limitPrice: intent.limitPrice }),
       ...(intent.stopPrice !== undefined && { stopPrice: intent.stopPrice }),
+      // Stryker restore ConditionalExpression
       timeInForce: intent.timeInForce,
       status: 'pending',
       reason: intent.reason,
     };
     if (!broker) {
-      const rejected: Order = {
-        ...order,
-        status: 'rejected',
-        reason: `no broker holds account '${intent.account}'`,
-      };
+      const reason = `no broker holds account '${intent.account}'`;
+      const rejected: Order = { ...order, status: 'rejected', reason };
       this.orders.set(intent.id, { order: rejected, broker: NO_BROKER, role, filledValue: 0 });
       this.publishOrder(rejected);
-      return { ok: false, message: rejected.reason ?? '', orders: [intent.id] };
+      return { ok: false, message: reason, orders: [intent.id] };
     }
     const managed: ManagedOrder = {
       order,
       broker,
       role,
       filledValue: 0,
+      // Stryker disable ConditionalExpression: `true` only adds `stopLoss`/`takeProfit` with the value undefined (the role is 'entry' whenever one is set, as risk refuses a price under one tick so neither is 0; legs and flatten orders are sent without), which every reader (trail/breakeven set-up, the bracket sync) treats with `=== undefined` as absent; the `false` sides are tested
       ...(role === 'entry' && intent.stopLoss !== undefined && { stopLoss: intent.stopLoss }),
       ...(role === 'entry' && intent.takeProfit !== undefined && { takeProfit: intent.takeProfit }),
+      // Stryker restore ConditionalExpression
+      // Stryker disable next-line ConditionalExpression: `true` gives every order a would-be parent (its id less 3 characters); the only reader syncs that order's bracket on a fill: a non-entry has no exit prices (the sync does nothing) and an entry's legs are already in step after its own last report (the paper broker places, resizes and cancels legs synchronously; NinjaTrader owns its brackets), so nothing is sent; the `false` side is tested
       ...((role === 'stop-loss' || role === 'take-profit') && { parent: intent.id.slice(0, -3) }),
     };
     this.orders.set(intent.id, managed);
@@ -227,6 +230,7 @@ export class OrderManager {
       side: intent.side,
       quantity: intent.quantity,
       type: intent.type,
+      // Stryker disable ConditionalExpression: `true` adds keys with the value undefined to the request (or, for the exits, sends them to a broker that does not own brackets, which never reads them: the paper broker; or for a non-entry, whose intent has none); both brokers read each field with `!== undefined` or copy it as it is, the journal writes JSON lines (an undefined key is dropped) and its in-memory copy is read by `adopt` with `!== undefined`, so an undefined key is an absent one; the `false` sides are tested
       ...(intent.limitPrice !== undefined && { limitPrice: intent.limitPrice }),
       ...(intent.stopPrice !== undefined && { stopPrice: intent.stopPrice }),
       timeInForce: intent.timeInForce,
@@ -236,6 +240,7 @@ export class OrderManager {
           ...(intent.takeProfit !== undefined && { takeProfit: intent.takeProfit }),
         }),
       ...(intent.signalTs !== undefined && { signalTs: intent.signalTs }),
+      // Stryker restore ConditionalExpression
       reason: intent.reason,
     };
     broker.submit(request);
@@ -277,6 +282,7 @@ export class OrderManager {
   private handleCancelAll(account: string | undefined): ExecutionResult {
     const touched: string[] = [];
     for (const order of this.liveOrders(account)) {
+      // Stryker disable next-line ConditionalExpression: `true` cannot differ: each order listed is known and live, a cancel changes no fill so cancelling one never ends another, and a cancel of a live order is always ok; the `false` side is tested
       if (this.handleCancel(order.clientOrderId).ok) touched.push(order.clientOrderId);
     }
     return { ok: true, message: `cancel sent for ${touched.length} orders`, orders: touched };
