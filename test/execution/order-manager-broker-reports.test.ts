@@ -5,7 +5,7 @@ import { ReplayClock } from '../../src/core/clock.js';
 import type { Alert, Order, OrderIntent, OrderStatus } from '../../src/core/events.js';
 import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
-import { executionRig, intent, T0 } from './execution-helpers.js';
+import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
 
 const ES = 'ES 12-26';
 
@@ -378,5 +378,21 @@ describe('a status change keeps what the report leaves out', () => {
       brokerOrderId: 'NT-6',
       reason: 'session end',
     });
+  });
+});
+
+describe('a bracket leg’s report that is not a fill', () => {
+  it('leaves the other leg as the trader resized it: legs follow fills only', () => {
+    const rig = executionRig();
+    rig.market(esTick(T0, 6000));
+    const entry = intent({ quantity: 2, stopLoss: 5990, takeProfit: 6020 });
+    rig.manager.execute({ type: 'submit', intent: entry });
+    expect(rig.manager.order(`${entry.id}-sl`)).toMatchObject({ status: 'working', quantity: 2 });
+    expect(rig.manager.order(`${entry.id}-tp`)).toMatchObject({ status: 'working', quantity: 2 });
+    // The trader takes profit on one contract only, then cancels the stop by hand.
+    rig.manager.execute({ type: 'replace', clientOrderId: `${entry.id}-tp`, changes: { quantity: 1 } });
+    rig.manager.execute({ type: 'cancel', clientOrderId: `${entry.id}-sl` });
+    expect(rig.manager.order(`${entry.id}-sl`)?.status).toBe('cancelled');
+    expect(rig.manager.order(`${entry.id}-tp`)).toMatchObject({ status: 'working', quantity: 1 });
   });
 });
