@@ -655,7 +655,10 @@ export class OrderManager {
       });
       return;
     }
-    if (event.status === current.status && event.reason !== undefined) {
+    // A refused cancel or replace: the broker repeats the order's status with its reason. A report that
+    // repeats the reason the order already has is a repeat (or this manager's own Order event, which a
+    // broker listening on the bus, NinjaTrader's, hears again), not a refusal.
+    if (event.status === current.status && event.reason !== undefined && event.reason !== current.reason) {
       this.publishAlert({
         ts: event.ts,
         severity: 'warning',
