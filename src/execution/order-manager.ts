@@ -519,6 +519,8 @@ export class OrderManager {
       atBroker.add(order.clientOrderId);
       const managed = this.orders.get(order.clientOrderId);
       if (managed) {
+        // A cancel on its way is not undone by a snapshot from before it (listing the order working).
+        if (managed.order.status === 'cancel-pending' && order.status === 'working') continue;
         // Stryker disable next-line ConditionalExpression: `true` also calls applyReportedStatus for a terminal order, which returns at once: no transition leaves a terminal status (order-state-machine.ts); the `false` side is tested
         if (!isTerminal(managed.order.status)) this.applyReportedStatus(managed, order);
         continue;

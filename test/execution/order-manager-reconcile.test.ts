@@ -343,6 +343,32 @@ describe('reconcile: orders the broker lists', () => {
     expect(rig.manager.order('lim-1')).toMatchObject({ status: 'working', brokerOrderId: 'NT-77' });
     expect(rig.last('EXECUTION_RECONCILIATION_MISMATCH')).toBeUndefined();
   });
+
+  it('an order whose cancel is on its way stays cancel-pending when the snapshot, from before the cancel, lists it working', () => {
+    const rig = ninjaTraderRig();
+    rig.connect();
+    rig.manager.execute({
+      type: 'submit',
+      intent: intent({ id: 'work-2', account: 'NT-1', side: 'sell', type: 'limit', limitPrice: 6100 }),
+    });
+    rig.report(ntOrder('work-2'));
+    expect(rig.manager.execute({ type: 'cancel', clientOrderId: 'work-2' }).ok).toBe(true);
+    rig.connect({ orders: [ntOrder('work-2')] });
+    expect(rig.manager.order('work-2')?.status).toBe('cancel-pending');
+    // So it is not changed while the cancel is on its way.
+    expect(
+      rig.manager.execute({ type: 'replace', clientOrderId: 'work-2', changes: { limitPrice: 6105 } }),
+    ).toEqual({
+      ok: false,
+      message: 'order work-2 is cancel-pending [EXECUTION_ORDER_NOT_WORKING]',
+      orders: ['work-2'],
+    });
+    // A fill before the cancel, listed by the snapshot, still counts.
+    rig.connect({
+      orders: [ntOrder('work-2', { quantity: 2, status: 'partially-filled', filledQuantity: 1 })],
+    });
+    expect(rig.manager.order('work-2')).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
+  });
 });
 
 describe('adopting an order the engine did not place', () => {
