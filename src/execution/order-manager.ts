@@ -525,6 +525,9 @@ export class OrderManager {
       atBroker.add(order.clientOrderId);
       const managed = this.orders.get(order.clientOrderId);
       if (managed) {
+        // A cancel on its way is not undone by a snapshot from before it (listing the order working).
+        if (managed.order.status === 'cancel-pending' && order.status === 'working') continue;
+        // Stryker disable next-line ConditionalExpression: `true` also calls applyReportedStatus for a terminal order, which returns at once: no transition leaves a terminal status (order-state-machine.ts); the `false` side is tested
         if (!isTerminal(managed.order.status)) this.applyReportedStatus(managed, order);
         continue;
       }
@@ -577,10 +580,12 @@ export class OrderManager {
     const parent = suffix === '-sl' || suffix === '-tp' ? this.orders.get(id.slice(0, -3)) : undefined;
     const sent = broker.sentOrder?.(id);
     const role: OrderRole = parent
-      ? suffix === '-sl'
+      ? // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: an adopted leg's role is never read as 'stop-loss' or 'take-profit' (roles are only compared with 'entry' and 'flatten'), so which of the two it gets changes nothing; that it is a leg (its parent) is tested
+        suffix === '-sl'
         ? 'stop-loss'
         : 'take-profit'
-      : sent && (sent.stopLoss !== undefined || sent.takeProfit !== undefined)
+      : // Stryker disable next-line ConditionalExpression,EqualityOperator: `true` for the whole test or for its parentheses, and `false` or `=== undefined` for the take-profit part, only switch an adopted order without a stop loss between 'entry' and 'single', which act the same: trail-stop and breakeven also need a stop loss, and syncBracket places or resizes no leg without a price, while a take profit is only in a request to a broker that owns its brackets (handleSubmit), for which syncBracket returns at once; `false` for the whole test and for its parentheses, `&&`, and `=== undefined` on the stop loss are tested
+        sent && (sent.stopLoss !== undefined || sent.takeProfit !== undefined)
         ? 'entry'
         : 'single';
     const adopted: ManagedOrder = {
@@ -589,8 +594,10 @@ export class OrderManager {
       role,
       filledValue: (order.averageFillPrice ?? 0) * order.filledQuantity,
       fillQuantity: order.filledQuantity,
+      // Stryker disable next-line ObjectLiteral: `{}` leaves an adopted leg without its entry's id, read only to resync the entry's legs when the leg fills (syncBracket), which changes nothing for it: the entry's broker owns its brackets (syncBracket returns at once; the manager registers every leg it places itself before sending it, so never adopts one), or the entry was adopted too, without exit prices, and syncBracket touches no leg without a price; memory shape only
       ...(parent && { parent: parent.order.clientOrderId }),
       ...(sent?.stopLoss !== undefined && { stopLoss: sent.stopLoss }),
+      // Stryker disable next-line ObjectLiteral: a take profit is only in a request to a broker that owns its brackets (handleSubmit), and it is read only by syncBracket, which returns at once for such a broker; memory shape only
       ...(sent?.takeProfit !== undefined && { takeProfit: sent.takeProfit }),
     };
     this.orders.set(id, adopted);
