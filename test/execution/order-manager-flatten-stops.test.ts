@@ -6,6 +6,7 @@ import type { Alert, BrokerStatus, Order, OrderIntent, Position } from '../../sr
 import type { Micros } from '../../src/core/time.js';
 import type { BrokerAdapter, BrokerEvent } from '../../src/execution/broker.js';
 import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
+import { OrderJournal } from '../../src/execution/order-journal.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
 import { PaperBroker } from '../../src/execution/paper-broker.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
@@ -18,10 +19,10 @@ function nqTick(ts: number, price: number) {
 }
 
 /** The order manager over the real NinjaTrader broker, fed what the gateway publishes for the AddOn. */
-function ninjaTraderRig() {
+function ninjaTraderRig(journal = new OrderJournal()) {
   const bus = new MessageBus();
   const clock = new ReplayClock(T0);
-  const broker = new NinjaTraderBroker(bus, ['NT-1'], { clock });
+  const broker = new NinjaTraderBroker(bus, ['NT-1'], { clock, journal });
   const manager = new OrderManager(bus, clock);
   manager.addBroker(broker);
   const commands: NinjaTraderCommand[] = [];
@@ -350,6 +351,26 @@ describe('stop management commands', () => {
     }
     rig.market(esTick(T0 + 1, 6009));
     expect(rig.manager.order(`${targetOnly.id}-sl`)).toBeUndefined();
+  });
+
+  it('refuses a trailing stop on a stop leg, even one sent with a stop loss of its own', () => {
+    // Before a restart the engine sent X and X-sl (an order with its own stop loss); after it,
+    // X-sl is adopted as the stop leg of X, and a stop leg is not an entry to trail.
+    const journal = new OrderJournal();
+    const before = ninjaTraderRig(journal);
+    before.connect();
+    const x = intent({ id: 'X', account: 'NT-1', type: 'limit', limitPrice: 5950 });
+    const xsl = intent({ id: 'X-sl', account: 'NT-1', type: 'limit', limitPrice: 5950, stopLoss: 5940 });
+    before.manager.execute({ type: 'submit', intent: x });
+    before.manager.execute({ type: 'submit', intent: xsl });
+    const after = ninjaTraderRig(journal);
+    after.connect({ orders: [after.working(x), after.working(xsl)] });
+    expect(after.manager.order('X-sl')?.status).toBe('working');
+    expect(after.manager.execute({ type: 'trail-stop', clientOrderId: 'X-sl', distance: 4 })).toEqual({
+      ok: false,
+      message: 'X-sl is not a bracket entry with a stop loss',
+      orders: [],
+    });
   });
 
   it('says which command it set on which entry', () => {
