@@ -736,7 +736,12 @@ export class RiskEngine {
    * Saves the account's rule state when a rule-relevant figure changed (throttled while the
    * threshold moves, unless `now`: the engine is closing).
    */
-  private persistCompliance(account: ManagedAccount, status: ComplianceStatus, ts: Micros, now = false): void {
+  private persistCompliance(
+    account: ManagedAccount,
+    status: ComplianceStatus,
+    ts: Micros,
+    now = false,
+  ): void {
     if (!this.complianceStore) return;
     const key = saveKeyOf(status);
     if (key === account.savedKey) return;
