@@ -33,10 +33,11 @@ const e2eSuite: Suite = async ({ quick }) => {
   const slack = quick ? QUICK_TOLERANCE : 1;
   const single = await runSweep({
     // Quick steps are short, so the 10,000 msg/s step runs three times and the median counts. The
-    // quick gate asks for a third of the 100,000 msg/s target: its top step offers 50,000, which a
-    // healthy engine sustains on a busy 2-core runner (100,000 there sits on the edge of the 95 %
-    // and ack-pace rules, so it would judge the machine, not the engine).
-    rates: quick ? [SLO_RATE, SLO_RATE, SLO_RATE, 50_000] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
+    // quick gate asks for a third of the 100,000 msg/s target: 35,000 is the step that answers it
+    // (a runner too busy for 50,000 for two seconds must not fail the gate while the engine clears
+    // the bar); 50,000 shows the headroom. 100,000 on a busy 2-core runner sits on the edge of the
+    // 95 % and ack-pace rules, so it would judge the machine, not the engine.
+    rates: quick ? [SLO_RATE, SLO_RATE, SLO_RATE, 35_000, 50_000] : [1000, SLO_RATE, 50_000, 100_000, 'max'],
     durationMs: quick ? 2000 : 8000,
     warmupMs: quick ? 1000 : 2000,
     connections: 1,
