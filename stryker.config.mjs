@@ -31,8 +31,10 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/index.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
   // Results are kept between runs: only mutants whose code or covering tests changed run again.
+  // mutation/check.ts joins the committed record (mutation/record/) into this file before a run
+  // and splits it after.
   incremental: true,
-  incrementalFile: 'mutation/incremental.json',
+  incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: 'always',
 };

@@ -1,32 +1,31 @@
-// Mutation testing, incremental against the recorded run (mutation/incremental.json, committed
-// beside the code it describes): Stryker re-runs only the mutants whose code or covering tests
+// Mutation testing, incremental against the recorded run (mutation/record/, committed beside the
+// code it describes; record.ts): Stryker re-runs only the mutants whose code or covering tests
 // changed since, then this fails when a module scores below the floor.
 // - `npm run mutate:ci` (CI): the recorded files; a record so stale that more than BUDGET mutants
 //   would run again fails before they run.
 // - `npm run mutate:update` (`--update`): the recorded files, no budget: brings the record up to date.
 // - `npm run mutate` (`--all`): every file stryker.config.mjs lists, recorded or not (hours).
-// After a run the record is compacted (record.ts), to be committed with the change.
+// After a run the record is compacted and split again (record.ts), to be committed with the change.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { compactRecord } from './record.js';
+import { joinRecord, RECORD_DIR, splitRecord } from './record.js';
 import { FLOOR, printScores, readReport } from './scores.js';
 
 // Mutants that did not compile are checked again on every run by the type checker alone (about
 // 0.2 s each), so the budget counts only the rest: mutants whose tests must run again.
 const ALL = process.argv.includes('--all');
 const BUDGET = ALL || process.argv.includes('--update') ? Number.POSITIVE_INFINITY : 500;
-const RECORD = join('mutation', 'incremental.json');
 const print = (line: string): void => void process.stdout.write(`${line}\n`);
 
-if (!ALL && !existsSync(RECORD)) {
-  print(`mutation check: no recorded run at ${RECORD}; run \`npm run mutate\` and commit it`);
+const record = joinRecord();
+if (!ALL && record === undefined) {
+  print(`mutation check: no recorded run in ${RECORD_DIR}; run \`npm run mutate\` and commit it`);
   process.exit(1);
 }
 // Only files with a recorded run are checked: a module never run would be mutated from scratch.
-const record = existsSync(RECORD) ? readReport(RECORD) : undefined;
 const recorded = Object.keys(record?.files ?? {}).filter((file) => existsSync(file));
 const compileErrors = recorded
   .flatMap((file) => record?.files[file]?.mutants ?? [])
@@ -75,7 +74,7 @@ child.stdout.on('data', (chunk: Buffer) => {
   if (toRun > BUDGET) {
     overBudget = true;
     print(
-      `\nmutation check: ${String(toRun)} mutants would run their tests again (budget ${String(BUDGET)}): ${RECORD} is stale; run \`npm run mutate:update\` and commit it`,
+      `\nmutation check: ${String(toRun)} mutants would run their tests again (budget ${String(BUDGET)}): ${RECORD_DIR} is stale; run \`npm run mutate:update\` and commit it`,
     );
     child.kill();
   }
@@ -87,6 +86,6 @@ child.on('close', (code) => {
     print(`mutation check: Stryker exited with ${String(code)}`);
     process.exit(1);
   }
-  compactRecord(RECORD);
+  splitRecord();
   process.exit(printScores(readReport(join('reports', 'mutation', 'mutation.json'))) ? 0 : 1);
 });

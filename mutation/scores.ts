@@ -18,6 +18,10 @@ export const MODULES: readonly (readonly [string, (path: string) => boolean])[] 
   ['store', (path) => path.startsWith('src/store/')],
   ['sizing', (path) => path === 'src/kernels/reference/sizing.ts'],
 ];
+/** The module a mutated file belongs to; undefined for a file in none. */
+export const moduleOf = (path: string): string | undefined =>
+  MODULES.find(([, matches]) => matches(path.replaceAll('\\', '/')))?.[0];
+
 const DETECTED = new Set(['Killed', 'Timeout']);
 const UNDETECTED = new Set(['Survived', 'NoCoverage']);
 
@@ -45,8 +49,8 @@ export interface ModuleScore {
 export function moduleScores(report: MutationReport): ModuleScore[] {
   const counts = MODULES.map(() => ({ detected: 0, undetected: 0, ignored: 0, statics: 0 }));
   for (const [file, { mutants }] of Object.entries(report.files)) {
-    const path = file.replaceAll('\\', '/');
-    const index = MODULES.findIndex(([, matches]) => matches(path));
+    const name = moduleOf(file);
+    const index = MODULES.findIndex(([module]) => module === name);
     if (index < 0) continue;
     const count = counts[index] as (typeof counts)[number];
     for (const mutant of mutants) {
