@@ -1,47 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS, type NinjaTraderCommand } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Order, OrderIntent } from '../../src/core/events.js';
 import { MarketTrust } from '../../src/core/market-trust.js';
 import { clientSource } from '../../src/core/market-source.js';
-import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
-import { OrderJournal } from '../../src/execution/order-journal.js';
-import { OrderManager } from '../../src/execution/order-manager.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
+import { ninjaTraderRig } from './ninjatrader-rig.js';
 
 const ES = 'ES 12-26';
-
-/**
- * An order manager over the NinjaTrader broker with its AddOn connected and reconciled: cancels and
- * replaces only go out as commands, so an order stays `cancel-pending` until the AddOn reports.
- */
-function ninjaTraderRig() {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T0);
-  const manager = new OrderManager(bus, clock);
-  const broker = new NinjaTraderBroker(bus, ['NT-1'], { journal: new OrderJournal(), clock });
-  manager.addBroker(broker);
-  const commands: NinjaTraderCommand[] = [];
-  const orders: Order[] = [];
-  bus.observe(TOPICS.ninjatraderCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.orders).subscribe((order) => orders.push(order));
-  bus.publish(TOPICS.ninjatraderSessions, {
-    kind: 'connected',
-    sessionId: 's-1',
-    accounts: ['NT-1'],
-    ts: T0,
-  });
-  bus.publish(TOPICS.ninjatraderSessions, {
-    kind: 'snapshot',
-    sessionId: 's-1',
-    accounts: ['NT-1'],
-    ts: T0,
-    snapshot: { accounts: [], positions: [], orders: [] },
-  });
-  commands.length = 0;
-  return { bus, clock, manager, broker, commands, orders };
-}
 
 /** A paper rig with a long bracket entry of one contract filled at 6000.25, stop 5990, target 6050. */
 function filledBracket(options: Parameters<typeof executionRig>[0] = {}) {
@@ -83,9 +46,8 @@ describe('submit answers', () => {
   });
 
   it('sends the signal time with the order to a broker that forwards it', () => {
-    const rig = ninjaTraderRig();
-    const order: OrderIntent = intent({ account: 'NT-1', signalTs: T0 - 250 });
-    rig.manager.execute({ type: 'submit', intent: order });
+    const rig = ninjaTraderRig({ connected: true });
+    const order = rig.place({ signalTs: T0 - 250 });
     const sent = rig.commands.find((command) => command.kind === 'order');
     expect(sent?.kind === 'order' && sent.intent.signalTs).toBe(T0 - 250);
     expect(rig.broker.sentOrder(order.id)?.signalTs).toBe(T0 - 250);
@@ -168,9 +130,8 @@ describe('cancel', () => {
   });
 
   it('a second cancel while one is on its way is sent again but publishes no second cancel-pending', () => {
-    const rig = ninjaTraderRig();
-    const order = intent({ account: 'NT-1', type: 'limit', limitPrice: 5900 });
-    rig.manager.execute({ type: 'submit', intent: order });
+    const rig = ninjaTraderRig({ connected: true });
+    const order = rig.place({ type: 'limit', limitPrice: 5900 });
     rig.manager.execute({ type: 'cancel', clientOrderId: order.id });
     expect(rig.manager.order(order.id)?.status).toBe('cancel-pending');
     const published = rig.orders.length;
@@ -214,9 +175,8 @@ describe('replace', () => {
   });
 
   it('an order whose cancel is on its way is not replaced', () => {
-    const rig = ninjaTraderRig();
-    const order = intent({ account: 'NT-1', type: 'limit', limitPrice: 5900 });
-    rig.manager.execute({ type: 'submit', intent: order });
+    const rig = ninjaTraderRig({ connected: true });
+    const order = rig.place({ type: 'limit', limitPrice: 5900 });
     rig.manager.execute({ type: 'cancel', clientOrderId: order.id });
     expect(
       rig.manager.execute({ type: 'replace', clientOrderId: order.id, changes: { limitPrice: 5901 } }),

@@ -1,94 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS, type NinjaTraderCommand } from '../../src/bus/topics.js';
+import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, BrokerStatus, Order, OrderIntent, Position } from '../../src/core/events.js';
+import type { Alert, BrokerStatus } from '../../src/core/events.js';
 import type { Micros } from '../../src/core/time.js';
 import type { BrokerAdapter, BrokerEvent } from '../../src/execution/broker.js';
-import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
 import { OrderJournal } from '../../src/execution/order-journal.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
 import { PaperBroker } from '../../src/execution/paper-broker.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
+import { ninjaTraderRig } from './ninjatrader-rig.js';
 
 const ES = 'ES 12-26';
 const NQ = 'NQ 12-26';
 
 function nqTick(ts: number, price: number) {
   return { symbol: NQ, ts, price, size: 10, bid: price - 0.25, ask: price + 0.25, side: 'unknown' as const };
-}
-
-/** The order manager over the real NinjaTrader broker, fed what the gateway publishes for the AddOn. */
-function ninjaTraderRig(journal = new OrderJournal()) {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T0);
-  const broker = new NinjaTraderBroker(bus, ['NT-1'], { clock, journal });
-  const manager = new OrderManager(bus, clock);
-  manager.addBroker(broker);
-  const commands: NinjaTraderCommand[] = [];
-  const alerts: Alert[] = [];
-  const orders: Order[] = [];
-  bus.observe(TOPICS.ninjatraderCommands).subscribe((command) => commands.push(command));
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.orders).subscribe((order) => orders.push(order));
-  const position = (quantity: number, symbol = ES): Position => ({
-    account: 'NT-1',
-    symbol,
-    ts: clock.now(),
-    quantity,
-    averagePrice: quantity === 0 ? 0 : 6000,
-    unrealizedPnl: 0,
-    realizedPnl: 0,
-  });
-  /** An order as the AddOn reports it (an `order_update` the gateway put on the bus). */
-  const working = (sent: OrderIntent, changes: Partial<Order> = {}): Order => ({
-    clientOrderId: sent.id,
-    account: sent.account,
-    symbol: sent.symbol,
-    ts: clock.now(),
-    side: sent.side,
-    quantity: sent.quantity,
-    filledQuantity: 0,
-    type: sent.type,
-    ...(sent.limitPrice !== undefined && { limitPrice: sent.limitPrice }),
-    ...(sent.stopPrice !== undefined && { stopPrice: sent.stopPrice }),
-    timeInForce: sent.timeInForce,
-    status: 'working',
-    brokerOrderId: `NT-${sent.id}`,
-    ...changes,
-  });
-  const connect = (snapshot: { positions?: Position[]; orders?: Order[] } = {}, sessionId = 's-1'): void => {
-    bus.publish(TOPICS.ninjatraderSessions, {
-      kind: 'connected',
-      sessionId,
-      accounts: ['NT-1'],
-      ts: clock.now(),
-    });
-    const positions = snapshot.positions ?? [];
-    const listed = snapshot.orders ?? [];
-    for (const p of positions) bus.publish(TOPICS.positions, p);
-    for (const o of listed) bus.publish(TOPICS.orders, o);
-    bus.publish(TOPICS.ninjatraderSessions, {
-      kind: 'snapshot',
-      sessionId,
-      accounts: ['NT-1'],
-      ts: clock.now(),
-      snapshot: { accounts: [], positions, orders: listed },
-    });
-  };
-  return {
-    bus,
-    clock,
-    broker,
-    manager,
-    commands,
-    alerts,
-    orders,
-    position,
-    working,
-    connect,
-    report: (order: Order) => bus.publish(TOPICS.orders, order),
-  };
 }
 
 /**
@@ -326,7 +253,7 @@ describe('flatten through NinjaTrader (its own flatten, confirmed by its reports
     ]);
     rig.manager.execute({ type: 'flatten', account: 'NT-1', reason: 'again' });
     expect(rig.commands.filter((c) => c.kind === 'snapshot_request')).toHaveLength(1);
-    rig.bus.publish(TOPICS.positions, rig.position(0));
+    rig.reportPosition(rig.position(0));
     expect(rig.alerts.filter((a) => a.code === 'EXECUTION_FLAT_CONFIRMED').map((a) => a.message)).toEqual([
       'NT-1 flat (confirmed by NinjaTrader)',
     ]);
@@ -357,14 +284,12 @@ describe('stop management commands', () => {
     // Before a restart the engine sent X and X-sl (an order with its own stop loss); after it,
     // X-sl is adopted as the stop leg of X, and a stop leg is not an entry to trail.
     const journal = new OrderJournal();
-    const before = ninjaTraderRig(journal);
+    const before = ninjaTraderRig({ journal });
     before.connect();
-    const x = intent({ id: 'X', account: 'NT-1', type: 'limit', limitPrice: 5950 });
-    const xsl = intent({ id: 'X-sl', account: 'NT-1', type: 'limit', limitPrice: 5950, stopLoss: 5940 });
-    before.manager.execute({ type: 'submit', intent: x });
-    before.manager.execute({ type: 'submit', intent: xsl });
-    const after = ninjaTraderRig(journal);
-    after.connect({ orders: [after.working(x), after.working(xsl)] });
+    const x = before.place({ id: 'X', type: 'limit', limitPrice: 5950 });
+    const xsl = before.place({ id: 'X-sl', type: 'limit', limitPrice: 5950, stopLoss: 5940 });
+    const after = ninjaTraderRig({ journal, brokerOrderIds: true });
+    after.connect({ orders: [after.view(x), after.view(xsl)], reportOrders: true });
     expect(after.manager.order('X-sl')?.status).toBe('working');
     expect(after.manager.execute({ type: 'trail-stop', clientOrderId: 'X-sl', distance: 4 })).toEqual({
       ok: false,
@@ -427,11 +352,10 @@ describe('breakeven moves the stop once the price has moved the trigger, not bef
 
 describe('trailing a stop the broker placed', () => {
   it('does not trail before the entry has filled, even when the stop leg is reported first', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ brokerOrderIds: true });
     rig.connect();
-    const entry = intent({ account: 'NT-1', stopLoss: 5990, takeProfit: 6050 });
-    rig.manager.execute({ type: 'submit', intent: entry });
-    rig.report(rig.working(entry, { status: 'accepted' }));
+    const entry = rig.place({ stopLoss: 5990, takeProfit: 6050 });
+    rig.report(entry, { status: 'accepted' });
     rig.manager.execute({ type: 'trail-stop', clientOrderId: entry.id, distance: 4 });
     const stopLeg = intent({
       id: `${entry.id}-sl`,
@@ -440,11 +364,11 @@ describe('trailing a stop the broker placed', () => {
       type: 'stop',
       stopPrice: 5990,
     });
-    rig.report(rig.working(stopLeg));
+    rig.report(stopLeg);
     rig.commands.length = 0;
     rig.manager.process(esTick(T0 + 1, 6020));
     expect(rig.commands).toEqual([]);
-    rig.report(rig.working(entry, { status: 'filled', filledQuantity: 1, averageFillPrice: 6000 }));
+    rig.report(entry, { status: 'filled', filledQuantity: 1, averageFillPrice: 6000 });
     rig.manager.process(esTick(T0 + 2, 6012));
     expect(rig.commands).toEqual([
       expect.objectContaining({ kind: 'replace', clientOrderId: stopLeg.id, stopPrice: 6008 }),
@@ -571,13 +495,12 @@ describe('bracket legs follow the entry', () => {
 
 describe('an order the broker no longer lists', () => {
   it('is closed as cancelled on reconnect, with a mismatch alert', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ brokerOrderIds: true });
     rig.connect();
-    const order = intent({ account: 'NT-1', type: 'limit', limitPrice: 5950 });
-    rig.manager.execute({ type: 'submit', intent: order });
-    rig.report(rig.working(order));
+    const order = rig.place({ type: 'limit', limitPrice: 5950 });
+    rig.report(order);
     expect(rig.manager.order(order.id)?.status).toBe('working');
-    rig.connect({}, 's-2');
+    rig.connect();
     expect(rig.manager.order(order.id)).toMatchObject({
       status: 'cancelled',
       reason: 'not working at ninjatrader on reconnect',

@@ -1,138 +1,23 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MessageBus } from '../../src/bus/bus.js';
 import { TOPICS } from '../../src/bus/topics.js';
 import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, Order, Position, Side } from '../../src/core/events.js';
-import { NinjaTraderBroker } from '../../src/execution/ninjatrader-broker.js';
-import { OrderJournal, orderJournalPath } from '../../src/execution/order-journal.js';
+import type { Alert, OrderIntent } from '../../src/core/events.js';
 import { OrderManager } from '../../src/execution/order-manager.js';
 import { PaperBroker } from '../../src/execution/paper-broker.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
+import { ninjaTraderRig, tempDataDir } from './ninjatrader-rig.js';
 
 const ES = 'ES 12-26';
 const REDUCING = (account: string): string =>
   `; REDUCING until resolved (enigma resolve --account ${account})`;
 
-/**
- * An order manager over the NinjaTrader broker on one bus, with what the gateway would publish:
- * order reports and executions on the bus, and each (re)connect as a session whose snapshot lists
- * the AddOn's positions and working orders.
- */
-function ninjaTraderRig(
-  options: { dataDir?: string; accounts?: string[]; bus?: MessageBus; clock?: ReplayClock } = {},
-) {
-  const bus = options.bus ?? new MessageBus();
-  const clock = options.clock ?? new ReplayClock(T0);
-  const accounts = options.accounts ?? ['NT-1'];
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'enigma-om-reconcile-'));
-  const broker = new NinjaTraderBroker(bus, accounts, {
-    journal: new OrderJournal(orderJournalPath(dataDir)),
-    clock,
-  });
-  const manager = new OrderManager(bus, clock);
-  manager.addBroker(broker);
-  const alerts: Alert[] = [];
-  const positions: Position[] = [];
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.positions).subscribe((position) => positions.push(position));
-  let sessions = 0;
-  let current = '';
-  return {
-    bus,
-    clock,
-    broker,
-    manager,
-    alerts,
-    positions,
-    dataDir,
-    /** A new AddOn session; its snapshot lists these positions (also published) and working orders. */
-    connect(snapshot: { positions?: Position[]; orders?: Order[] } = {}): void {
-      current = `s-${++sessions}`;
-      const listed = snapshot.positions ?? [];
-      bus.publish(TOPICS.ninjatraderSessions, {
-        kind: 'connected',
-        sessionId: current,
-        accounts,
-        ts: clock.now(),
-      });
-      for (const position of listed) bus.publish(TOPICS.positions, position);
-      bus.publish(TOPICS.ninjatraderSessions, {
-        kind: 'snapshot',
-        sessionId: current,
-        accounts,
-        ts: clock.now(),
-        snapshot: { accounts: [], positions: listed, orders: snapshot.orders ?? [] },
-      });
-    },
-    disconnect(): void {
-      bus.publish(TOPICS.ninjatraderSessions, {
-        kind: 'disconnected',
-        sessionId: current,
-        accounts,
-        ts: clock.now(),
-      });
-    },
-    /** An order report from the AddOn. */
-    report(order: Order): void {
-      bus.publish(TOPICS.orders, order);
-    },
-    /** An execution from the AddOn. */
-    fill(
-      clientOrderId: string,
-      fillId: string,
-      side: Side,
-      quantity: number,
-      price: number,
-      account = 'NT-1',
-    ): void {
-      bus.publish(TOPICS.fills, {
-        fillId,
-        clientOrderId,
-        account,
-        symbol: ES,
-        ts: clock.now(),
-        side,
-        quantity,
-        price,
-        commission: 2.25,
-      });
-    },
-    /** The outcome of the last reconcile: its EXECUTION_RECONCILED or EXECUTION_RECONCILIATION_MISMATCH alert. */
-    outcome(): Alert | undefined {
-      return alerts
-        .filter(
-          (alert) =>
-            alert.code === 'EXECUTION_RECONCILED' || alert.code === 'EXECUTION_RECONCILIATION_MISMATCH',
-        )
-        .at(-1);
-    },
-    /** The last alert with this code. */
-    last(code: string): Alert | undefined {
-      return alerts.filter((alert) => alert.code === code).at(-1);
-    },
-  };
-}
+/** An order NinjaTrader lists (a sell limit at 6100, good till cancelled) as the AddOn reports it. */
+const ntOrder = (id: string): OrderIntent =>
+  intent({ id, account: 'NT-1', side: 'sell', type: 'limit', limitPrice: 6100, timeInForce: 'gtc' });
 
-/** An order as NinjaTrader reports it. */
-function ntOrder(clientOrderId: string, changes: Partial<Order> = {}): Order {
-  return {
-    clientOrderId,
-    account: 'NT-1',
-    symbol: ES,
-    ts: T0,
-    side: 'sell',
-    quantity: 1,
-    filledQuantity: 0,
-    type: 'limit',
-    limitPrice: 6100,
-    timeInForce: 'gtc',
-    status: 'working',
-    ...changes,
-  };
-}
+/** NinjaTrader's commission on each execution. */
+const COMMISSION = 2.25;
 
 /** A paper broker that already holds 2 ES long and a working sell limit from before the engine started. */
 function paperBrokerWithHistory(): PaperBroker {
@@ -209,10 +94,10 @@ describe('reconcile: its answer and its alert', () => {
 
 describe('reconcile: positions in the book that the broker does not list', () => {
   it('are a difference ("none at" the broker), published flat, and match from then on', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
     // An execution the engine applied, whose position NinjaTrader never reported.
-    rig.fill('by-hand', 'x-1', 'buy', 1, 6000);
+    rig.fill({ id: 'by-hand', side: 'buy' }, 'x-1', 1, 6000, COMMISSION);
     rig.disconnect();
     rig.connect();
     expect(rig.last('EXECUTION_RECONCILIATION_MISMATCH')?.message).toBe(
@@ -235,10 +120,10 @@ describe('reconcile: positions in the book that the broker does not list', () =>
   });
 
   it('are no difference when the book is flat in them (bought and sold back)', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.fill('by-hand', 'x-1', 'buy', 1, 6000);
-    rig.fill('by-hand-close', 'x-2', 'sell', 1, 6004);
+    rig.fill({ id: 'by-hand', side: 'buy' }, 'x-1', 1, 6000, COMMISSION);
+    rig.fill({ id: 'by-hand-close', side: 'sell' }, 'x-2', 1, 6004, COMMISSION);
     rig.connect();
     expect(rig.last('EXECUTION_RECONCILIATION_MISMATCH')).toBeUndefined();
     expect(rig.outcome()).toMatchObject({
@@ -253,7 +138,7 @@ describe('reconcile: one account at a time', () => {
     // A paper account and a NinjaTrader account under one order manager.
     const bus = new MessageBus();
     const clock = new ReplayClock(T0);
-    const nt = ninjaTraderRig({ bus, clock });
+    const nt = ninjaTraderRig({ dataDir: tempDataDir(), bus, clock });
     const paper = new PaperBroker({
       accounts: [{ id: 'SIM-50K', startingBalance: 50_000 }],
       slippageTicks: 0,
@@ -261,10 +146,9 @@ describe('reconcile: one account at a time', () => {
     nt.manager.addBroker(paper);
     nt.connect();
     // NT-1: 1 ES long in the book (NinjaTrader's position report not in yet) and a working order.
-    nt.fill('nt-fill', 'x-1', 'buy', 1, 6000);
-    const working = intent({ id: 'nt-working', account: 'NT-1', type: 'limit', limitPrice: 5990 });
-    nt.manager.execute({ type: 'submit', intent: working });
-    nt.report(ntOrder('nt-working', { side: 'buy', limitPrice: 5990, status: 'working' }));
+    nt.fill({ id: 'nt-fill', side: 'buy' }, 'x-1', 1, 6000, COMMISSION);
+    nt.place({ id: 'nt-working', type: 'limit', limitPrice: 5990 });
+    nt.report(ntOrder('nt-working'), { side: 'buy', limitPrice: 5990, status: 'working' });
     expect(nt.manager.order('nt-working')?.status).toBe('working');
 
     expect(nt.manager.execute({ type: 'reconcile', account: 'SIM-50K' })).toEqual({
@@ -279,12 +163,9 @@ describe('reconcile: one account at a time', () => {
 
 describe('reconcile: live orders here that the broker no longer lists', () => {
   function withWorkingOrder() {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({
-      type: 'submit',
-      intent: intent({ id: 'work-1', account: 'NT-1', side: 'sell', type: 'limit', limitPrice: 6100 }),
-    });
+    rig.place({ id: 'work-1', side: 'sell', type: 'limit', limitPrice: 6100 });
     rig.report(ntOrder('work-1'));
     expect(rig.manager.order('work-1')?.status).toBe('working');
     return rig;
@@ -318,9 +199,9 @@ describe('reconcile: live orders here that the broker no longer lists', () => {
   });
 
   it('an order sent but not acknowledged yet stays as it is, and is no difference', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({ type: 'submit', intent: intent({ id: 'sent-1', account: 'NT-1' }) });
+    rig.place({ id: 'sent-1' });
     expect(rig.manager.order('sent-1')?.status).toBe('submitted');
     rig.connect();
     expect(rig.manager.order('sent-1')?.status).toBe('submitted');
@@ -331,29 +212,23 @@ describe('reconcile: live orders here that the broker no longer lists', () => {
 
 describe('reconcile: orders the broker lists', () => {
   it('a live order known here takes the status and broker id the snapshot lists', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({
-      type: 'submit',
-      intent: intent({ id: 'lim-1', account: 'NT-1', side: 'sell', type: 'limit', limitPrice: 6100 }),
-    });
+    rig.place({ id: 'lim-1', side: 'sell', type: 'limit', limitPrice: 6100 });
     expect(rig.manager.order('lim-1')?.status).toBe('submitted');
     // The acknowledgement is lost; the next snapshot lists the order working.
-    rig.connect({ orders: [ntOrder('lim-1', { brokerOrderId: 'NT-77' })] });
+    rig.connect({ orders: [rig.view(ntOrder('lim-1'), { brokerOrderId: 'NT-77' })] });
     expect(rig.manager.order('lim-1')).toMatchObject({ status: 'working', brokerOrderId: 'NT-77' });
     expect(rig.last('EXECUTION_RECONCILIATION_MISMATCH')).toBeUndefined();
   });
 
   it('an order whose cancel is on its way stays cancel-pending when the snapshot, from before the cancel, lists it working', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({
-      type: 'submit',
-      intent: intent({ id: 'work-2', account: 'NT-1', side: 'sell', type: 'limit', limitPrice: 6100 }),
-    });
+    rig.place({ id: 'work-2', side: 'sell', type: 'limit', limitPrice: 6100 });
     rig.report(ntOrder('work-2'));
     expect(rig.manager.execute({ type: 'cancel', clientOrderId: 'work-2' }).ok).toBe(true);
-    rig.connect({ orders: [ntOrder('work-2')] });
+    rig.connect({ orders: [rig.view(ntOrder('work-2'))] });
     expect(rig.manager.order('work-2')?.status).toBe('cancel-pending');
     // So it is not changed while the cancel is on its way.
     expect(
@@ -365,7 +240,7 @@ describe('reconcile: orders the broker lists', () => {
     });
     // A fill before the cancel, listed by the snapshot, still counts.
     rig.connect({
-      orders: [ntOrder('work-2', { quantity: 2, status: 'partially-filled', filledQuantity: 1 })],
+      orders: [rig.view(ntOrder('work-2'), { quantity: 2, status: 'partially-filled', filledQuantity: 1 })],
     });
     expect(rig.manager.order('work-2')).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
   });
@@ -373,9 +248,9 @@ describe('reconcile: orders the broker lists', () => {
 
 describe('adopting an order the engine did not place', () => {
   it('an order placed by hand is an external order, named with its side, quantity and symbol', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.report(ntOrder('by-hand-1', { side: 'sell', quantity: 3 }));
+    rig.report(ntOrder('by-hand-1'), { side: 'sell', quantity: 3 });
     expect(rig.last('EXECUTION_EXTERNAL_ORDER')).toMatchObject({
       severity: 'warning',
       account: 'NT-1',
@@ -386,7 +261,7 @@ describe('adopting an order the engine did not place', () => {
   });
 
   it('an adopted working order is live: missing at the next reconnect, it is closed as cancelled and is a difference', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
     rig.report(ntOrder('by-hand-1'));
     expect(rig.manager.liveOrders('NT-1').map((order) => order.clientOrderId)).toEqual(['by-hand-1']);
@@ -399,9 +274,9 @@ describe('adopting an order the engine did not place', () => {
   });
 
   it('an adopted order that is already filled is not live: the next reconnect leaves it filled', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.report(ntOrder('by-hand-2', { status: 'filled', filledQuantity: 1, averageFillPrice: 6100 }));
+    rig.report(ntOrder('by-hand-2'), { status: 'filled', filledQuantity: 1, averageFillPrice: 6100 });
     expect(rig.manager.order('by-hand-2')?.status).toBe('filled');
     rig.connect();
     expect(rig.manager.order('by-hand-2')?.status).toBe('filled');
@@ -410,23 +285,18 @@ describe('adopting an order the engine did not place', () => {
   });
 
   it('the -sl and -tp legs NinjaTrader places for an engine entry are not external orders', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({
-      type: 'submit',
-      intent: intent({ id: 'entry-42', account: 'NT-1', stopLoss: 5990, takeProfit: 6020 }),
+    rig.place({ id: 'entry-42', stopLoss: 5990, takeProfit: 6020 });
+    rig.report(ntOrder('entry-42'), {
+      side: 'buy',
+      type: 'market',
+      status: 'filled',
+      filledQuantity: 1,
+      averageFillPrice: 6000,
     });
-    rig.report(
-      ntOrder('entry-42', {
-        side: 'buy',
-        type: 'market',
-        status: 'filled',
-        filledQuantity: 1,
-        averageFillPrice: 6000,
-      }),
-    );
-    rig.report(ntOrder('entry-42-sl', { type: 'stop', stopPrice: 5990 }));
-    rig.report(ntOrder('entry-42-tp', { limitPrice: 6020 }));
+    rig.report(ntOrder('entry-42-sl'), { type: 'stop', stopPrice: 5990 });
+    rig.report(ntOrder('entry-42-tp'), { limitPrice: 6020 });
     expect(rig.last('EXECUTION_EXTERNAL_ORDER')).toBeUndefined();
     expect(rig.manager.liveOrders('NT-1').map((order) => order.clientOrderId)).toEqual([
       'entry-42-sl',
@@ -435,9 +305,9 @@ describe('adopting an order the engine did not place', () => {
   });
 
   it('an order named after an engine order with another suffix than -sl/-tp is an external order', () => {
-    const rig = ninjaTraderRig();
+    const rig = ninjaTraderRig({ dataDir: tempDataDir() });
     rig.connect();
-    rig.manager.execute({ type: 'submit', intent: intent({ id: 'entry-43', account: 'NT-1' }) });
+    rig.place({ id: 'entry-43' });
     rig.report(ntOrder('entry-43-x1'));
     expect(rig.last('EXECUTION_EXTERNAL_ORDER')?.message).toContain('entry-43-x1');
   });
@@ -445,25 +315,15 @@ describe('adopting an order the engine did not place', () => {
 
 describe('adopting an order the engine sent before a restart (NinjaTrader’s journal)', () => {
   it('a bracket entry with a stop loss keeps its stop (trail-stop applies) and its fills so far average on', () => {
-    const first = ninjaTraderRig();
+    const first = ninjaTraderRig({ dataDir: tempDataDir() });
     first.connect();
-    first.manager.execute({
-      type: 'submit',
-      intent: intent({
-        id: 'entry-77',
-        account: 'NT-1',
-        quantity: 3,
-        type: 'limit',
-        limitPrice: 6000,
-        stopLoss: 5990,
-      }),
-    });
+    first.place({ id: 'entry-77', quantity: 3, type: 'limit', limitPrice: 6000, stopLoss: 5990 });
 
     // A new engine on the same data directory: the snapshot lists the entry, 2 of 3 filled at 6000.
     const second = ninjaTraderRig({ dataDir: first.dataDir });
     second.connect({
       orders: [
-        ntOrder('entry-77', {
+        second.view(ntOrder('entry-77'), {
           side: 'buy',
           quantity: 3,
           limitPrice: 6000,
@@ -483,19 +343,16 @@ describe('adopting an order the engine sent before a restart (NinjaTrader’s jo
     });
 
     // The last contract fills at 6030: (2 × 6000 + 6030) / 3.
-    second.fill('entry-77', 'x-3', 'buy', 1, 6030);
+    second.fill({ id: 'entry-77', side: 'buy' }, 'x-3', 1, 6030, COMMISSION);
     expect(second.manager.order('entry-77')).toMatchObject({ filledQuantity: 3, averageFillPrice: 6010 });
   });
 
   it('an order sent without exits is no bracket entry: trail-stop is refused', () => {
-    const first = ninjaTraderRig();
+    const first = ninjaTraderRig({ dataDir: tempDataDir() });
     first.connect();
-    first.manager.execute({
-      type: 'submit',
-      intent: intent({ id: 'single-78', account: 'NT-1', type: 'limit', limitPrice: 6000 }),
-    });
+    first.place({ id: 'single-78', type: 'limit', limitPrice: 6000 });
     const second = ninjaTraderRig({ dataDir: first.dataDir });
-    second.connect({ orders: [ntOrder('single-78', { side: 'buy', limitPrice: 6000 })] });
+    second.connect({ orders: [second.view(ntOrder('single-78'), { side: 'buy', limitPrice: 6000 })] });
     expect(second.last('EXECUTION_EXTERNAL_ORDER')).toBeUndefined();
     expect(second.manager.execute({ type: 'trail-stop', clientOrderId: 'single-78', distance: 4 }).ok).toBe(
       false,
