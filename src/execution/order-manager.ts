@@ -42,6 +42,8 @@ interface ManagedOrder {
   breakevenTrigger?: number;
   /** Best price seen since the entry filled (highest for longs, lowest for shorts). */
   bestPrice?: number;
+  /** For entries: the market orders that closed what the entry filled after its bracket was spent. */
+  closes?: string[];
 }
 
 /**
@@ -55,7 +57,9 @@ interface ManagedOrder {
  *    target for the filled quantity are sent as an OCO pair (`<id>-sl`, `<id>-tp`); a fill of one
  *    shrinks or cancels the other, and more entry fills grow both (cancel/replace). A broker that
  *    `ownsBrackets` (NinjaTrader) gets the bracket with the entry and places the legs itself; the
- *    manager adopts them from its reports under the same ids.
+ *    manager adopts them from its reports under the same ids. Once the legs' fills have closed
+ *    what the entry filled, the bracket is spent: the entry's unfilled rest is cancelled, and what
+ *    it fills all the same with no working leg left is closed at market (`<id>-close-<n>`).
  * 4. Flatten cancels every live order of the account and closes each position (the broker's own
  *    flatten when it has one, else one market order); while that is on its way a second flatten
  *    adds nothing. Once the broker's reports show the account flat, an `EXECUTION_FLAT_CONFIRMED`
@@ -788,6 +792,51 @@ export class OrderManager {
         this.handleReplace(legId, { quantity: leg.order.filledQuantity + open });
       }
     }
+    this.closeSpentBracket(entry);
+  }
+
+  /**
+   * A bracket whose legs' fills have closed what its entry filled is spent: its entry's unfilled
+   * rest is cancelled, as filling it would open a position no leg protects any more (the stop
+   * filled at once when placed, or the stop or target filled while the entry still rested). What
+   * the entry fills all the same (a fill already on its way), with no working leg to cover it, is
+   * closed at market.
+   */
+  private closeSpentBracket(entry: ManagedOrder): void {
+    const id = entry.order.clientOrderId;
+    const legs = [this.orders.get(`${id}-sl`), this.orders.get(`${id}-tp`)];
+    const closes = (entry.closes ?? []).map((closeId) => this.orders.get(closeId));
+    const filled = (sum: number, managed: ManagedOrder | undefined): number =>
+      sum + (managed?.order.filledQuantity ?? 0);
+    const legsFilled = legs.reduce(filled, 0);
+    if (legsFilled === 0) return;
+    const working = (managed: ManagedOrder | undefined): managed is ManagedOrder =>
+      managed !== undefined && !isTerminal(managed.order.status) && managed.order.status !== 'cancel-pending';
+    const open = entry.order.filledQuantity - legsFilled - closes.reduce(filled, 0);
+    // A working leg still protects what is open: the bracket goes on (its legs resized above).
+    if (open > 0 && legs.some(working)) return;
+    if (working(entry)) this.handleCancel(id);
+    if (open <= 0) return;
+    const closing = closes
+      .filter(working)
+      .reduce((sum, close) => sum + close.order.quantity - close.order.filledQuantity, 0);
+    if (open - closing <= 0) return;
+    const closeId = `${id}-close-${String(closes.length + 1)}`;
+    entry.closes = [...(entry.closes ?? []), closeId];
+    this.handleSubmit(
+      {
+        id: closeId,
+        account: entry.order.account,
+        symbol: entry.order.symbol,
+        ts: this.now(),
+        side: entry.order.side === 'buy' ? 'sell' : 'buy',
+        quantity: open - closing,
+        type: 'market',
+        timeInForce: 'gtc',
+        reason: `close of ${id}: filled after its bracket was spent`,
+      },
+      'single',
+    );
   }
 
   private update(managed: ManagedOrder, changes: Partial<Order>): void {

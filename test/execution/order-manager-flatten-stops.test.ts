@@ -1,84 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { MessageBus } from '../../src/bus/bus.js';
-import { TOPICS } from '../../src/bus/topics.js';
-import { ReplayClock } from '../../src/core/clock.js';
-import type { Alert, BrokerStatus } from '../../src/core/events.js';
-import type { Micros } from '../../src/core/time.js';
-import type { BrokerAdapter, BrokerEvent } from '../../src/execution/broker.js';
 import { OrderJournal } from '../../src/execution/order-journal.js';
-import { OrderManager } from '../../src/execution/order-manager.js';
-import { PaperBroker } from '../../src/execution/paper-broker.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
 import { ninjaTraderRig } from './ninjatrader-rig.js';
+import { slowCancelRig } from './slow-cancel-rig.js';
 
 const ES = 'ES 12-26';
 const NQ = 'NQ 12-26';
 
 function nqTick(ts: number, price: number) {
   return { symbol: NQ, ts, price, size: 10, bid: price - 0.25, ask: price + 0.25, side: 'unknown' as const };
-}
-
-/**
- * The paper broker behind a broker adapter that reports its link without a reason and whose
- * cancels take effect only when released (a broker answering later than the paper broker does).
- */
-class SlowCancelBroker implements BrokerAdapter {
-  readonly name = 'slow-paper';
-  readonly cancels: string[] = [];
-  private readonly listeners = new Set<(event: BrokerEvent) => void>();
-  private readonly held = new Map<string, Micros>();
-
-  constructor(readonly paper: PaperBroker) {
-    paper.subscribe((event) => this.emit(event));
-  }
-
-  emit(event: BrokerEvent): void {
-    for (const listener of this.listeners) listener(event);
-  }
-
-  /** Lets a held cancel reach the paper broker. */
-  release(clientOrderId: string): void {
-    const ts = this.held.get(clientOrderId);
-    if (ts === undefined) return;
-    this.held.delete(clientOrderId);
-    this.paper.cancel(clientOrderId, ts);
-  }
-
-  accounts = () => this.paper.accounts();
-  submit: BrokerAdapter['submit'] = (request) => this.paper.submit(request);
-  cancel(clientOrderId: string, ts: Micros): void {
-    this.cancels.push(clientOrderId);
-    this.held.set(clientOrderId, ts);
-  }
-  replace: BrokerAdapter['replace'] = (id, changes, ts) => this.paper.replace(id, changes, ts);
-  positions: BrokerAdapter['positions'] = (account) => this.paper.positions(account);
-  workingOrders: BrokerAdapter['workingOrders'] = (account) => this.paper.workingOrders(account);
-  accountState: BrokerAdapter['accountState'] = (account, ts) => this.paper.accountState(account, ts);
-  subscribe(listener: (event: BrokerEvent) => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-  connect = () => Promise.resolve();
-  close = () => Promise.resolve();
-}
-
-function slowCancelRig() {
-  const bus = new MessageBus();
-  const clock = new ReplayClock(T0);
-  const paper = new PaperBroker({ accounts: [{ id: 'SIM-50K', startingBalance: 50_000 }], slippageTicks: 0 });
-  const broker = new SlowCancelBroker(paper);
-  const manager = new OrderManager(bus, clock);
-  manager.addBroker(broker);
-  const alerts: Alert[] = [];
-  const statuses: BrokerStatus[] = [];
-  bus.observe(TOPICS.alerts).subscribe((alert) => alerts.push(alert));
-  bus.observe(TOPICS.brokerStatus).subscribe((status) => statuses.push(status));
-  const market = (tick: ReturnType<typeof esTick>): void => {
-    clock.advanceTo(tick.ts);
-    paper.onTick(tick);
-    manager.process(tick);
-  };
-  return { bus, clock, paper, broker, manager, alerts, statuses, market };
 }
 
 describe('flatten through a broker without its own flatten (market orders)', () => {
@@ -482,11 +412,11 @@ describe('bracket legs follow the entry', () => {
     // 1 of 2 fills (the print is 1 contract): legs of 1.
     rig.market(esTick(T0 + 1, 5994.75, 1, 5994.5, 5995.25));
     expect(rig.manager.order(entry.id)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
-    // The target fills: the stop's cancel is on its way.
+    // The target fills: the stop's cancel is on its way, and so is the entry's rest (the bracket is spent).
     rig.market(esTick(T0 + 2, 6000.25, 5, 6000, 6000.5));
     expect(rig.manager.order(`${entry.id}-sl`)?.status).toBe('cancel-pending');
-    // The rest of the entry is cancelled: the entry's report syncs the bracket again.
-    rig.manager.execute({ type: 'cancel', clientOrderId: entry.id });
+    expect(rig.manager.order(entry.id)?.status).toBe('cancel-pending');
+    // The entry's cancel confirmed: its report syncs the bracket again.
     rig.broker.release(entry.id);
     expect(rig.manager.order(entry.id)?.status).toBe('cancelled');
     expect(rig.broker.cancels).toEqual([`${entry.id}-sl`, entry.id]);

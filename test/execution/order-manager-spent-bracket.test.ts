@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
+import { slowCancelRig } from './slow-cancel-rig.js';
+
+// A bracket is spent once its legs' fills have closed what its entry filled: the entry's unfilled
+// rest must not open a position that no leg protects any more.
+
+const ids = (entryId: string) => ({ entry: entryId, stop: `${entryId}-sl`, target: `${entryId}-tp` });
+
+describe('a bracket whose stop filled at once when placed', () => {
+  it('cancels the entry’s rest, so no later print opens an unprotected contract', () => {
+    const rig = executionRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6050 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, stop, target } = ids(sent.id);
+    // A print through the entry and the stop, of 2 contracts: half of it (1) fills the entry, and
+    // the stop placed for that contract fills at once.
+    rig.market(esTick(T0 + 1, 5989, 2, 5988.75, 5989.25));
+    expect(rig.manager.order(stop)).toMatchObject({ status: 'filled', filledQuantity: 1 });
+    expect(rig.manager.order(target)).toBeUndefined();
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'cancelled', filledQuantity: 1 });
+    // The next print would have filled the entry's second contract.
+    rig.market(esTick(T0 + 2, 5989, 2, 5988.75, 5989.25));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(1);
+    expect(rig.positions.at(-1)?.quantity).toBe(0);
+    expect(rig.manager.liveOrders()).toEqual([]);
+  });
+});
+
+describe('a bracket whose legs filled while the entry still rested', () => {
+  function partlyFilledEntry() {
+    const rig = executionRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 3, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    // A print of 2 through the limit: 1 of 3 fills (half the print), legs of 1.
+    rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
+    expect(rig.manager.order(sent.id)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
+    return { rig, ...ids(sent.id) };
+  }
+
+  it('a target that fills cancels the stop and the entry’s rest: the trade is done', () => {
+    const { rig, entry, stop, target } = partlyFilledEntry();
+    rig.market(esTick(T0 + 2, 6010.25, 10, 6010, 6010.5));
+    expect(rig.manager.order(target)).toMatchObject({ status: 'filled', filledQuantity: 1 });
+    expect(rig.manager.order(stop)?.status).toBe('cancelled');
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'cancelled', filledQuantity: 1 });
+    rig.market(esTick(T0 + 3, 5999.75, 10, 5999.5, 6000.25));
+    expect(rig.positions.at(-1)?.quantity).toBe(0);
+    expect(rig.manager.liveOrders()).toEqual([]);
+  });
+
+  it('a stop that fills cancels the target and the entry’s rest', () => {
+    const { rig, entry, stop, target } = partlyFilledEntry();
+    // A print of 2 down through the stop: on its way it fills 1 more of the entry (the stop grows
+    // to 2), then the stop fills.
+    rig.market(esTick(T0 + 2, 5989.75, 2, 5989.5, 5990));
+    expect(rig.manager.order(stop)).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    expect(rig.manager.order(target)?.status).toBe('cancelled');
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'cancelled', filledQuantity: 2 });
+    rig.market(esTick(T0 + 3, 5989.75, 10, 5989.5, 5990));
+    expect(rig.positions.at(-1)?.quantity).toBe(0);
+    expect(rig.manager.liveOrders()).toEqual([]);
+  });
+
+  it('a target that fills in part leaves the entry working: the stop still protects what is open', () => {
+    const rig = executionRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 4, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, stop, target } = ids(sent.id);
+    // 2 of 4 fill (a print of 4 through the limit): legs of 2.
+    rig.market(esTick(T0 + 1, 5999.75, 4, 5999.5, 6000.25));
+    // A print of 2 through the target: 1 of its 2 fills; 1 stays open, the stop resized to 1.
+    rig.market(esTick(T0 + 2, 6010.25, 2, 6011, 6011.25));
+    expect(rig.manager.order(target)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
+    expect(rig.manager.order(stop)).toMatchObject({ status: 'working', quantity: 1 });
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'partially-filled', filledQuantity: 2 });
+    // The entry fills on: both legs grow with it.
+    rig.market(esTick(T0 + 3, 5999.75, 4, 5999.5, 6000.25));
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'filled', filledQuantity: 4 });
+    expect(rig.manager.order(stop)).toMatchObject({ quantity: 3 });
+    expect(rig.manager.order(target)).toMatchObject({ quantity: 4, filledQuantity: 1 });
+  });
+});
+
+describe('an entry fill already on its way when the bracket was spent', () => {
+  it('is closed at market, once per contract, and the account ends flat', () => {
+    const rig = slowCancelRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 3, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, target } = ids(sent.id);
+    rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
+    // The target fills: the bracket is spent; the entry's cancel is on its way (held).
+    rig.market(esTick(T0 + 2, 6010.25, 10, 6010, 6010.5));
+    expect(rig.manager.order(target)?.status).toBe('filled');
+    expect(rig.manager.order(entry)?.status).toBe('cancel-pending');
+    // Before the cancel lands, the entry fills one more contract: it is closed at market.
+    rig.market(esTick(T0 + 3, 5999.75, 2, 5999.5, 6000.25));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(2);
+    expect(rig.manager.order(`${entry}-close-1`)).toMatchObject({
+      side: 'sell',
+      quantity: 1,
+      type: 'market',
+      reason: `close of ${entry}: filled after its bracket was spent`,
+    });
+    // And one more: a second close for that contract only.
+    rig.market(esTick(T0 + 4, 5999.75, 2, 5999.5, 6000.25));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(3);
+    expect(rig.manager.order(`${entry}-close-2`)).toMatchObject({ quantity: 1 });
+    rig.market(esTick(T0 + 5, 6000, 10, 5999.75, 6000.25));
+    expect(rig.manager.order(`${entry}-close-1`)?.status).toBe('filled');
+    expect(rig.manager.order(`${entry}-close-2`)?.status).toBe('filled');
+    expect(rig.manager.order(`${entry}-close-3`)).toBeUndefined();
+    expect(rig.paper.positions('SIM-50K').find((p) => p.quantity !== 0)).toBeUndefined();
+  });
+});
