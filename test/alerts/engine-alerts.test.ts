@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parseEngineConfig } from '../../src/config/index.js';
+import { ReplayClock } from '../../src/core/clock.js';
+import { microsFromIso } from '../../src/core/time.js';
 import { Engine } from '../../src/engine.js';
 import { queryFile, tempDir } from '../store/helpers.js';
 import { Receiver } from './receiver.js';
@@ -27,6 +29,9 @@ alerts:
       const path = temp.file('history.duckdb');
       const engine = await Engine.create({
         mode: 'live',
+        // Inside the trading session (Tuesday 10:00 New York), whatever the wall clock says: in
+        // the daily break the account would start REDUCING, not ACTIVE.
+        clock: new ReplayClock(microsFromIso('2026-12-08T15:00:00Z')),
         dataDir: temp.dir,
         wasm: false,
         accounts: config.accounts,
