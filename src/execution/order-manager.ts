@@ -42,6 +42,8 @@ interface ManagedOrder {
   breakevenTrigger?: number;
   /** Best price seen since the entry filled (highest for longs, lowest for shorts). */
   bestPrice?: number;
+  /** For entries: the bracket is spent, and the entry's rest was cancelled (once: a fill on its way resets the status). */
+  spent?: boolean;
   /** For entries: the market orders that closed what the entry filled after its bracket was spent. */
   closes?: string[];
 }
@@ -812,13 +814,17 @@ export class OrderManager {
     if (legsFilled === 0) return;
     const working = (managed: ManagedOrder | undefined): managed is ManagedOrder =>
       managed !== undefined && !isTerminal(managed.order.status) && managed.order.status !== 'cancel-pending';
+    // A working leg protects what is open (the loop above cancels the legs once nothing is): the
+    // bracket goes on, its legs resized to the entry's fills.
+    if (legs.some(working)) return;
+    if (entry.spent !== true) {
+      entry.spent = true;
+      if (working(entry)) this.handleCancel(id);
+    }
     const open = entry.order.filledQuantity - legsFilled - closes.reduce(filled, 0);
-    // A working leg still protects what is open: the bracket goes on (its legs resized above).
-    if (open > 0 && legs.some(working)) return;
-    if (working(entry)) this.handleCancel(id);
-    if (open <= 0) return;
     const closing = closes
       .filter(working)
+      // Stryker disable next-line ArithmeticOperator: `+ filledQuantity` agrees with `- filledQuantity` because a working close has nothing filled: it is a market order, which the paper broker (the only broker whose brackets this manager keeps) fills whole
       .reduce((sum, close) => sum + close.order.quantity - close.order.filledQuantity, 0);
     if (open - closing <= 0) return;
     const closeId = `${id}-close-${String(closes.length + 1)}`;

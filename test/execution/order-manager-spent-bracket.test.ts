@@ -117,3 +117,80 @@ describe('an entry fill already on its way when the bracket was spent', () => {
     expect(rig.paper.positions('SIM-50K').find((p) => p.quantity !== 0)).toBeUndefined();
   });
 });
+
+describe('a short entry filling while its closes are still on their way', () => {
+  it('buys back each contract once: a close counts what the closes before it will buy', () => {
+    // Orders fill 5 µs after they are sent at the earliest; the entry's cancel is held.
+    const rig = slowCancelRig({ participation: 0.5, latencyMicros: 5 });
+    rig.market(esTick(T0, 5999, 10, 5998.75, 5999.25));
+    const sent = intent({
+      side: 'sell',
+      quantity: 4,
+      type: 'limit',
+      limitPrice: 6000,
+      stopLoss: 6010,
+      takeProfit: 5990,
+    });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, target } = ids(sent.id);
+    rig.market(esTick(T0 + 10, 5999.25, 10, 5999, 5999.5));
+    // A print of 2 through the limit: 1 of 4 sold, legs of 1.
+    rig.market(esTick(T0 + 20, 6000.25, 2, 5999.75, 6000.5));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(1);
+    // The target buys it back: the bracket is spent, the entry's cancel on its way.
+    rig.market(esTick(T0 + 30, 5989.75, 10, 5989.5, 5990));
+    expect(rig.manager.order(target)?.status).toBe('filled');
+    expect(rig.manager.order(entry)?.status).toBe('cancel-pending');
+    // Before the cancel lands the entry sells 1 more, then 1 more while the first close waits.
+    rig.market(esTick(T0 + 40, 6000.25, 2, 6000, 6000.5));
+    expect(rig.manager.order(`${entry}-close-1`)).toMatchObject({
+      side: 'buy',
+      quantity: 1,
+      status: 'accepted',
+    });
+    rig.market(esTick(T0 + 42, 6000.25, 2, 6000, 6000.5));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(3);
+    expect(rig.manager.order(`${entry}-close-2`)).toMatchObject({ side: 'buy', quantity: 1 });
+    // The entry's cancel lands while both closes wait: nothing more to close.
+    rig.broker.release(entry);
+    expect(rig.manager.order(entry)?.status).toBe('cancelled');
+    expect(rig.manager.order(`${entry}-close-3`)).toBeUndefined();
+    expect(rig.broker.cancels.filter((id) => id === entry)).toHaveLength(1);
+    rig.market(esTick(T0 + 50, 6000, 10, 5999.75, 6000.25));
+    expect(rig.manager.order(`${entry}-close-1`)?.status).toBe('filled');
+    expect(rig.manager.order(`${entry}-close-2`)?.status).toBe('filled');
+    expect(rig.paper.positions('SIM-50K').find((p) => p.quantity !== 0)).toBeUndefined();
+  });
+});
+
+describe('a bracket with a target only', () => {
+  it('goes on while its target, filled in part, still works: the target still covers what is open', () => {
+    const rig = executionRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, takeProfit: 6010 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, target } = ids(sent.id);
+    rig.market(esTick(T0 + 1, 5999.75, 4, 5999.5, 6000.25));
+    expect(rig.manager.order(entry)).toMatchObject({ status: 'filled', filledQuantity: 2 });
+    // A print of 2 through the target: 1 of its 2 fills.
+    rig.market(esTick(T0 + 2, 6010.25, 2, 6011, 6011.25));
+    expect(rig.manager.order(target)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
+    expect(rig.manager.order(`${entry}-close-1`)).toBeUndefined();
+    expect(rig.positions.at(-1)?.quantity).toBe(1);
+  });
+});
+
+describe('an entry whose cancel a person sent before its bracket was spent', () => {
+  it('is not cancelled a second time when the bracket is spent', () => {
+    const rig = slowCancelRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, target } = ids(sent.id);
+    rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
+    expect(rig.manager.execute({ type: 'cancel', clientOrderId: entry }).ok).toBe(true);
+    rig.market(esTick(T0 + 2, 6010.25, 10, 6010, 6010.5));
+    expect(rig.manager.order(target)?.status).toBe('filled');
+    expect(rig.broker.cancels.filter((id) => id === entry)).toHaveLength(1);
+  });
+});
