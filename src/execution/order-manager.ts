@@ -822,10 +822,9 @@ export class OrderManager {
       if (working(entry)) this.handleCancel(id);
     }
     const open = entry.order.filledQuantity - legsFilled - closes.reduce(filled, 0);
-    const closing = closes
-      .filter(working)
-      // Stryker disable next-line ArithmeticOperator: `+ filledQuantity` agrees with `- filledQuantity` because a working close has nothing filled: it is a market order, which the paper broker (the only broker whose brackets this manager keeps) fills whole
-      .reduce((sum, close) => sum + close.order.quantity - close.order.filledQuantity, 0);
+    // Stryker disable next-line ArithmeticOperator: `+ filledQuantity` agrees with `- filledQuantity` because a working close has nothing filled: it is a market order, which the paper broker (the only broker whose brackets this manager keeps) fills whole
+    const unfilled = (close: ManagedOrder): number => close.order.quantity - close.order.filledQuantity;
+    const closing = closes.filter(working).reduce((sum, close) => sum + unfilled(close), 0);
     if (open - closing <= 0) return;
     const closeId = `${id}-close-${String(closes.length + 1)}`;
     entry.closes = [...(entry.closes ?? []), closeId];

@@ -194,3 +194,21 @@ describe('an entry whose cancel a person sent before its bracket was spent', () 
     expect(rig.broker.cancels.filter((id) => id === entry)).toHaveLength(1);
   });
 });
+
+describe('an entry fill on its way after its stop filled the moment it was placed', () => {
+  it('is closed at market; no target is placed for it', () => {
+    const rig = slowCancelRig({ participation: 0.5 });
+    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6050 });
+    rig.manager.execute({ type: 'submit', intent: sent });
+    const { entry, stop, target } = ids(sent.id);
+    rig.market(esTick(T0 + 1, 5989, 2, 5988.75, 5989.25));
+    expect(rig.manager.order(stop)).toMatchObject({ status: 'filled', filledQuantity: 1 });
+    expect(rig.manager.order(entry)?.status).toBe('cancel-pending');
+    // The entry's cancel has not landed: the next print fills its second contract.
+    rig.market(esTick(T0 + 2, 5989, 2, 5988.75, 5989.25));
+    expect(rig.manager.order(entry)?.filledQuantity).toBe(2);
+    expect(rig.manager.order(target)).toBeUndefined();
+    expect(rig.manager.order(`${entry}-close-1`)).toMatchObject({ side: 'sell', quantity: 1 });
+  });
+});
