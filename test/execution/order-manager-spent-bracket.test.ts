@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { OrderIntent } from '../../src/core/events.js';
 import { esTick, executionRig, intent, T0 } from './execution-helpers.js';
 import { slowCancelRig } from './slow-cancel-rig.js';
 
@@ -7,13 +8,24 @@ import { slowCancelRig } from './slow-cancel-rig.js';
 
 const ids = (entryId: string) => ({ entry: entryId, stop: `${entryId}-sl`, target: `${entryId}-tp` });
 
+/**
+ * With the market at 6001, sends a buy limit entry at 6000 with these exits and quantity; returns
+ * the ids of the entry and its legs.
+ */
+function sendEntry(
+  rig: Pick<ReturnType<typeof executionRig>, 'market' | 'manager'>,
+  bracket: Partial<OrderIntent>,
+) {
+  rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
+  const sent = intent({ type: 'limit', limitPrice: 6000, ...bracket });
+  rig.manager.execute({ type: 'submit', intent: sent });
+  return ids(sent.id);
+}
+
 describe('a bracket whose stop filled at once when placed', () => {
   it('cancels the entry’s rest, so no later print opens an unprotected contract', () => {
     const rig = executionRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6050 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, stop, target } = ids(sent.id);
+    const { entry, stop, target } = sendEntry(rig, { quantity: 2, stopLoss: 5990, takeProfit: 6050 });
     // A print through the entry and the stop, of 2 contracts: half of it (1) fills the entry, and
     // the stop placed for that contract fills at once.
     rig.market(esTick(T0 + 1, 5989, 2, 5988.75, 5989.25));
@@ -31,13 +43,11 @@ describe('a bracket whose stop filled at once when placed', () => {
 describe('a bracket whose legs filled while the entry still rested', () => {
   function partlyFilledEntry() {
     const rig = executionRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 3, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
-    rig.manager.execute({ type: 'submit', intent: sent });
+    const legs = sendEntry(rig, { quantity: 3, stopLoss: 5990, takeProfit: 6010 });
     // A print of 2 through the limit: 1 of 3 fills (half the print), legs of 1.
     rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
-    expect(rig.manager.order(sent.id)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
-    return { rig, ...ids(sent.id) };
+    expect(rig.manager.order(legs.entry)).toMatchObject({ status: 'partially-filled', filledQuantity: 1 });
+    return { rig, ...legs };
   }
 
   it('a target that fills cancels the stop and the entry’s rest: the trade is done', () => {
@@ -66,10 +76,7 @@ describe('a bracket whose legs filled while the entry still rested', () => {
 
   it('a target that fills in part leaves the entry working: the stop still protects what is open', () => {
     const rig = executionRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 4, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, stop, target } = ids(sent.id);
+    const { entry, stop, target } = sendEntry(rig, { quantity: 4, stopLoss: 5990, takeProfit: 6010 });
     // 2 of 4 fill (a print of 4 through the limit): legs of 2.
     rig.market(esTick(T0 + 1, 5999.75, 4, 5999.5, 6000.25));
     // A print of 2 through the target: 1 of its 2 fills; 1 stays open, the stop resized to 1.
@@ -88,10 +95,7 @@ describe('a bracket whose legs filled while the entry still rested', () => {
 describe('an entry fill already on its way when the bracket was spent', () => {
   it('is closed at market, once per contract, and the account ends flat', () => {
     const rig = slowCancelRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 3, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, target } = ids(sent.id);
+    const { entry, target } = sendEntry(rig, { quantity: 3, stopLoss: 5990, takeProfit: 6010 });
     rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
     // The target fills: the bracket is spent; the entry's cancel is on its way (held).
     rig.market(esTick(T0 + 2, 6010.25, 10, 6010, 6010.5));
@@ -166,10 +170,7 @@ describe('a short entry filling while its closes are still on their way', () => 
 describe('a bracket with a target only', () => {
   it('goes on while its target, filled in part, still works: the target still covers what is open', () => {
     const rig = executionRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, takeProfit: 6010 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, target } = ids(sent.id);
+    const { entry, target } = sendEntry(rig, { quantity: 2, takeProfit: 6010 });
     rig.market(esTick(T0 + 1, 5999.75, 4, 5999.5, 6000.25));
     expect(rig.manager.order(entry)).toMatchObject({ status: 'filled', filledQuantity: 2 });
     // A print of 2 through the target: 1 of its 2 fills.
@@ -183,10 +184,7 @@ describe('a bracket with a target only', () => {
 describe('an entry whose cancel a person sent before its bracket was spent', () => {
   it('is not cancelled a second time when the bracket is spent', () => {
     const rig = slowCancelRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6010 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, target } = ids(sent.id);
+    const { entry, target } = sendEntry(rig, { quantity: 2, stopLoss: 5990, takeProfit: 6010 });
     rig.market(esTick(T0 + 1, 5999.75, 2, 5999.5, 6000.25));
     expect(rig.manager.execute({ type: 'cancel', clientOrderId: entry }).ok).toBe(true);
     rig.market(esTick(T0 + 2, 6010.25, 10, 6010, 6010.5));
@@ -198,10 +196,7 @@ describe('an entry whose cancel a person sent before its bracket was spent', () 
 describe('an entry fill on its way after its stop filled the moment it was placed', () => {
   it('is closed at market; no target is placed for it', () => {
     const rig = slowCancelRig({ participation: 0.5 });
-    rig.market(esTick(T0, 6001, 10, 6000.75, 6001.25));
-    const sent = intent({ quantity: 2, type: 'limit', limitPrice: 6000, stopLoss: 5990, takeProfit: 6050 });
-    rig.manager.execute({ type: 'submit', intent: sent });
-    const { entry, stop, target } = ids(sent.id);
+    const { entry, stop, target } = sendEntry(rig, { quantity: 2, stopLoss: 5990, takeProfit: 6050 });
     rig.market(esTick(T0 + 1, 5989, 2, 5988.75, 5989.25));
     expect(rig.manager.order(stop)).toMatchObject({ status: 'filled', filledQuantity: 1 });
     expect(rig.manager.order(entry)?.status).toBe('cancel-pending');
