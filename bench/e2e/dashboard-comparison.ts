@@ -5,10 +5,10 @@ import { join } from 'node:path';
 import { TokenRegistry } from '../../src/server/auth/index.js';
 import { openDashboardBrowsers } from './dashboard-browsers.js';
 import type { LoadReport } from './load-generator.js';
-import { runGeneratorProcess, startEngineProcess, type EngineStats } from './processes.js';
+import { runCostedStep, startEngineProcess, type EngineStats } from './processes.js';
 
 export interface DashboardComparisonOptions {
-  /** Pairs of steps (without, then with the browsers); the medians over them are compared. */
+  /** Pairs of steps, without and with the browsers (ABBA: use an even count); the medians over them are compared. */
   readonly rounds: number;
   readonly rate: number;
   readonly durationMs: number;
@@ -21,6 +21,9 @@ export interface DashboardComparisonOptions {
 export interface DashboardRound {
   readonly without: LoadReport;
   readonly with: LoadReport;
+  /** The engine's CPU time over each step, ms. */
+  readonly withoutCpuMillis: number;
+  readonly withCpuMillis: number;
   /** First contentful paint of each signed-in view, opened before the `with` step. */
   readonly firstPaintsMs: readonly (number | null)[];
   /** Script errors the pages reported during the round. */
@@ -36,7 +39,8 @@ export interface DashboardComparison {
  * The dashboard's cost to the engine's hot path, in one engine process built as `enigma run
  * --listen` builds it: alternating load steps at the same rate without browsers and with two
  * headless Chromium browsers signed in (Overview, Trading), opened before and closed after each
- * `with` step, so both halves see the same engine, store size and machine load.
+ * `with` step, so both halves see the same engine, store size and machine load; each round's
+ * second step is the first's opposite, and the next round starts with the half this one ended with.
  */
 export async function runDashboardComparison(
   options: DashboardComparisonOptions,
@@ -49,31 +53,59 @@ export async function runDashboardComparison(
   const rounds: DashboardRound[] = [];
   let engineStats: EngineStats | undefined;
   try {
+    // Timer-paced: a spinning generator would take a core, leaving the engine and the
+    // browsers one to share, and the comparison would measure the machine's saturation.
     const step = (durationMs: number) =>
-      runGeneratorProcess(
+      runCostedStep(
+        engine,
         {
           url: engine.url,
           connections: 1,
           rate: options.rate,
           durationMs,
+          pacing: 'timer',
           ...(options.settleMs !== undefined && { settleMs: options.settleMs }),
         },
         token,
       );
     await step(options.warmupMs);
-    for (let round = 0; round < options.rounds; round++) {
-      const alone = await step(options.durationMs);
-      options.onStep?.(alone, false);
+    const stepWith = async () => {
       const browsers = await openDashboardBrowsers(engine.url, desk);
-      let watched: LoadReport;
+      let watched: Awaited<ReturnType<typeof step>>;
       let pageErrors: string[];
       try {
         watched = await step(options.durationMs);
       } finally {
         pageErrors = await browsers.close();
       }
-      rounds.push({ without: alone, with: watched, firstPaintsMs: browsers.firstPaintsMs, pageErrors });
-      options.onStep?.(watched, true);
+      options.onStep?.(watched.report, true);
+      return { watched, firstPaintsMs: browsers.firstPaintsMs, pageErrors };
+    };
+    const stepWithout = async () => {
+      const alone = await step(options.durationMs);
+      options.onStep?.(alone.report, false);
+      return alone;
+    };
+    // Rounds alternate which half goes first (ABBA), so a drift over the run (the store growing,
+    // the JIT settling) favours neither half.
+    for (let round = 0; round < options.rounds; round++) {
+      let alone: Awaited<ReturnType<typeof step>>;
+      let watched: Awaited<ReturnType<typeof stepWith>>;
+      if (round % 2 === 0) {
+        alone = await stepWithout();
+        watched = await stepWith();
+      } else {
+        watched = await stepWith();
+        alone = await stepWithout();
+      }
+      rounds.push({
+        without: alone.report,
+        with: watched.watched.report,
+        withoutCpuMillis: alone.engineCpuMillis,
+        withCpuMillis: watched.watched.engineCpuMillis,
+        firstPaintsMs: watched.firstPaintsMs,
+        pageErrors: watched.pageErrors,
+      });
     }
   } finally {
     engineStats = await engine.stop();

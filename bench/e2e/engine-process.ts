@@ -4,7 +4,8 @@
  * folder whose commits drive the acks (`ackOn: 'stored'`: an ack means the tick is on disk), and,
  * with `--stream`, the live stream (`/api/v1/stream`) for the token in ENIGMA_STREAM_TOKEN.
  * Prints `listening <url>` once ready, as `enigma run --listen` does; on SIGTERM prints
- * `stats <json>` (gateway and store counters) and exits. With `--bare`, the bare engine
+ * `stats <json>` (gateway and store counters) and exits. Asked `cpu` over IPC, it answers with
+ * its CPU time so far (every thread: the store's and V8's too), so a step's cost can be read. With `--bare`, the bare engine
  * (bare-engine.ts) instead: the floor the real one is compared with. With `--dashboard`, the
  * engine as `enigma run --listen` builds it (dashboard-engine.ts): the API, the dashboard and the
  * stream on the gateway's port, tokens from the registry in `--data-dir`.
@@ -37,6 +38,10 @@ const { values } = parseArgs({
 });
 const token = process.env['ENIGMA_TOKEN'];
 if (token === undefined || token === '') throw new Error('set ENIGMA_TOKEN');
+
+process.on('message', (message) => {
+  if (message === 'cpu') process.send?.({ cpu: process.cpuUsage() });
+});
 
 if (values.bare) {
   const bare = await startBareEngine(token);

@@ -51,3 +51,9 @@ export const ROW_HEADERS = Object.keys(
     disconnects: 0,
   }),
 );
+
+/** `2.4–3.1 ms`: the lowest and highest signal → order p99 of some steps, so a reader sees what a ratio's 5 % is measured against. */
+export function p99Spread(reports: readonly LoadReport[]): string {
+  const p99s = reports.map((report) => report.signalToOrder.p99);
+  return `${String(ms(Math.min(...p99s)))}–${String(ms(Math.max(...p99s)))} ms`;
+}

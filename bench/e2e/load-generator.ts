@@ -35,6 +35,15 @@ export interface LoadOptions {
    * the fresh generator process is still compiling its own hot path. Default 500 ms.
    */
   readonly settleMs?: number;
+  /**
+   * How a fixed-rate step waits between turns. `spin` (default): the next event-loop turn at once,
+   * timed from each message's intended send time. `timer`: a 1 ms timer, so the generator takes a
+   * fifth of a core instead of all of one (on 2 cores a spinning generator leaves the engine and
+   * anything beside it one core to share); timed from each frame's actual send, so the batching
+   * wait (up to 1 ms) and the generator's own lateness stay out of the engine's figures. Still
+   * open loop: the generator never waits for the engine.
+   */
+  readonly pacing?: 'spin' | 'timer';
 }
 
 export interface LoadReport {
@@ -86,6 +95,7 @@ interface EngineFrame {
 }
 
 const yieldTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleepTurn = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 1));
 
 /** One simulated NinjaTrader client: its socket, what it sent and what came back. */
 class BenchConnection {
@@ -272,8 +282,9 @@ interface SharedState {
  * 1. Open loop: message `g` is due at `start + g / rate`; each event-loop turn sends everything
  *    due, per connection as one batch frame, round robin over the connections. Latencies run from
  *    that intended time, so a stall in the engine (or the generator) shows up in full instead of
- *    pausing the clock (no coordinated omission). `rate: 'max'` sends whenever fewer than
- *    `window` messages are unacknowledged, and times from the actual send.
+ *    pausing the clock (no coordinated omission); with `pacing: 'timer'`, from the actual send.
+ *    `rate: 'max'` sends whenever fewer than `window` messages are unacknowledged, and times from
+ *    the actual send.
  * 2. One message in `signalEvery` is a signal; the engine's order for it carries `signal_ts`.
  * 3. After `durationMs` it waits up to `drainMs` for the last acks and orders, then counts what
  *    never came: every lost, duplicated or reordered message is reported (sequence-ledger.ts).
@@ -326,16 +337,18 @@ export async function runLoad(options: LoadOptions): Promise<LoadReport> {
     }
   } else {
     const perMs = options.rate / 1000;
+    const timed = options.pacing === 'timer';
     const total = Math.floor(options.durationMs * perMs);
     while (sent < total && disconnects === 0) {
       const now = performance.now();
       const due = Math.min(total, Math.floor((now - started) * perMs));
       if (due > sent) generatorLag.record((now - (started + sent / perMs)) * 1000);
       for (; sent < due; sent++) {
-        (connections[sent % connections.length] as BenchConnection).queue(started + sent / perMs);
+        const intended = timed ? now : started + sent / perMs;
+        (connections[sent % connections.length] as BenchConnection).queue(intended);
       }
       for (const connection of connections) connection.flush();
-      await yieldTurn();
+      await (timed ? sleepTurn() : yieldTurn());
     }
   }
   const sendSeconds = (performance.now() - started) / 1000;

@@ -16,6 +16,8 @@ export interface EngineProcess {
   /** `http://127.0.0.1:<port>`. */
   readonly url: string;
   readonly pid: number | undefined;
+  /** The engine process's CPU time so far, ms (user and system, every thread); not for `cli`. */
+  cpuMillis(): Promise<number>;
   /** SIGTERM; resolves with the engine's counters (undefined from `enigma run`, which prints none). */
   stop(): Promise<EngineStats | undefined>;
 }
@@ -96,7 +98,8 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
         ENIGMA_TOKEN: options.token,
         ...(options.streamToken !== undefined && { ENIGMA_STREAM_TOKEN: options.streamToken }),
       },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      // An IPC channel for `cpu` (engine-process.ts answers it; the CLI has none).
+      stdio: options.engine === 'cli' ? ['ignore', 'pipe', 'inherit'] : ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   );
   let stats: EngineStats | undefined;
@@ -111,6 +114,16 @@ export async function startEngineProcess(options: EngineProcessOptions): Promise
   return {
     url,
     pid: child.pid,
+    cpuMillis() {
+      return new Promise((resolve, reject) => {
+        if (!child.connected) return reject(new Error('this engine process has no IPC channel'));
+        child.once('message', (message: { cpu?: NodeJS.CpuUsage }) => {
+          if (message.cpu) resolve((message.cpu.user + message.cpu.system) / 1000);
+          else reject(new Error('the engine process did not report its CPU time'));
+        });
+        child.send('cpu');
+      });
+    },
     async stop() {
       if (child.exitCode === null) child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
@@ -138,6 +151,24 @@ export async function runGeneratorProcess(
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (report === undefined) throw new Error(`the load generator exited with ${String(code)} and no report`);
   return report;
+}
+
+/** A load step and what it cost the engine. */
+export interface CostedStep {
+  readonly report: LoadReport;
+  /** The engine process's CPU time over the step (every thread), ms. */
+  readonly engineCpuMillis: number;
+}
+
+/** Runs one load step (runGeneratorProcess) and reads the engine's CPU time around it. */
+export async function runCostedStep(
+  engine: EngineProcess,
+  options: Omit<LoadOptions, 'token'>,
+  token: string,
+): Promise<CostedStep> {
+  const before = await engine.cpuMillis();
+  const report = await runGeneratorProcess(options, token);
+  return { report, engineCpuMillis: (await engine.cpuMillis()) - before };
 }
 
 /** What the live-stream subscribers received (stream-subscribers.ts). */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { benchPipelineYaml } from './bench-pipeline.js';
 import type { LoadReport } from './load-generator.js';
 import {
-  runGeneratorProcess,
+  runCostedStep,
   startEngineProcess,
   startStreamSubscribers,
   type EngineStats,
@@ -13,7 +13,7 @@ import {
 } from './processes.js';
 
 export interface StreamComparisonOptions {
-  /** Pairs of steps (without, then with subscribers); the medians over them are compared. */
+  /** Pairs of steps, without and with subscribers (ABBA: use an even count); the medians over them are compared. */
   readonly rounds: number;
   readonly rate: number;
   readonly durationMs: number;
@@ -28,6 +28,9 @@ export interface StreamComparisonOptions {
 export interface StreamComparison {
   readonly without: readonly LoadReport[];
   readonly with: readonly LoadReport[];
+  /** The engine's CPU time over each step, ms, in the same order. */
+  readonly withoutCpuMillis: readonly number[];
+  readonly withCpuMillis: readonly number[];
   /** What the subscribers received in each `with` step. */
   readonly received: readonly (StreamReceived | undefined)[];
   readonly engineStats: EngineStats | undefined;
@@ -37,7 +40,8 @@ export interface StreamComparison {
  * The cost of live-stream subscribers to the engine's hot path, in one engine process (with its
  * store and the stream served): alternating load steps at the same rate without subscribers and
  * with `subscribers` of them (their own process) subscribed to everything, so both halves see the
- * same engine, store size and machine load.
+ * same engine, store size and machine load; each round's second step is the first's opposite, and
+ * the next round starts with the half this one ended with.
  */
 export async function runStreamComparison(options: StreamComparisonOptions): Promise<StreamComparison> {
   const token = randomBytes(18).toString('base64url');
@@ -48,37 +52,58 @@ export async function runStreamComparison(options: StreamComparisonOptions): Pro
   const engine = await startEngineProcess({ token, connections: 1, store: true, pipelineFile, streamToken });
   const without: LoadReport[] = [];
   const withSubscribers: LoadReport[] = [];
+  const withoutCpuMillis: number[] = [];
+  const withCpuMillis: number[] = [];
   const received: (StreamReceived | undefined)[] = [];
   let engineStats: EngineStats | undefined;
   try {
+    // Timer-paced: a spinning generator would take a core, leaving the engine and the
+    // subscribers one to share, and the comparison would measure the machine's saturation.
     const step = (durationMs: number) =>
-      runGeneratorProcess(
+      runCostedStep(
+        engine,
         {
           url: engine.url,
           connections: 1,
           rate: options.rate,
           durationMs,
+          pacing: 'timer',
           ...(options.settleMs !== undefined && { settleMs: options.settleMs }),
         },
         token,
       );
     await step(options.warmupMs);
-    for (let round = 0; round < options.rounds; round++) {
+    const stepWithout = async (): Promise<void> => {
       const alone = await step(options.durationMs);
-      without.push(alone);
-      options.onStep?.(alone, false);
+      without.push(alone.report);
+      withoutCpuMillis.push(alone.engineCpuMillis);
+      options.onStep?.(alone.report, false);
+    };
+    const stepWith = async (): Promise<void> => {
       const subscribers = await startStreamSubscribers(engine.url, streamToken, options.subscribers, 1);
       try {
         const watched = await step(options.durationMs);
-        withSubscribers.push(watched);
-        options.onStep?.(watched, true);
+        withSubscribers.push(watched.report);
+        withCpuMillis.push(watched.engineCpuMillis);
+        options.onStep?.(watched.report, true);
       } finally {
         received.push(await subscribers.stop());
+      }
+    };
+    // Rounds alternate which half goes first (ABBA), so a drift over the run (the store growing,
+    // the JIT settling) favours neither half.
+    for (let round = 0; round < options.rounds; round++) {
+      if (round % 2 === 0) {
+        await stepWithout();
+        await stepWith();
+      } else {
+        await stepWith();
+        await stepWithout();
       }
     }
   } finally {
     engineStats = await engine.stop();
     rmSync(folder, { recursive: true, force: true });
   }
-  return { without, with: withSubscribers, received, engineStats };
+  return { without, with: withSubscribers, withoutCpuMillis, withCpuMillis, received, engineStats };
 }

@@ -12,12 +12,13 @@ import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { chromiumInstalled, CHROMIUM, DASHBOARD_VIEWS } from '../e2e/dashboard-browsers.js';
 import { runDashboardComparison } from '../e2e/dashboard-comparison.js';
+import { p99Spread } from '../e2e/format-row.js';
 import type { LoadReport } from '../e2e/load-generator.js';
 import { median } from '../support/bench-registry.js';
 import type { Suite } from '../suite.js';
 
 const RATE = 10_000;
-const ROUNDS = 5;
+const ROUNDS = 6;
 const SIZE_FILE = fileURLToPath(new URL('../../build/dashboard/size.json', import.meta.url));
 
 const ms = (micros: number): number => Number((micros / 1000).toFixed(3));
@@ -68,6 +69,7 @@ const dashboardSuite: Suite = async ({ quick }) => {
   const paint = (value: number | null | undefined): string => (value == null ? '' : value.toFixed(0));
   const row = (
     report: LoadReport,
+    cpuMillis: number,
     round: number,
     browsers: number,
     paints: readonly (number | null)[] = [],
@@ -81,16 +83,20 @@ const dashboardSuite: Suite = async ({ quick }) => {
     'tick→ack p99 ms': ms(report.tickToAck.p99),
     'hiccup p99 ms': ms(report.hiccup.p99),
     'lost/dup/reord': `${String(report.lost)}/${String(report.duplicated)}/${String(report.reordered)}`,
+    'engine CPU ms': Math.round(cpuMillis),
     'first paint overview ms': paint(paints[0]),
     'first paint trading ms': paint(paints[1]),
   });
   const rows = result.rounds.flatMap((round, index) => [
-    row(round.without, index + 1, 0),
-    row(round.with, index + 1, 2, round.firstPaintsMs),
+    row(round.without, round.withoutCpuMillis, index + 1, 0),
+    row(round.with, round.withCpuMillis, index + 1, 2, round.firstPaintsMs),
   ]);
   const without = median(result.rounds.map((round) => round.without.signalToOrder.p99));
   const withBrowsers = median(result.rounds.map((round) => round.with.signalToOrder.p99));
   const ratio = without > 0 ? withBrowsers / without : 0;
+  const cpuWithout = median(result.rounds.map((round) => round.withoutCpuMillis));
+  const cpuWith = median(result.rounds.map((round) => round.withCpuMillis));
+  const cpuRatio = cpuWithout > 0 ? cpuWith / cpuWithout : 0;
   const paints = result.rounds.flatMap((round) => round.firstPaintsMs).filter((value) => value !== null);
   const firstPaint = median(paints);
   const pageErrors = result.rounds.flatMap((round) => round.pageErrors);
@@ -103,11 +109,14 @@ const dashboardSuite: Suite = async ({ quick }) => {
       'dashboard.signalToOrderP99Micros': withBrowsers,
       'dashboard.baselineSignalToOrderP99Micros': without,
       'dashboard.signalToOrderP99Ratio': Number(ratio.toFixed(3)),
+      'dashboard.engineCpuRatio': Number(cpuRatio.toFixed(3)),
       ...(paints.length > 0 && { 'dashboard.firstPaintMillis': Number(firstPaint.toFixed(1)) }),
     },
     notes: [
       `median sig→ord p99 over ${String(ROUNDS)} rounds: ${String(ms(without))} ms without, ${String(ms(withBrowsers))} ms with two browsers: ratio ${ratio.toFixed(3)} (target ≤ 1.05)`,
-      `each round: an 8 s step without browsers, then two headless Chromium processes (${DASHBOARD_VIEWS.join(' and ')}) signed in with a trader token and live, an 8 s step, and both closed; the engine is Engine.create with listen (gateway, API, dashboard, stream, registry), paper trading on SIM-50K and a DuckDB store that drives the acks`,
+      `the engine's own cost: median CPU time per step (every thread) ${cpuWithout.toFixed(0)} ms without, ${cpuWith.toFixed(0)} ms with two browsers: ratio ${cpuRatio.toFixed(3)}`,
+      `the steps' spread without browsers: sig→ord p99 ${p99Spread(result.rounds.map((round) => round.without))}; with: ${p99Spread(result.rounds.map((round) => round.with))}`,
+      `each round: an 8 s step without browsers and one with two headless Chromium processes (${DASHBOARD_VIEWS.join(' and ')}) signed in with a trader token and live, opened before the step and closed after it; the first round in that order, the next the other way round (ABBA); the engine is Engine.create with listen (gateway, API, dashboard, stream, registry), paper trading on SIM-50K and a DuckDB store that drives the acks; the generator waits on a 1 ms timer between sends (a spinning one takes a whole core) and times each signal from its actual send`,
       'what the pages get here: status once a second, the account, the generator’s 1,000 signals/s (the Trading view’s signals table and markers), positions from the API once a second; the bench pipeline publishes no bars, so no candles are drawn',
       `first contentful paint of the signed-in views (reloaded once signed in, the engine idle between steps): median ${firstPaint.toFixed(0)} ms over ${String(paints.length)} page loads`,
       bundleNote,

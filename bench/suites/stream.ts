@@ -7,13 +7,14 @@
  */
 import { cpus, loadavg } from 'node:os';
 import type { LoadReport } from '../e2e/load-generator.js';
+import { p99Spread } from '../e2e/format-row.js';
 import { runStreamComparison } from '../e2e/stream-comparison.js';
 import { median } from '../support/bench-registry.js';
 import type { Suite } from '../suite.js';
 
 const RATE = 10_000;
 const SUBSCRIBERS = 5;
-const ROUNDS = 5;
+const ROUNDS = 6;
 
 const ms = (micros: number): number => Number((micros / 1000).toFixed(3));
 
@@ -32,7 +33,14 @@ const streamSuite: Suite = async ({ quick }) => {
         `  stream ${watched ? `with ${String(SUBSCRIBERS)} subscribers` : 'without subscribers'}: sig→ord p99 ${String(ms(report.signalToOrder.p99))} ms\n`,
       ),
   });
-  const row = (report: LoadReport, round: number, subscribers: number, items = '', dropped = '') => ({
+  const row = (
+    report: LoadReport,
+    cpuMillis: number | undefined,
+    round: number,
+    subscribers: number,
+    items = '',
+    dropped = '',
+  ) => ({
     round,
     subscribers,
     'achieved msg/s': Math.round(report.achievedPerSecond),
@@ -42,6 +50,7 @@ const streamSuite: Suite = async ({ quick }) => {
     'tick→ack p99 ms': ms(report.tickToAck.p99),
     'hiccup p99 ms': ms(report.hiccup.p99),
     'lost/dup/reord': `${String(report.lost)}/${String(report.duplicated)}/${String(report.reordered)}`,
+    'engine CPU ms': cpuMillis === undefined ? '' : Math.round(cpuMillis),
     'stream items received': items,
     'stream dropped': dropped,
   });
@@ -49,11 +58,12 @@ const streamSuite: Suite = async ({ quick }) => {
     const watched = result.with[index];
     const received = result.received[index];
     return [
-      row(alone, index + 1, 0),
+      row(alone, result.withoutCpuMillis[index], index + 1, 0),
       ...(watched
         ? [
             row(
               watched,
+              result.withCpuMillis[index],
               index + 1,
               SUBSCRIBERS,
               String(received?.items ?? '?'),
@@ -66,6 +76,8 @@ const streamSuite: Suite = async ({ quick }) => {
   const without = median(result.without.map((report) => report.signalToOrder.p99));
   const withSubscribers = median(result.with.map((report) => report.signalToOrder.p99));
   const ratio = without > 0 ? withSubscribers / without : 0;
+  const cpuWithout = median(result.withoutCpuMillis);
+  const cpuRatio = cpuWithout > 0 ? median(result.withCpuMillis) / cpuWithout : 0;
   const loadAtEnd = loadavg()[0] ?? 0;
   return {
     name,
@@ -74,10 +86,13 @@ const streamSuite: Suite = async ({ quick }) => {
       'stream.signalToOrderP99Micros': withSubscribers,
       'stream.baselineSignalToOrderP99Micros': without,
       'stream.signalToOrderP99Ratio': Number(ratio.toFixed(3)),
+      'stream.engineCpuRatio': Number(cpuRatio.toFixed(3)),
     },
     notes: [
       `median sig→ord p99 over ${String(ROUNDS)} rounds: ${String(ms(without))} ms without, ${String(ms(withSubscribers))} ms with ${String(SUBSCRIBERS)} subscribers: ratio ${ratio.toFixed(3)} (target ≤ 1.05)`,
-      'each round: an 8 s step without subscribers, then one with them (their own process, each subscribed to status, accounts, orders, fills, signals, decisions, alerts and the bars of every instrument sent); the engine keeps its DuckDB store and acks once stored, as in the e2e suite',
+      `the engine's own cost: median CPU time per step (every thread) ${cpuWithout.toFixed(0)} ms without, ${median(result.withCpuMillis).toFixed(0)} ms with: ratio ${cpuRatio.toFixed(3)}`,
+      `the steps' spread without subscribers: sig→ord p99 ${p99Spread(result.without)}; with: ${p99Spread(result.with)}`,
+      'each round: an 8 s step without subscribers and one with them, the first round in that order, the next the other way round (ABBA), the subscribers in their own process, each subscribed to status, accounts, orders, fills, signals, decisions, alerts and the bars of every instrument sent; the engine keeps its DuckDB store and acks once stored, as in the e2e suite; the generator waits on a 1 ms timer between sends (a spinning one takes a whole core) and times each signal from its actual send',
       'what flows to the stream here: the generator’s 1,000 signals/s and the status once a second (the bench engine does not trade, so no orders or fills)',
       `engine stream counters: ${JSON.stringify(result.engineStats?.stream ?? {})}`,
       `load average ${loadAtStart.toFixed(1)} → ${loadAtEnd.toFixed(1)} on ${String(cpus().length)} cores`,

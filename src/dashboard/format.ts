@@ -35,7 +35,16 @@ export function ago(seconds: number): string {
   return `${(seconds / 3600).toFixed(1)} h ago`;
 }
 
-/** The browser's local time of day, `14:03:27`. */
+// One formatter for every time on the page: building one per call (toLocaleTimeString) cost the
+// Trading view a tenth of its script time at 1,000 signals a second.
+const clock = new Intl.DateTimeFormat('en-GB', {
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hour12: false,
+});
+
+/** The browser's local time of day, `14:03:27`; an unknown time is an em dash. */
 export function timeOfDay(epochMillis: number): string {
-  return new Date(epochMillis).toLocaleTimeString('en-GB', { hour12: false });
+  return Number.isFinite(epochMillis) ? clock.format(epochMillis) : '—';
 }

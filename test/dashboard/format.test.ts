@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ago, latency, money, signedMoney } from '../../src/dashboard/format.js';
+import { ago, latency, money, signedMoney, timeOfDay } from '../../src/dashboard/format.js';
 
 describe('how the dashboard writes figures', () => {
   it('writes money in dollars and cents, and a missing figure as a dash, never a zero', () => {
@@ -26,5 +26,14 @@ describe('how the dashboard writes figures', () => {
     expect(ago(12)).toBe('12 s ago');
     expect(ago(240)).toBe('4 min ago');
     expect(ago(7200)).toBe('2.0 h ago');
+  });
+
+  it("writes a time of day as the browser's own locale call would, with one formatter for all", () => {
+    // Midnight, noon, a second before midnight and today: the same text as toLocaleTimeString.
+    const day = new Date(2026, 11, 8).getTime();
+    for (const at of [day, day + 12 * 3_600_000, day + 86_399_000, Date.now()])
+      expect(timeOfDay(at)).toBe(new Date(at).toLocaleTimeString('en-GB', { hour12: false }));
+    expect(timeOfDay(day + 14 * 3_600_000 + 3 * 60_000 + 27_000)).toBe('14:03:27');
+    expect(timeOfDay(Number.NaN)).toBe('—');
   });
 });

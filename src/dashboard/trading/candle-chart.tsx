@@ -94,27 +94,34 @@ export function CandleChart(props: {
     d.bars = props.bars;
   }, [props.bars]);
 
+  // Markers and lines are given to the chart only when they changed: each call redraws its canvas.
   const marks = marksOf(props.symbol, props.bars, props.signals, props.fills);
+  const marksKey = marks.map((m) => `${String(m.time)} ${m.text}`).join('|');
   useEffect(() => {
     drawn.current?.markers.setMarkers(marks.map((m) => ({ ...m, time: m.time as UTCTimestamp })));
-  }, [props.bars, props.signals, props.fills]);
+  }, [marksKey]);
 
   const levels = levelsOf(props.symbol, props.signals);
+  const levelsKey = levels.map((l) => `${l.title} ${String(l.price)}`).join('|');
   useEffect(() => {
     const d = drawn.current;
     if (!d) return;
-    for (const line of d.lines) d.series.removePriceLine(line);
-    d.lines = levels.map((level) =>
-      d.series.createPriceLine({
+    // Lines move in place; only a change in their number adds or removes one.
+    levels.forEach((level, i) => {
+      const options = {
         price: level.price,
         color: level.color,
         title: level.title,
         lineWidth: 1,
         lineStyle: LineStyle.Dashed,
         axisLabelVisible: true,
-      }),
-    );
-  }, [props.signals]);
+      } as const;
+      const line = d.lines[i];
+      if (line) line.applyOptions(options);
+      else d.lines.push(d.series.createPriceLine(options));
+    });
+    for (const line of d.lines.splice(levels.length)) d.series.removePriceLine(line);
+  }, [levelsKey]);
 
   const last = props.bars.at(-1);
   return (
