@@ -52,6 +52,8 @@ describe('the dashboard cost suite', () => {
         expect(report.signalToOrder.count).toBe(report.signals);
         expect([report.lost, report.duplicated, report.reordered, report.disconnects]).toEqual([0, 0, 0, 0]);
       }
+      expect(round.withoutCpuMillis).toBeGreaterThan(0);
+      expect(round.withCpuMillis).toBeGreaterThan(0);
       // Both views painted and went live (each waited for its stream snapshots), without a script error.
       expect(round.firstPaintsMs).toHaveLength(2);
       for (const paint of round.firstPaintsMs) expect(paint).toBeGreaterThan(0);

@@ -1,4 +1,4 @@
-import { Pacer } from '../render-pace.js';
+import { Pacer, RENDER_MS } from '../render-pace.js';
 import {
   decisionOf,
   type Bar,
@@ -174,15 +174,15 @@ export class TradingFeed {
     if (message.type === 'welcome') {
       this.attempt = 0;
       this.ready = true;
-      const topics = [
-        'orders',
-        'fills',
-        'signals',
-        'decisions',
-        ...this.state.symbols.map((s) => `bars:${s}`),
-      ];
+      const topics = ['orders', 'fills', ...this.state.symbols.map((s) => `bars:${s}`)];
       for (const symbol of this.state.symbols) this.barTopics.add(symbol);
+      // Updates as often as the view redraws, and of signals and decisions only as many as it
+      // keeps: at 1,000 signals a second the rest would be parsed only to be thrown away.
+      socket.send(JSON.stringify({ type: 'pace', everyMs: RENDER_MS }));
       socket.send(JSON.stringify({ type: 'subscribe', topics }));
+      socket.send(
+        JSON.stringify({ type: 'subscribe', topics: ['signals', 'decisions'], newest: KEEP_EVENTS }),
+      );
       return;
     }
     if (message.type === 'snapshot') {

@@ -33,6 +33,10 @@ export class StreamClient {
   closed = false;
   /** Answered the last ping (or has not been pinged yet). */
   alive = true;
+  /** The client's pace (`pace`): at most one flush per this many ms; 0 = every flush. */
+  everyMs = 0;
+  /** When this client's next flush may start (performance.now ms). */
+  dueAt = 0;
   /** When the socket's buffer went over the limit (performance.now ms); undefined while under it. */
   private overSince: number | undefined;
   private tokens: number;
@@ -61,10 +65,14 @@ export class StreamClient {
     return this.tokens >= 0;
   }
 
-  subscribe(topic: string, coalescing: Coalescing): TopicBuffer {
+  /** `newest`: the client's own bound for an event topic (at most the stream's). */
+  subscribe(topic: string, coalescing: Coalescing, newest?: number): TopicBuffer {
     let buffer = this.topics.get(topic);
     if (!buffer) {
-      buffer = new TopicBuffer(coalescing, this.limits.maxQueuedPerTopic);
+      buffer =
+        newest === undefined
+          ? new TopicBuffer(coalescing, this.limits.maxQueuedPerTopic)
+          : new TopicBuffer(coalescing, Math.min(newest, this.limits.maxQueuedPerTopic), true);
       this.topics.set(topic, buffer);
     }
     return buffer;
@@ -113,7 +121,7 @@ export class StreamClient {
       const { items, dropped } = buffer.take(budget);
       budget -= items.length;
       more ||= buffer.size > 0;
-      this.droppedSent += dropped;
+      if (!buffer.chosen) this.droppedSent += dropped;
       if (this.socket.readyState !== this.socket.OPEN) continue;
       // Built from each event's JSON text, serialised once per flush for every client (`json`).
       let text = `{"type":"update","topic":${JSON.stringify(topic)},"items":[`;
@@ -127,10 +135,13 @@ export class StreamClient {
     return more ? 'more' : waiting ? 'wait' : 'done';
   }
 
-  /** Updates dropped over this client's life: those reported, and those waiting to be. */
+  /**
+   * Updates dropped over this client's life because it read too slowly: those reported, and those
+   * waiting to be (not those its own `newest` left out).
+   */
   get dropped(): number {
     let waiting = 0;
-    for (const buffer of this.topics.values()) waiting += buffer.dropped;
+    for (const buffer of this.topics.values()) if (!buffer.chosen) waiting += buffer.dropped;
     return this.droppedSent + waiting;
   }
 

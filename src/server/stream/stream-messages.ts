@@ -3,7 +3,21 @@ import type { ErrorCode } from '../../core/error-codes.js';
 /** What a client may send (docs/api-stream.md §3). */
 export type StreamClientMessage =
   | { readonly type: 'auth'; readonly token: string }
-  | { readonly type: 'subscribe' | 'unsubscribe'; readonly topics: readonly string[] };
+  | {
+      readonly type: 'subscribe';
+      readonly topics: readonly string[];
+      /** Event topics only: keep the newest N items between two updates (the rest are counted). */
+      readonly newest?: number;
+    }
+  | { readonly type: 'unsubscribe'; readonly topics: readonly string[] }
+  | { readonly type: 'pace'; readonly everyMs: number };
+
+/** Bounds of `newest` (the stream's own queue holds 1,000) and of `pace`'s `everyMs`. */
+export const NEWEST_RANGE = { min: 1, max: 1000 } as const;
+export const PACE_RANGE_MS = { min: 50, max: 10_000 } as const;
+
+const isIntegerIn = (value: unknown, range: { min: number; max: number }): value is number =>
+  Number.isInteger(value) && (value as number) >= range.min && (value as number) <= range.max;
 
 export interface StreamMessageError {
   readonly code: ErrorCode;
@@ -55,10 +69,28 @@ export function parseStreamMessage(
         code: 'STREAM_TOO_MANY_TOPICS',
         message: `at most ${String(maxTopics)} topics per connection`,
       };
-    return { type, topics: [...new Set(topics as string[])] };
+    const unique = [...new Set(topics as string[])];
+    if (type === 'unsubscribe') return { type, topics: unique };
+    const newest = value['newest'];
+    if (newest === undefined) return { type, topics: unique };
+    if (!isIntegerIn(newest, NEWEST_RANGE))
+      return {
+        code: 'STREAM_BAD_MESSAGE',
+        message: `\`newest\` must be a whole number from ${String(NEWEST_RANGE.min)} to ${String(NEWEST_RANGE.max)}`,
+      };
+    return { type, topics: unique, newest };
+  }
+  if (type === 'pace') {
+    const everyMs = value['everyMs'];
+    if (!isIntegerIn(everyMs, PACE_RANGE_MS))
+      return {
+        code: 'STREAM_BAD_MESSAGE',
+        message: `\`pace\` needs \`everyMs\`: a whole number of milliseconds from ${String(PACE_RANGE_MS.min)} to ${String(PACE_RANGE_MS.max)}`,
+      };
+    return { type, everyMs };
   }
   return {
     code: 'STREAM_BAD_MESSAGE',
-    message: `unknown message type '${type.slice(0, 32)}': use auth, subscribe or unsubscribe`,
+    message: `unknown message type '${type.slice(0, 32)}': use auth, subscribe, unsubscribe or pace`,
   };
 }

@@ -167,8 +167,19 @@ export function attachStream(options: StreamOptions): StreamHandle {
   function startRound(): void {
     flushTimer = undefined;
     serialised.clear();
-    round = [...clients].filter((client) => client.pending);
+    const now = performance.now();
     roundWaiting = false;
+    round = [];
+    for (const client of clients) {
+      if (!client.pending) continue;
+      // A paced client (`pace`) waits for its time; its updates keep coalescing meanwhile.
+      if (client.dueAt > now) {
+        roundWaiting = true;
+        continue;
+      }
+      client.dueAt = now + client.everyMs;
+      round.push(client);
+    }
     flushNext();
   }
   function flushNext(): void {
@@ -238,13 +249,21 @@ export function attachStream(options: StreamOptions): StreamHandle {
     return STREAM_TOPIC_SPECS[topic as Exclude<StreamTopicName, 'status'>].coalescing;
   }
 
-  function subscribe(client: StreamClient, topics: readonly string[]): void {
+  function subscribe(client: StreamClient, topics: readonly string[], newest?: number): void {
     const unknown = topics.filter((topic) => !isStreamTopic(topic));
     if (unknown.length > 0) {
       client.sendError(
         'STREAM_UNKNOWN_TOPIC',
         `unknown topic(s) ${unknown.map((topic) => `'${topic}'`).join(', ')}; nothing was subscribed`,
         { topics: unknown, valid: VALID_TOPICS_TEXT },
+      );
+      return;
+    }
+    const states = topics.filter((topic) => coalescingOf(topic) === 'latest');
+    if (newest !== undefined && states.length > 0) {
+      client.sendError(
+        'STREAM_BAD_MESSAGE',
+        `\`newest\` bounds event topics (fills, signals, decisions, alerts, bars:<symbol>); ${states.map((topic) => `'${topic}'`).join(', ')} keep the latest state per key; nothing was subscribed`,
       );
       return;
     }
@@ -257,7 +276,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
       return;
     }
     const buffers = fresh.map((topic) => {
-      const buffer = client.subscribe(topic, coalescingOf(topic));
+      const buffer = client.subscribe(topic, coalescingOf(topic), newest);
       let set = subscribers.get(topic);
       if (!set) {
         set = new Set();
@@ -368,8 +387,13 @@ export function attachStream(options: StreamOptions): StreamHandle {
       client.close('STREAM_AUTH_FAILED', 'the first message must be {"type":"auth","token":…}');
       return;
     }
-    if (message.type === 'subscribe') subscribe(client, message.topics);
-    else unsubscribe(client, message.topics);
+    if (message.type === 'subscribe') subscribe(client, message.topics, message.newest);
+    else if (message.type === 'unsubscribe') unsubscribe(client, message.topics);
+    else {
+      client.everyMs = message.everyMs;
+      client.dueAt = Math.min(client.dueAt, performance.now() + message.everyMs);
+      client.sendJson({ type: 'paced', everyMs: message.everyMs });
+    }
   }
 
   function disconnected(client: StreamClient): void {

@@ -24,6 +24,8 @@ export class TopicBuffer {
   constructor(
     coalescing: Coalescing,
     private readonly capacity: number,
+    /** The client chose the capacity (`newest`): what it drops was asked for, not lost to slowness. */
+    readonly chosen = false,
   ) {
     if (coalescing === 'latest') this.latest = new Map();
     else this.ring = [];

@@ -23,8 +23,10 @@ describe('docs/api-stream.md stays true to the code', () => {
   it('every client example is a message the stream accepts', async () => {
     const text = await readFile(DOC, 'utf8');
     const examples = [...text.matchAll(/```json\n([\s\S]*?)\n```/g)].map((match) => match[1] as string);
-    const fromClient = examples.filter((example) => /^\{"type":"(auth|subscribe|unsubscribe)"/.test(example));
-    expect(fromClient.length).toBe(3);
+    const fromClient = examples.filter((example) =>
+      /^\{"type":"(auth|subscribe|unsubscribe|pace)"/.test(example),
+    );
+    expect(fromClient.length).toBe(5);
     for (const example of fromClient) expect(parseStreamMessage(example, 64)).not.toHaveProperty('code');
     for (const example of examples) expect(() => JSON.parse(example) as unknown, example).not.toThrow();
   });
