@@ -4,11 +4,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { ReplayClock } from '../../../src/core/clock.js';
+import type { Signal } from '../../../src/core/events.js';
 import { Engine } from '../../../src/engine.js';
 import { TokenRegistry } from '../../../src/server/auth/index.js';
 import { ROLES, type Role } from '../../../src/server/auth/roles.js';
 import { STREAM_PATH, type StreamHandle, type StreamOptions } from '../../../src/server/stream/index.js';
 import { T0 } from '../../execution/execution-helpers.js';
+
+/** A long ES signal carrying its number `n` in its metadata (and its time), to check order and loss. */
+export function numberedSignal(n: number): Signal {
+  return {
+    ts: T0 + n,
+    source: 'enigma',
+    symbol: 'ES 12-26',
+    direction: 'long',
+    strength: 'strong',
+    power: 10,
+    confluence: 2,
+    price: 6000,
+    metadata: { n },
+  };
+}
 
 /** The gateway's token (the AddOn's); the stream's tokens below are the control plane's. */
 export const GATEWAY_TOKEN = 'gateway-token-0123456789abcdef';

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { TOPICS } from '../../../src/bus/topics.js';
 import { T0 } from '../../execution/execution-helpers.js';
-import { startStreamRig, TestClient, TOKENS, type StreamRig } from './stream-harness.js';
+import { numberedSignal, startStreamRig, TestClient, TOKENS, type StreamRig } from './stream-harness.js';
 
 describe('the live stream: a large update is sent in slices', () => {
   let rig: StreamRig;
@@ -22,18 +22,7 @@ describe('the live stream: a large update is sent in slices', () => {
         code: 'SLICE',
         message: String(n),
       });
-    for (let n = 0; n < 12; n++)
-      rig.engine.bus.publish(TOPICS.signals, {
-        ts: T0 + n,
-        source: 'enigma',
-        symbol: 'ES 12-26',
-        direction: 'long',
-        strength: 'strong',
-        power: 10,
-        confluence: 2,
-        price: 6000,
-        metadata: { n },
-      });
+    for (let n = 0; n < 12; n++) rig.engine.bus.publish(TOPICS.signals, numberedSignal(n));
     const received = (topic: string) => client.items(topic).length;
     await client.next(() => received('alerts') === 35 && received('signals') === 12, from);
 
