@@ -79,7 +79,7 @@ export async function runDashboardComparison(
         pageErrors = await browsers.close();
       }
       options.onStep?.(watched.report, true);
-      return { watched, firstPaintsMs: browsers.firstPaintsMs, pageErrors };
+      return { ...watched, firstPaintsMs: browsers.firstPaintsMs, pageErrors };
     };
     const stepWithout = async () => {
       const alone = await step(options.durationMs);
@@ -100,9 +100,9 @@ export async function runDashboardComparison(
       }
       rounds.push({
         without: alone.report,
-        with: watched.watched.report,
+        with: watched.report,
         withoutCpuMillis: alone.engineCpuMillis,
-        withCpuMillis: watched.watched.engineCpuMillis,
+        withCpuMillis: watched.engineCpuMillis,
         firstPaintsMs: watched.firstPaintsMs,
         pageErrors: watched.pageErrors,
       });

@@ -263,7 +263,7 @@ export function attachStream(options: StreamOptions): StreamHandle {
     if (newest !== undefined && states.length > 0) {
       client.sendError(
         'STREAM_BAD_MESSAGE',
-        `\`newest\` bounds event topics (fills, signals, decisions, alerts, bars:<symbol>); ${states.map((topic) => `'${topic}'`).join(', ')} keep the latest state per key; nothing was subscribed`,
+        `\`newest\` bounds event topics (${VALID_TOPICS_TEXT.filter((topic) => coalescingOf(topic) === 'queue').join(', ')}); ${states.map((topic) => `'${topic}'`).join(', ')} keep the latest state per key; nothing was subscribed`,
       );
       return;
     }
